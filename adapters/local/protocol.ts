@@ -1,0 +1,32 @@
+/**
+ * The web chat's wire protocol (POST /api/chat). The browser sends one input per
+ * request and gets the core's Replies back as JSON; `adapters/local/public/render.js`
+ * renders every Reply block type from this JSON with DOM APIs (never innerHTML).
+ *
+ * Request body:
+ *   {
+ *     "session": "<random id the browser keeps in localStorage, 8-64 chars [A-Za-z0-9_-]>",
+ *     "messageId": "<unique id per message, 8-64 chars; a resend with the same id is answered once>",
+ *     "locale": "nl" | "en" (optional; the browser's language),
+ *     "input": { "kind": "text", "text": "..." }
+ *            | { "kind": "action", "action": "...", "value": "..." }
+ *            | { "kind": "form", "formId": "...", "values": { "<field>": "..." | ["..."] | true },
+ *                "state": "<the form's `state`, returned untouched, if it had one>" }
+ *   }
+ * Response 200: { "replies": Reply[], "notifications"?: Reply[] }  (see src/core/reply.ts; notifications
+ *   are private messages that waited for this session, e.g. a knelpunt status update)
+ * Response 400: { "error": "<friendly Dutch message>", "code": "bad_request" | "too_long" }
+ * Response 409: { "replies": [], "duplicate": true }  (same messageId seen before)
+ * Response 503: { "replies": Reply[] }  (store or core trouble: the replies hold a friendly "try again" message)
+ */
+import type { TurnInput } from '../../src/core/turn.js';
+
+export interface ChatRequest {
+  session: string;
+  messageId: string;
+  locale?: 'nl' | 'en';
+  input: TurnInput;
+}
+
+/** Longest text a user may send in one message (characters). Longer is refused with a friendly error. */
+export const MAX_TEXT_LENGTH = 4000;

@@ -1,0 +1,82 @@
+import { nullOutbox } from '../src/core/outbox.js';
+import { Bot } from '../src/core/bot.js';
+import type { Turn } from '../src/core/turn.js';
+import { KnowledgeBase } from '../src/knowledge/base.js';
+import { parseMarkdown } from '../src/core/richtext.js';
+import type { KnowledgeEntry } from '../src/knowledge/types.js';
+import { createLogger } from '../src/log.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import { summarise, type Summary } from './stats.js';
+
+/** Deterministic pseudo-random numbers, so every run measures the same work. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A knowledge base of `n` entries built from the shipped vocabulary plus made-up words. */
+export function generateKnowledge(shipped: readonly KnowledgeEntry[], n: number): KnowledgeEntry[] {
+  const rand = rng(42);
+  const vocab = [...new Set(shipped.flatMap((e) => `${e.body} ${e.questions.join(' ')}`.toLowerCase().match(/[a-zà-ÿ]{4,}/g) ?? []))];
+  const word = (): string => (rand() < 0.7 ? vocab[Math.floor(rand() * vocab.length)]! : `woord${Math.floor(rand() * 20000)}`);
+  const words = (k: number): string => Array.from({ length: k }, word).join(' ');
+  const out: KnowledgeEntry[] = [...shipped];
+  for (let i = out.length; i < n; i++) {
+    const body = `${words(40)}.\n\n- ${words(8)}\n- ${words(8)}\n\n${words(60)}.`;
+    out.push({
+      id: `gen-${i}`,
+      type: 'programma',
+      title: words(4),
+      title_en: words(4),
+      summary: words(20),
+      summary_en: words(20),
+      keywords: Array.from({ length: 8 }, word),
+      questions: Array.from({ length: 6 }, () => `${words(6)}?`),
+      related: [],
+      body,
+      bodyRich: parseMarkdown(body),
+      file: `gen-${i}.md`,
+    });
+  }
+  return out;
+}
+
+/** Questions users ask: every entry's example questions, titles, typos and unrelated ones. */
+export function questionSet(entries: readonly KnowledgeEntry[], count: number): string[] {
+  const rand = rng(7);
+  const base = entries.slice(0, 200).flatMap((e) => [...e.questions, e.title, e.title.replace(/e/, 'ee')]);
+  base.push('hoe laat is het', 'mijn laptop doet het niet', 'What is the IBP about?', 'zevende zekerheid', 'hallo', 'help');
+  return Array.from({ length: count }, () => base[Math.floor(rand() * base.length)]!);
+}
+
+/** Answer latency through the core (Bot.handle: routing, search, reply building, in-memory store). */
+export async function answerLatency(entries: KnowledgeEntry[], questions: string[]): Promise<Summary> {
+  const kb = new KnowledgeBase(entries);
+  const bot = new Bot({
+    knowledge: kb,
+    store: LowdbStore.openInMemory(),
+    log: createLogger({ level: 'silent', pretty: false }),
+    defaultLocale: 'nl',
+    now: () => new Date(),
+    outbox: nullOutbox('bench'),
+  });
+  const turn = (text: string, i: number): Turn => ({
+    id: `bench-${i}`,
+    platform: 'local',
+    user: { id: 'bench' },
+    conversation: { id: 'bench', kind: 'personal' },
+    input: { kind: 'text', text },
+    receivedAt: new Date(),
+  });
+  for (let i = 0; i < 100; i++) await bot.handle(turn(questions[i % questions.length]!, -i - 1)); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < questions.length; i++) {
+    const t0 = performance.now();
+    await bot.handle(turn(questions[i]!, i));
+    samples.push(performance.now() - t0);
+  }
+  return summarise(samples);
+}

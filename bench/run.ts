@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: performance targets are checked here, not in timed unit tests.
+ * Prints a table and exits 1 when a target is missed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadKnowledge } from '../src/knowledge/load.js';
+import { answerLatency, generateKnowledge, questionSet } from './knowledge.js';
+import { ms } from './stats.js';
+import { schedulerBenchmark } from './scheduler.js';
+
+interface Row {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+/** Time from `npm start`-equivalent spawn to the "ready" log line (tsx, like `npm start`). */
+async function startupTime(): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ibp-bench-')), NODE_ENV: 'production', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('ibp-bot ready')) {
+        const t = performance.now() - t0;
+        child.kill('SIGTERM');
+        resolve(t);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`bot exited (${code}) before ready:\n${buf}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const { entries, errors } = await loadKnowledge(path.resolve('knowledge'));
+  if (errors.length > 0) throw new Error('knowledge base invalid; run `npm run cli -- validate`');
+
+  const q1 = questionSet(entries, 2000);
+  const shipped = await answerLatency(entries, q1);
+  rows.push({ name: `answer latency, shipped KB (${entries.length} entries), median`, value: ms(shipped.median), target: '', ok: true });
+  rows.push({ name: `answer latency, shipped KB, p99 (n=${shipped.n})`, value: ms(shipped.p99), target: '< 5 ms', ok: shipped.p99 < 5 });
+
+  const t0 = performance.now();
+  const big = generateKnowledge(entries, 5000);
+  const q2 = questionSet(big, 1000);
+  const large = await answerLatency(big, q2);
+  const buildMs = performance.now() - t0;
+  rows.push({ name: 'answer latency, 5,000 entries, median', value: ms(large.median), target: '', ok: true });
+  rows.push({ name: `answer latency, 5,000 entries, p99 (n=${large.n})`, value: ms(large.p99), target: '< 30 ms', ok: large.p99 < 30 });
+  rows.push({ name: '5,000-entry index build + run (incl. generation)', value: `${buildMs.toFixed(0)} ms`, target: '', ok: true });
+
+  const startup = await startupTime();
+  rows.push({ name: 'start-up to ready (tsx, like npm start)', value: `${startup.toFixed(0)} ms`, target: '', ok: true });
+
+  const sched = await schedulerBenchmark(10_000);
+  rows.push({
+    name: `scheduler: find + claim ${sched.n.toLocaleString('en')} due subscriptions (lowdb file)`,
+    value: `${sched.findAndClaimMs.toFixed(0)} ms`,
+    target: '< 1 s',
+    ok: sched.findAndClaimMs < 1000 && sched.claimed === sched.n,
+  });
+
+  const w = Math.max(...rows.map((r) => r.name.length));
+  process.stdout.write(`\nibp-bot benchmarks (node ${process.version}, ${new Date().toISOString()})\n\n`);
+  for (const r of rows) {
+    process.stdout.write(`${r.name.padEnd(w)}  ${r.value.padStart(12)}  ${r.target.padEnd(8)} ${r.target ? (r.ok ? 'OK' : 'MISSED') : ''}\n`);
+  }
+  if (rows.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,95 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
+import type { Platform } from '../core/turn.js';
+import { LowdbStore } from '../store/lowdb/store.js';
+import { StoreUnusableError } from '../store/types.js';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** `ibp-bot knelpunten export --format csv|json [--since DATE] [--separator ';'|','] [--out FILE]`: read-only, also while the server runs. */
+export async function knelpuntenCommand(config: Config, args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'export') {
+    io.err('Usage: ibp-bot knelpunten export --format csv|json [--since JJJJ-MM-DD] [--separator ";"|","] [--out bestand]');
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { format: { type: 'string', default: 'csv' }, since: { type: 'string' }, separator: { type: 'string', default: ';' }, out: { type: 'string' } },
+  });
+  const since = parseSince(values.since);
+  if (values.format !== 'csv' && values.format !== 'json') return usage(io, '--format must be csv or json');
+  if (!since.ok) return usage(io, '--since must be a date such as 2026-01-31');
+  if (values.separator !== ';' && values.separator !== ',') return usage(io, '--separator must be ";" or ","');
+  const store = await LowdbStore.open({ dataDir: config.dataDir, readOnly: true });
+  try {
+    const list = await store.knelpunten.list(since.since ? { since: since.since } : {});
+    const text = values.format === 'csv' ? knelpuntenCsv(list, values.separator) : knelpuntenJson(list);
+    if (values.out) {
+      await writeFile(values.out, text, 'utf8');
+      io.err(`${list.length} knelpunten written to ${values.out}`);
+    } else {
+      io.out(text.replace(/\r?\n$/, ''));
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function usage(io: Io, msg: string): number {
+  io.err(msg);
+  return 2;
+}
+
+const USER = /^(slack|teams|local):(.+)$/;
+
+/**
+ * `ibp-bot privacy export --user <platform:id>`: everything stored about one person.
+ * `ibp-bot privacy delete --user <platform:id>`: removes it (knelpunten keep their
+ * content but lose the identity). Delete needs the server stopped (one writer).
+ */
+export async function privacyCommand(config: Config, args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+  const m = USER.exec(values.user ?? '');
+  if ((sub !== 'export' && sub !== 'delete') || !m) {
+    io.err('Usage: ibp-bot privacy export|delete --user <platform:id>   (platform: slack, teams or local)');
+    return 2;
+  }
+  const platform = m[1] as Platform;
+  const userId = m[2] ?? '';
+  let store: LowdbStore;
+  try {
+    store = await LowdbStore.open({ dataDir: config.dataDir, readOnly: sub === 'export' });
+  } catch (e) {
+    if (e instanceof StoreUnusableError) {
+      io.err(`${e.message}\n${sub === 'delete' ? 'Stop the server before deleting personal data.' : ''}`.trim());
+      return 1;
+    }
+    throw e;
+  }
+  try {
+    const knelpunten = await store.knelpunten.list({ reporter: { platform, userId } });
+    // Conversation references hold platform data (Teams keeps the user's id and name in them).
+    const conversations = (await store.conversations.list()).filter(
+      (c) => c.platform === platform && (c.conversationId === userId || JSON.stringify(c.data).includes(userId)),
+    );
+    if (sub === 'export') {
+      io.out(JSON.stringify({ user: `${platform}:${userId}`, knelpunten, conversations }, null, 2));
+      return 0;
+    }
+    const forgotten = await store.knelpunten.forgetReporter(platform, userId);
+    for (const c of conversations) await store.conversations.remove(c.key);
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${conversations.length} conversation reference(s). ` +
+      'Feedback and unanswered questions are stored without identity.');
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read from the environment once, at start-up, into a typed object.
+ * A wrong value stops the process with a message that names the variable and what
+ * is allowed (fail early, fail closed). Every variable is documented in README.md
+ * and .env.example.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyAsUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  LOG_HASH_KEY: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  // Microsoft Teams (adapters/teams); all optional: without them Teams runs anonymously outside production
+  MICROSOFT_APP_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MICROSOFT_APP_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MICROSOFT_APP_TENANT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MICROSOFT_APP_TYPE: z.preprocess(emptyAsUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+  // Slack (adapters/slack): mounted when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP), or
+  // SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), are set
+  SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, 'looks too short for a signing secret').optional()),
+  SLACK_APP_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
+  SLACK_API_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ message: 'must be a URL ending in /api/' }).refine((u) => u.endsWith('/api/'), 'must end in /api/').default('https://slack.com/api/'),
+  ),
+  // Knelpunten: who may triage (platform-qualified ids), and the bearer token of the export API
+  KNELPUNT_COORDINATORS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(
+        (v) => v.split(',').every((id) => /^(slack|teams|local|aad|email):\S+$/.test(id.trim())),
+        'must be a comma-separated list of platform-qualified ids such as slack:U123,teams:29:abc,aad:<object id>,email:<address>',
+      )
+      .optional(),
+  ),
+  ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (use a long random value)').optional()),
+  // Reflectie nudges: a slot missed while the server was down is still sent when at most this late
+  NUDGE_GRACE_MINUTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 or more').max(10_080, 'must be at most 10080 (a week)').default(120),
+  ),
+  PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ message: 'must be a full URL such as https://ibp-bot.example.nl' })
+      .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+      .optional(),
+  ),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  knowledgeDir: string;
+  defaultLocale: 'nl' | 'en';
+  logLevel: (typeof LOG_LEVELS)[number];
+  logHashKey?: string;
+  publicUrl?: string;
+  /** Platform-qualified coordinator ids (`slack:U1`, `teams:29:…`, `aad:…`, `email:…`), lower-cased for aad/email. */
+  coordinators: string[];
+  adminToken?: string;
+  /** Reflectie nudges: how late a missed slot may still be sent, in minutes. */
+  nudgeGraceMinutes: number;
+  teams: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses an environment; throws ConfigError naming every wrong variable. */
+export function loadConfig(env: Env): Config {
+  const res = schema.safeParse(env);
+  if (!res.success) {
+    const byVariable = new Map<string, string>();
+    for (const i of res.error.issues) {
+      const name = String(i.path[0] ?? '?');
+      if (byVariable.has(name)) continue; // the first problem per variable is the useful one
+      const what =
+        i.code === 'invalid_value' && 'values' in i ? `must be one of: ${(i.values as unknown[]).join(', ')}` : i.message;
+      // Never echo a secret back into a terminal or log.
+      const shown = /TOKEN|SECRET|PASSWORD|KEY/.test(name) ? '(value hidden)' : JSON.stringify(env[name] ?? '');
+      byVariable.set(name, `${name}=${shown}: ${what}`);
+    }
+    throw new ConfigError([...byVariable.values()]);
+  }
+  const v = res.data;
+  return {
+    nodeEnv: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: path.resolve(v.DATA_DIR),
+    knowledgeDir: path.resolve(v.KNOWLEDGE_DIR),
+    defaultLocale: v.DEFAULT_LOCALE,
+    logLevel: v.LOG_LEVEL ?? (v.NODE_ENV === 'test' ? 'silent' : 'info'),
+    ...(v.LOG_HASH_KEY ? { logHashKey: v.LOG_HASH_KEY } : {}),
+    ...(v.PUBLIC_URL ? { publicUrl: v.PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    coordinators: (v.KNELPUNT_COORDINATORS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean)
+      .map((id) => (/^(aad|email):/.test(id) ? id.toLowerCase() : id)),
+    ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
+    nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
+    teams: {
+      appType: v.MICROSOFT_APP_TYPE,
+      ...(v.MICROSOFT_APP_ID ? { appId: v.MICROSOFT_APP_ID } : {}),
+      ...(v.MICROSOFT_APP_PASSWORD ? { appPassword: v.MICROSOFT_APP_PASSWORD } : {}),
+      ...(v.MICROSOFT_APP_TENANT_ID ? { tenantId: v.MICROSOFT_APP_TENANT_ID } : {}),
+    },
+    slack: {
+      apiUrl: v.SLACK_API_URL,
+      ...(v.SLACK_BOT_TOKEN ? { botToken: v.SLACK_BOT_TOKEN } : {}),
+      ...(v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : {}),
+      ...(v.SLACK_APP_TOKEN ? { appToken: v.SLACK_APP_TOKEN } : {}),
+    },
+  };
+}
+
+/**
+ * process.env plus an optional `.env` file (Node's own loader, no dependency).
+ * Variables already set in the environment win over the file.
+ */
+export function readEnvironment(cwd = process.cwd()): Env {
+  const file = path.join(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}

@@ -1,0 +1,107 @@
+import { messages } from '../i18n/index.js';
+import type { KnowledgeBase } from '../knowledge/base.js';
+import type { SearchHit } from '../knowledge/search.js';
+import type { KnowledgeEntry } from '../knowledge/types.js';
+import { isSafeUrl } from './richtext.js';
+import { block, reply, type Block, type Button, type Reply } from './reply.js';
+import type { Locale } from './turn.js';
+
+export const ACTION_TOPIC = 'topic';
+export const ACTION_FEEDBACK = 'feedback';
+export const ACTION_ASK = 'ask';
+export const MAX_SEE_ALSO = 3;
+export const MAX_SUGGESTIONS = 3;
+
+function entryTitle(e: KnowledgeEntry, locale: Locale): string {
+  return locale === 'en' ? e.title_en : e.title;
+}
+
+/** `topic` button value: the entry id, optionally with a forced locale (`zekerheid-7|nl`). */
+export function topicValue(id: string, locale?: Locale): string {
+  return locale ? `${id}|${locale}` : id;
+}
+
+export function parseTopicValue(value: string): { id: string; locale?: Locale } {
+  const [id = '', loc] = value.split('|');
+  return loc === 'nl' || loc === 'en' ? { id, locale: loc } : { id };
+}
+
+/**
+ * The answer card: title, answer, source, up to three related topics ("Zie ook":
+ * how cross-overs between opgaven and zekerheden show) and feedback buttons.
+ * English replies show the English summary, with the full Dutch answer one click away.
+ */
+export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Locale): Reply {
+  const t = messages(locale);
+  const blocks: Block[] = [block.heading(entryTitle(entry, locale))];
+  if (locale === 'en') {
+    blocks.push(block.plain(entry.summary_en));
+  } else {
+    blocks.push(block.rich(entry.bodyRich));
+  }
+  // A seed name as source is for authors; only a URL is something a user can follow.
+  if (entry.source && isSafeUrl(entry.source)) {
+    blocks.push(block.links([{ label: `${t.answerSource}: ${new URL(entry.source).host}`, url: entry.source }]));
+  }
+  const actions: Button[] = [];
+  if (locale === 'en') {
+    actions.push({ label: t.readInDutch, action: ACTION_TOPIC, value: topicValue(entry.id, 'nl') });
+  }
+  const related = entry.related
+    .map((id) => kb.get(id))
+    .filter((e): e is KnowledgeEntry => e !== undefined)
+    .slice(0, MAX_SEE_ALSO);
+  if (actions.length > 0) blocks.push(block.buttons(actions));
+  if (related.length > 0) {
+    blocks.push(block.divider(), block.context(t.seeAlso));
+    blocks.push(
+      block.buttons(related.map((e) => ({ label: entryTitle(e, locale), action: ACTION_TOPIC, value: topicValue(e.id) }))),
+    );
+  }
+  blocks.push(block.context(t.feedbackQuestion));
+  blocks.push(
+    block.buttons([
+      { label: t.feedbackYes, action: ACTION_FEEDBACK, value: `${entry.id}|helpful` },
+      { label: t.feedbackNo, action: ACTION_FEEDBACK, value: `${entry.id}|not_helpful` },
+    ]),
+  );
+  const summary = locale === 'en' ? entry.summary_en : entry.summary;
+  return reply(locale, `${entryTitle(entry, locale)}: ${summary}`, blocks);
+}
+
+/** Low confidence: "Bedoelde je..." with up to three topics as buttons. */
+export function suggestionsCard(hits: SearchHit[], locale: Locale): Reply {
+  const t = messages(locale);
+  const top = hits.slice(0, MAX_SUGGESTIONS);
+  return reply(locale, `${t.didYouMean} ${top.map((h) => entryTitle(h.entry, locale)).join(' / ')}`, [
+    block.heading(t.didYouMean),
+    block.markdown(t.didYouMeanIntro),
+    block.buttons(top.map((h) => ({ label: entryTitle(h.entry, locale), action: ACTION_TOPIC, value: topicValue(h.entry.id) }))),
+  ]);
+}
+
+/** No confident answer: say so honestly, and point to help. */
+export function unknownCard(locale: Locale): Reply {
+  const t = messages(locale);
+  return reply(locale, `${t.unknownTitle}. ${t.unknownBody}`, [
+    block.heading(t.unknownTitle),
+    block.markdown(t.unknownBody),
+    block.markdown(t.unknownHint),
+  ]);
+}
+
+export function helpCard(locale: Locale): Reply {
+  const t = messages(locale);
+  return reply(locale, `${t.helpTitle} ${t.helpIntro}`, [
+    block.heading(t.helpTitle),
+    block.markdown(t.helpIntro),
+    block.buttons(t.helpExamples.map((q) => ({ label: q, action: ACTION_ASK, value: q }))),
+    block.markdown(t.helpCommands),
+    block.context(t.helpPrivacy),
+  ]);
+}
+
+/** A short reply of one Markdown message from the catalogue. */
+export function simpleReply(locale: Locale, markdown: string, opts: { private?: boolean } = {}): Reply {
+  return reply(locale, markdown.replace(/\*\*/g, ''), [block.markdown(markdown)], opts);
+}

@@ -1,0 +1,128 @@
+import { localeFromTag, messages } from '../i18n/index.js';
+import { userHash } from '../log.js';
+import { StoreError } from '../store/types.js';
+import { simpleReply } from './answer.js';
+import { isGreeting, isThanks, parseCommand } from './commands.js';
+import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RouteResult, TurnContext } from './context.js';
+import { chooseLocale } from './language.js';
+import { answerQuestion, qaFeature } from './qa.js';
+import { qualifiedUserId, type Turn } from './turn.js';
+
+/** Longest message the core accepts (characters); adapters may refuse earlier. */
+export const MAX_INPUT_LENGTH = 4000;
+/** How long a delivery id is remembered to drop redeliveries. */
+export const DEDUPE_TTL_MS = 10 * 60 * 1000;
+
+export interface BotResult extends RouteResult {
+  route: string;
+  locale: TurnContext['locale'];
+}
+
+/** Commands of later issues that have no feature yet still get a friendly answer. */
+const RESERVED_COMMANDS = ['knelpunt', 'reflectie'];
+
+/**
+ * The conversation core: one Turn in, Replies out. Platform-neutral; adapters
+ * translate to and from their platforms.
+ */
+export class Bot {
+  private readonly commands = new Map<string, CommandHandler>();
+  private readonly actions = new Map<string, ActionHandler>();
+  private readonly forms = new Map<string, FormHandler>();
+  private readonly interceptors: { name: string; fn: NonNullable<Feature['interceptText']> }[] = [];
+
+  constructor(
+    readonly deps: CoreDeps,
+    features: Feature[] = [],
+  ) {
+    for (const f of [qaFeature, ...features]) {
+      for (const [k, h] of Object.entries(f.commands ?? {})) this.commands.set(k, h);
+      for (const [k, h] of Object.entries(f.actions ?? {})) this.actions.set(k, h);
+      for (const [k, h] of Object.entries(f.forms ?? {})) this.forms.set(k, h);
+      if (f.interceptText) this.interceptors.push({ name: f.name, fn: f.interceptText });
+    }
+  }
+
+  async handle(turn: Turn): Promise<BotResult> {
+    const started = performance.now();
+    const text = turn.input.kind === 'text' ? turn.input.text : turn.input.kind === 'command' ? turn.input.args : undefined;
+    const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
+    const ctx: TurnContext = { turn, locale, deps: this.deps };
+    let route = 'ignored';
+    let result: RouteResult;
+    try {
+      if (turn.user.isBot) {
+        result = { replies: [], outcome: 'ignored' }; // never answer bots: no loops between two bots
+      } else if (!(await this.deps.store.dedupe.firstSeen(`${turn.platform}:${turn.id}`, this.deps.now(), DEDUPE_TTL_MS))) {
+        route = 'duplicate';
+        result = { replies: [], outcome: 'duplicate' };
+      } else {
+        [route, result] = await this.route(ctx);
+      }
+    } catch (e) {
+      const t = messages(locale);
+      const storeTrouble = e instanceof StoreError;
+      // Logged once, here where it is handled; the user gets a friendly message.
+      this.deps.log.error({ err: e, platform: turn.platform, route }, storeTrouble ? 'store error during turn' : 'turn failed');
+      result = { replies: [simpleReply(locale, storeTrouble ? t.storeDown : t.errorRetry)], outcome: 'error' };
+    }
+    this.deps.log.info(
+      {
+        platform: turn.platform,
+        route,
+        outcome: result.outcome,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        // No user hash for form turns: an anonymous report must not be linkable to anyone.
+        ...(turn.input.kind === 'form' || result.anonymous ? {} : { userHash: userHash(qualifiedUserId(turn)) }),
+      },
+      'turn',
+    );
+    return { ...result, route, locale };
+  }
+
+  private async route(ctx: TurnContext): Promise<[string, RouteResult]> {
+    const { input } = ctx.turn;
+    const t = messages(ctx.locale);
+    switch (input.kind) {
+      case 'command':
+        return this.command(ctx, input.command, input.args);
+      case 'action': {
+        const h = this.actions.get(input.action);
+        if (!h) return ['action', { replies: [simpleReply(ctx.locale, t.unknownAction)], outcome: 'invalid' }];
+        return [`action:${input.action}`, await h(ctx, input.value)];
+      }
+      case 'form': {
+        const h = this.forms.get(input.formId);
+        if (!h) return ['form', { replies: [simpleReply(ctx.locale, t.unknownForm)], outcome: 'invalid' }];
+        return [`form:${input.formId}`, await h(ctx, input.values, input.state)];
+      }
+      case 'text': {
+        const text = input.text.trim();
+        if (text === '') return ['invalid', { replies: [simpleReply(ctx.locale, t.emptyInput)], outcome: 'invalid' }];
+        if (text.length > MAX_INPUT_LENGTH) {
+          return ['invalid', { replies: [simpleReply(ctx.locale, t.tooLong(MAX_INPUT_LENGTH))], outcome: 'invalid' }];
+        }
+        for (const i of this.interceptors) {
+          const taken = await i.fn(ctx, text);
+          if (taken) return [`dialogue:${i.name}`, taken];
+        }
+        const cmd = parseCommand(text);
+        if (cmd) return this.command(ctx, cmd.command, cmd.args);
+        if (isGreeting(text)) return ['greeting', { replies: [simpleReply(ctx.locale, t.greeting)], outcome: 'greeting' }];
+        if (isThanks(text)) return ['thanks', { replies: [simpleReply(ctx.locale, t.thanks)], outcome: 'greeting' }];
+        return ['question', await answerQuestion(ctx, text)];
+      }
+    }
+  }
+
+  private async command(ctx: TurnContext, name: string, args: string): Promise<[string, RouteResult]> {
+    const canonical = parseCommand(name)?.command ?? name.replace(/^\//, '').toLowerCase();
+    const h = this.commands.get(canonical);
+    if (h) return [`command:${canonical}`, await h(ctx, args)];
+    if (RESERVED_COMMANDS.includes(canonical)) {
+      return [`command:${canonical}`, { replies: [simpleReply(ctx.locale, messages(ctx.locale).comingSoon(canonical))], outcome: 'command' }];
+    }
+    // An unknown slash command with text: treat the text as a question.
+    return ['question', await answerQuestion(ctx, args || name)];
+  }
+}

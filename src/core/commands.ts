@@ -1,0 +1,40 @@
+/**
+ * Commands are recognised with or without a leading `/`, case-insensitively,
+ * whether they arrive as a Slack slash command, a Teams command-list item or
+ * typed text. Aliases map to one canonical name.
+ */
+export const COMMAND_ALIASES: Record<string, string> = {
+  help: 'help',
+  hulp: 'help',
+  '?': 'help',
+  knelpunt: 'knelpunt',
+  knelpunten: 'knelpunt',
+  reflectie: 'reflectie',
+  reflecteer: 'reflectie',
+  ibp: 'ibp',
+};
+
+export interface ParsedCommand {
+  command: string;
+  args: string;
+}
+
+/** `"/Knelpunt  mijn"` -> `{ command: 'knelpunt', args: 'mijn' }`; null when the text is no command. */
+export function parseCommand(text: string): ParsedCommand | null {
+  const m = /^\/?([\p{L}?]+)(?:\s+([\s\S]*))?$/u.exec(text.trim());
+  if (!m) return null;
+  const name = COMMAND_ALIASES[(m[1] ?? '').toLowerCase()];
+  if (!name) return null;
+  return { command: name, args: (m[2] ?? '').trim() };
+}
+
+const GREETING = /^(hoi|hallo|hey|hi|hello|hee|goedemorgen|goedemiddag|goedenavond|goeiemorgen|dag|good (morning|afternoon|evening))( (bot|ibp-?bot|allemaal|daar|there))?[\s!.,]*$/i;
+const THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|thanks|thank you|thx|top|super|prima|helder|ok(é|e)? dank)[\s!.,]*(bot)?[\s!.,]*$/i;
+
+export function isGreeting(text: string): boolean {
+  return GREETING.test(text.trim());
+}
+
+export function isThanks(text: string): boolean {
+  return THANKS.test(text.trim());
+}

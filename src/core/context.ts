@@ -1,0 +1,53 @@
+import type { Logger } from '../log.js';
+import type { KnowledgeBase } from '../knowledge/base.js';
+import type { Store } from '../store/types.js';
+import type { Outbox } from './outbox.js';
+import type { Reply } from './reply.js';
+import type { FormValues, Locale, Turn } from './turn.js';
+
+/** What a route produced: the replies and how the turn ended (for logs and metrics). */
+export type Outcome = 'answered' | 'suggested' | 'unknown' | 'command' | 'form' | 'greeting' | 'feedback' | 'invalid' | 'ignored' | 'duplicate' | 'error';
+
+export interface RouteResult {
+  replies: Reply[];
+  outcome: Outcome;
+  /** The turn must not be linkable to its user: its log line carries no user hash (anonymous sharing). */
+  anonymous?: boolean;
+}
+
+/** Everything a route may use; passed in, never imported, so tests can build one. */
+export interface CoreDeps {
+  knowledge: KnowledgeBase;
+  store: Store;
+  log: Logger;
+  defaultLocale: Locale;
+  now: () => Date;
+  /** Proactive sends through the configured platform adapters. */
+  outbox: Outbox;
+}
+
+export interface TurnContext {
+  turn: Turn;
+  locale: Locale;
+  deps: CoreDeps;
+}
+
+export type CommandHandler = (ctx: TurnContext, args: string) => Promise<RouteResult>;
+export type ActionHandler = (ctx: TurnContext, value: string) => Promise<RouteResult>;
+export type FormHandler = (ctx: TurnContext, values: FormValues, state?: string) => Promise<RouteResult>;
+
+/**
+ * A feature plugs its commands, button actions and forms into the core. The
+ * question-answering feature is one; knelpunten and reflectie add their own.
+ */
+export interface Feature {
+  name: string;
+  commands?: Record<string, CommandHandler>;
+  actions?: Record<string, ActionHandler>;
+  forms?: Record<string, FormHandler>;
+  /**
+   * Asked first for every free-text turn (before commands and questions): a feature
+   * with a dialogue in progress answers it; null lets the text take its normal route.
+   */
+  interceptText?: (ctx: TurnContext, text: string) => Promise<RouteResult | null>;
+}

@@ -1,0 +1,25 @@
+import type { Locale } from './turn.js';
+
+// Short function words that tell the two languages apart in a question.
+const EN = new Set(['what', 'which', 'who', 'how', 'why', 'when', 'where', 'the', 'is', 'are', 'does', 'do', 'can', 'i', 'you', 'about', 'of', 'and', 'to', 'with', 'tell', 'me', 'please', 'my', 'our', 'a', 'an', 'it', 'this', 'that', 'there']);
+const NL = new Set(['wat', 'welke', 'wie', 'hoe', 'waarom', 'wanneer', 'waar', 'de', 'het', 'een', 'is', 'zijn', 'doet', 'kan', 'ik', 'je', 'jij', 'over', 'van', 'en', 'naar', 'met', 'vertel', 'mij', 'graag', 'mijn', 'ons', 'onze', 'dit', 'dat', 'er', 'zit', 'moet', 'wordt']);
+
+/**
+ * English when the user's locale is English or the text is clearly English (more
+ * English than Dutch function words, and at least two); otherwise the default.
+ */
+export function chooseLocale(text: string | undefined, userLocale: Locale | undefined, fallback: Locale): Locale {
+  if (userLocale === 'en') return 'en';
+  if (text) {
+    const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+    let en = 0;
+    let nl = 0;
+    for (const w of words) {
+      if (EN.has(w)) en++;
+      if (NL.has(w)) nl++;
+    }
+    if (en >= 2 && en > nl) return 'en';
+    if (nl > 0 && nl >= en) return 'nl';
+  }
+  return userLocale ?? fallback;
+}

@@ -1,0 +1,103 @@
+import type { Locale } from './turn.js';
+import { parseMarkdown, plain, type RichText } from './richtext.js';
+
+/**
+ * The Reply block model: small enough that Slack Block Kit, Adaptive Cards and the
+ * web chat can all render every block. No platform types here.
+ */
+export interface Button {
+  label: string;
+  /** Action id the core routes on (`feedback`, `topic`, …). */
+  action: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export type FieldKind = 'text' | 'longtext' | 'select' | 'multiselect' | 'checkbox';
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export interface FormField {
+  id: string;
+  kind: FieldKind;
+  label: string;
+  required?: boolean;
+  /** Text fields: length limits in characters. */
+  minLength?: number;
+  maxLength?: number;
+  placeholder?: string;
+  hint?: string;
+  options?: FieldOption[];
+  /** Pre-filled value: string for text/select, string[] for multiselect, boolean for checkbox. */
+  initial?: string | string[] | boolean;
+}
+
+export interface Form {
+  /** Routed back to the core as `{ kind: 'form', formId }`. */
+  id: string;
+  title: string;
+  submitLabel: string;
+  intro?: RichText;
+  fields: FormField[];
+  /** Field errors from a previous submission, by field id (shown next to the field). */
+  errors?: Record<string, string>;
+  /**
+   * Opaque state the adapter returns untouched with the submission (Slack
+   * private_metadata, Teams submit data, web chat), e.g. which knelpunt a form is about.
+   * Never shown; never trusted for authorisation (handlers check again).
+   */
+  state?: string;
+}
+
+export type Block =
+  | { kind: 'heading'; text: string }
+  | { kind: 'text'; rich: RichText }
+  | { kind: 'facts'; facts: Fact[] }
+  | { kind: 'buttons'; buttons: Button[] }
+  | { kind: 'links'; links: Link[] }
+  | { kind: 'form'; form: Form }
+  | { kind: 'divider' }
+  | { kind: 'context'; text: string };
+
+export interface Reply {
+  locale: Locale;
+  blocks: Block[];
+  /** Plain text for notifications, screen readers and platforms that show no cards. */
+  fallbackText: string;
+  /** Only the asking user sees it (Slack ephemeral, Teams personal). */
+  private?: boolean;
+}
+
+/** Builders keep the call sites short and make trusted vs untrusted text explicit. */
+export const block = {
+  heading: (text: string): Block => ({ kind: 'heading', text }),
+  /** Trusted Markdown (knowledge base, message catalogue). */
+  markdown: (source: string): Block => ({ kind: 'text', rich: parseMarkdown(source) }),
+  /** Already-parsed rich text (knowledge bodies are parsed at load time). */
+  rich: (rich: RichText): Block => ({ kind: 'text', rich }),
+  /** Untrusted text (anything a user typed): never parsed, always shown literally. */
+  plain: (text: string): Block => ({ kind: 'text', rich: plain(text) }),
+  facts: (facts: Fact[]): Block => ({ kind: 'facts', facts }),
+  buttons: (buttons: Button[]): Block => ({ kind: 'buttons', buttons }),
+  links: (links: Link[]): Block => ({ kind: 'links', links }),
+  form: (form: Form): Block => ({ kind: 'form', form }),
+  divider: (): Block => ({ kind: 'divider' }),
+  context: (text: string): Block => ({ kind: 'context', text }),
+};
+
+export function reply(locale: Locale, fallbackText: string, blocks: Block[], opts: { private?: boolean } = {}): Reply {
+  return { locale, fallbackText, blocks, ...(opts.private ? { private: true } : {}) };
+}

@@ -1,0 +1,160 @@
+/**
+ * A tiny rich-text model: the only formatting a Reply may carry (bold, italic,
+ * links, lists). Knowledge Markdown is parsed into it once, at load time; text
+ * typed by users becomes plain `text` nodes and is never parsed as Markdown, so
+ * it cannot inject formatting, links or mentions. Every renderer walks this tree
+ * and escapes text nodes for its own platform.
+ */
+export type Inline =
+  | { t: 'text'; text: string }
+  | { t: 'strong'; children: Inline[] }
+  | { t: 'em'; children: Inline[] }
+  | { t: 'link'; url: string; children: Inline[] };
+
+export type RichBlock =
+  | { t: 'para'; children: Inline[] }
+  | { t: 'list'; ordered: boolean; items: Inline[][] };
+
+export type RichText = RichBlock[];
+
+/** Plain, untrusted text as rich text: one paragraph per blank-line-separated chunk. */
+export function plain(text: string): RichText {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => ({ t: 'para', children: [{ t: 'text', text: p }] }));
+}
+
+const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+
+/** Only http(s) and mailto links survive; anything else (javascript:, data:) stays text. */
+export function isSafeUrl(url: string): boolean {
+  return SAFE_URL.test(url.trim());
+}
+
+/**
+ * Parses our limited Markdown dialect (trusted authors only: knowledge files and
+ * our own message catalogue). Supported: paragraphs, `-`/`*`/`1.` lists,
+ * `**bold**`, `*italic*`/`_italic_`, `[label](url)`, and `#` headings (rendered as
+ * a bold paragraph). Everything else is kept as literal text.
+ */
+export function parseMarkdown(source: string): RichText {
+  const out: RichText = [];
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  let para: string[] = [];
+  let list: { ordered: boolean; items: string[] } | null = null;
+
+  const flushPara = (): void => {
+    if (para.length > 0) {
+      out.push({ t: 'para', children: parseInline(para.join(' ')) });
+      para = [];
+    }
+  };
+  const flushList = (): void => {
+    if (list) {
+      out.push({ t: 'list', ordered: list.ordered, items: list.items.map(parseInline) });
+      list = null;
+    }
+  };
+
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '') {
+      flushPara();
+      flushList();
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      flushPara();
+      flushList();
+      out.push({ t: 'para', children: [{ t: 'strong', children: parseInline(heading[1] ?? '') }] });
+      continue;
+    }
+    const bullet = /^[-*+]\s+(.*)$/.exec(line);
+    const numbered = /^\d+[.)]\s+(.*)$/.exec(line);
+    const item = bullet ?? numbered;
+    if (item) {
+      flushPara();
+      const ordered = numbered !== null;
+      if (list && list.ordered !== ordered) flushList();
+      list ??= { ordered, items: [] };
+      list.items.push(item[1] ?? '');
+      continue;
+    }
+    if (list && /^\s{2,}/.test(raw)) {
+      // continuation line of the previous list item
+      list.items[list.items.length - 1] += ' ' + line;
+      continue;
+    }
+    flushList();
+    para.push(line);
+  }
+  flushPara();
+  flushList();
+  return out;
+}
+
+/** Inline parser: bold, italic, links; unmatched markers stay literal text. */
+export function parseInline(src: string): Inline[] {
+  const out: Inline[] = [];
+  let buf = '';
+  const flush = (): void => {
+    if (buf) {
+      out.push({ t: 'text', text: buf });
+      buf = '';
+    }
+  };
+  let i = 0;
+  while (i < src.length) {
+    const ch = src[i];
+    if (ch === '\\' && i + 1 < src.length && /[\\*_[\]()#`-]/.test(src[i + 1] ?? '')) {
+      buf += src[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === '*' && src[i + 1] === '*') {
+      const end = src.indexOf('**', i + 2);
+      if (end > i + 2) {
+        flush();
+        out.push({ t: 'strong', children: parseInline(src.slice(i + 2, end)) });
+        i = end + 2;
+        continue;
+      }
+    }
+    if (ch === '*' || ch === '_') {
+      const end = src.indexOf(ch, i + 1);
+      // `_` inside words (snake_case) is not emphasis
+      const wordBefore = ch === '_' && i > 0 && /\w/.test(src[i - 1] ?? '');
+      if (end > i + 1 && !wordBefore && src[i + 1] !== ' ') {
+        flush();
+        out.push({ t: 'em', children: parseInline(src.slice(i + 1, end)) });
+        i = end + 1;
+        continue;
+      }
+    }
+    if (ch === '[') {
+      const m = /^\[([^\]]+)\]\(([^)\s]+)\)/.exec(src.slice(i));
+      if (m && isSafeUrl(m[2] ?? '')) {
+        flush();
+        out.push({ t: 'link', url: m[2] ?? '', children: parseInline(m[1] ?? '') });
+        i += m[0].length;
+        continue;
+      }
+    }
+    buf += ch;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+
+/** The visible text of rich text, without formatting (for fallbacks, logs, search). */
+export function toPlainText(rich: RichText): string {
+  const inl = (nodes: Inline[]): string =>
+    nodes.map((n) => (n.t === 'text' ? n.text : inl(n.children))).join('');
+  return rich
+    .map((b) => (b.t === 'para' ? inl(b.children) : b.items.map((it) => `- ${inl(it)}`).join('\n')))
+    .join('\n\n');
+}

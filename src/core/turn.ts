@@ -1,0 +1,63 @@
+/**
+ * A platform-neutral incoming turn. Adapters build one from a Slack event, a Bot
+ * Framework activity or a web-chat request; the core never sees platform types.
+ */
+export type Platform = 'local' | 'slack' | 'teams' | 'cli';
+export type Locale = 'nl' | 'en';
+export type ConversationKind = 'personal' | 'channel' | 'group';
+
+export type FormValue = string | string[] | boolean;
+export type FormValues = Record<string, FormValue>;
+
+export type TurnInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'command'; command: string; args: string }
+  | { kind: 'action'; action: string; value: string }
+  | { kind: 'form'; formId: string; values: FormValues; state?: string };
+
+export interface TurnUser {
+  /** The platform's own id (Slack `U…`, Teams `29:…`, a local browser id). */
+  id: string;
+  name?: string;
+  /** The user's locale as the platform reports it (`nl-NL`, `en-US`, …), if any. */
+  locale?: string;
+  isBot?: boolean;
+  /** Entra ID object id, when the platform tells it (Teams). */
+  aadObjectId?: string;
+}
+
+export interface TurnConversation {
+  id: string;
+  kind: ConversationKind;
+  /** Thread (Slack `thread_ts`, Teams reply chain) the turn belongs to, if any. */
+  threadId?: string;
+  /** Workspace / tenant, when the platform has one. */
+  teamId?: string;
+}
+
+export interface Turn {
+  /**
+   * A delivery id that is the same when the platform redelivers the same event
+   * (Slack event id, Teams activity id); used to process each turn once.
+   */
+  id: string;
+  platform: Platform;
+  user: TurnUser;
+  conversation: TurnConversation;
+  input: TurnInput;
+  receivedAt: Date;
+}
+
+/**
+ * The key of a conversation's stored reference: `<platform>:<conversation id>`.
+ * Adapters store references under this key, so the core can address the same
+ * conversation later (triage channel, nudges).
+ */
+export function conversationKey(turn: Pick<Turn, 'platform' | 'conversation'>): string {
+  return `${turn.platform}:${turn.conversation.id}`;
+}
+
+/** `slack:U123`: the platform-qualified id used for coordinators, privacy requests and rate limits. */
+export function qualifiedUserId(turn: Pick<Turn, 'platform' | 'user'>): string {
+  return `${turn.platform}:${turn.user.id}`;
+}

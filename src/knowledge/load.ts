@@ -1,0 +1,151 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseMarkdown } from '../core/richtext.js';
+import { CONTRACT_IDS } from './contract.js';
+import { ENTRY_TYPES, type EntryFrontMatter, type KnowledgeEntry, type KnowledgeError } from './types.js';
+
+const REQUIRED: (keyof EntryFrontMatter)[] = [
+  'id', 'type', 'title', 'title_en', 'summary', 'summary_en', 'keywords', 'questions', 'related',
+];
+const OPTIONAL: (keyof EntryFrontMatter)[] = ['source'];
+const KNOWN = new Set<string>([...REQUIRED, ...OPTIONAL]);
+const LIST_FIELDS = new Set<keyof EntryFrontMatter>(['keywords', 'questions', 'related']);
+const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export interface LoadResult {
+  entries: KnowledgeEntry[];
+  errors: KnowledgeError[];
+}
+
+/** Splits `---\nyaml\n---\nbody`. Front matter is three lines of logic; YAML itself is the `yaml` library's job. */
+export function splitFrontMatter(source: string): { yaml: string; body: string } | null {
+  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const m = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
+  if (!m) return null;
+  return { yaml: m[1] ?? '', body: text.slice(m[0].length).trim() };
+}
+
+/** Parses and checks one file's content. Pure: no I/O, so it is easy to test. */
+export function parseEntry(file: string, source: string): { entry?: KnowledgeEntry; errors: KnowledgeError[] } {
+  const errors: KnowledgeError[] = [];
+  const err = (message: string, field?: string): void => {
+    errors.push(field ? { file, field, message } : { file, message });
+  };
+  const parts = splitFrontMatter(source);
+  if (!parts) {
+    err('missing YAML front matter (the file must start with a line "---", the fields, and a closing "---")');
+    return { errors };
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(parts.yaml);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line + 1}` : '';
+    err(`front matter is not valid YAML${where}: ${(e as Error).message.split('\n')[0]}`);
+    return { errors };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    err('front matter must be a mapping of fields');
+    return { errors };
+  }
+  const fm = data as Record<string, unknown>;
+  for (const key of Object.keys(fm)) {
+    if (!KNOWN.has(key)) err(`unknown field (allowed: ${[...KNOWN].join(', ')})`, key);
+  }
+  for (const key of REQUIRED) {
+    const v = fm[key];
+    if (v === undefined || v === null) {
+      err('required field is missing', key);
+    } else if (LIST_FIELDS.has(key)) {
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+        err('must be a list of non-empty strings', key);
+      }
+    } else if (typeof v !== 'string' || v.trim() === '') {
+      err('must be a non-empty string', key);
+    }
+  }
+  if (fm.source !== undefined && (typeof fm.source !== 'string' || fm.source.trim() === '')) {
+    err('must be a non-empty string (a URL or a seed name)', 'source');
+  }
+  if (typeof fm.id === 'string') {
+    if (!ID_PATTERN.test(fm.id)) err('must be lowercase letters, digits and single dashes', 'id');
+    const expected = path.basename(file, '.md');
+    if (fm.id !== expected) err(`must equal the file name ("${expected}")`, 'id');
+  }
+  if (typeof fm.type === 'string' && !(ENTRY_TYPES as readonly string[]).includes(fm.type)) {
+    err(`must be one of ${ENTRY_TYPES.join(', ')}`, 'type');
+  }
+  if (Array.isArray(fm.questions) && fm.questions.length === 0) err('needs at least one example question', 'questions');
+  if (parts.body === '') err('the Markdown body (the Dutch answer) is empty');
+  if (errors.length > 0) return { errors };
+
+  const front = fm as unknown as EntryFrontMatter;
+  const entry: KnowledgeEntry = {
+    id: front.id,
+    type: front.type,
+    title: front.title.trim(),
+    title_en: front.title_en.trim(),
+    summary: front.summary.trim(),
+    summary_en: front.summary_en.trim(),
+    keywords: front.keywords.map((k) => k.trim()),
+    questions: front.questions.map((q) => q.trim()),
+    related: front.related.map((r) => r.trim()),
+    ...(front.source ? { source: front.source.trim() } : {}),
+    body: parts.body,
+    bodyRich: parseMarkdown(parts.body),
+    file,
+  };
+  return { entry, errors };
+}
+
+/** Cross-file checks: duplicate ids, dangling `related`, missing contract ids. */
+export function validateSet(entries: KnowledgeEntry[], contractIds: readonly string[] = CONTRACT_IDS): KnowledgeError[] {
+  const errors: KnowledgeError[] = [];
+  const byId = new Map<string, KnowledgeEntry>();
+  for (const e of entries) {
+    const prev = byId.get(e.id);
+    if (prev) errors.push({ file: e.file, field: 'id', message: `duplicate id "${e.id}" (also in ${prev.file})` });
+    else byId.set(e.id, e);
+  }
+  for (const e of entries) {
+    for (const r of e.related) {
+      if (!byId.has(r)) errors.push({ file: e.file, field: 'related', message: `unknown id "${r}"` });
+      if (r === e.id) errors.push({ file: e.file, field: 'related', message: 'an entry cannot be related to itself' });
+    }
+  }
+  for (const id of contractIds) {
+    if (!byId.has(id)) errors.push({ file: `${id}.md`, field: 'id', message: `contract topic "${id}" has no entry` });
+  }
+  return errors;
+}
+
+/**
+ * Loads every `*.md` directly in `dir` (sub-folders such as `reflectie/` have loaders
+ * of their own). Returns all errors at once so an author can fix them in one go.
+ */
+export async function loadKnowledge(dir: string, contractIds: readonly string[] = CONTRACT_IDS): Promise<LoadResult> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile() && d.name.endsWith('.md') && d.name.toLowerCase() !== 'readme.md')
+      .map((d) => d.name)
+      .sort();
+  } catch (e) {
+    return { entries: [], errors: [{ file: dir, message: `cannot read knowledge directory: ${(e as Error).message}` }] };
+  }
+  const entries: KnowledgeEntry[] = [];
+  const errors: KnowledgeError[] = [];
+  for (const name of names) {
+    const source = await readFile(path.join(dir, name), 'utf8');
+    const res = parseEntry(name, source);
+    errors.push(...res.errors);
+    if (res.entry) entries.push(res.entry);
+  }
+  errors.push(...validateSet(entries, contractIds));
+  return { entries, errors };
+}
+
+export function formatKnowledgeErrors(errors: KnowledgeError[]): string {
+  return errors.map((e) => `  ${e.file}${e.field ? ` [${e.field}]` : ''}: ${e.message}`).join('\n');
+}

@@ -1,0 +1,57 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+/**
+ * Paths that are never logged, whatever logs them (our code, Bolt, botbuilder).
+ * Redaction is configured here once; tests assert on whole log output.
+ */
+export const REDACT_PATHS = [
+  'token', '*.token', 'accessToken', '*.accessToken', 'access_token', '*.access_token',
+  'password', '*.password', 'secret', '*.secret', 'clientSecret', '*.clientSecret',
+  'signature', '*.signature',
+  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
+  'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
+  'cookie', '*.cookie', 'headers.cookie', '*.headers.cookie', 'headers["set-cookie"]',
+  // identity fields: logs tell users apart by `userHash` only
+  'userId', '*.userId', 'user_id', '*.user_id', 'userName', '*.userName', 'email', '*.email',
+];
+
+export interface LoggerOptions {
+  level: string;
+  /** JSON lines (production) or readable lines (development). */
+  pretty: boolean;
+  /** Where to write; stdout by default. Tests pass a memory stream. */
+  destination?: DestinationStream | NodeJS.WritableStream;
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const base = {
+    level: opts.level,
+    base: { app: 'ibp-bot' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (opts.pretty && !opts.destination) {
+    // In-process pretty printing (no worker thread), only for development.
+    return pino(base, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' }));
+  }
+  return pino(base, opts.destination ?? process.stdout);
+}
+
+let hashKey = randomBytes(32).toString('hex');
+
+/** Sets the key of `userHash` (LOG_HASH_KEY), so hashes stay stable across restarts. */
+export function setUserHashKey(key: string): void {
+  hashKey = key;
+}
+
+/**
+ * A keyed hash to tell users apart in logs without logging who they are. The key
+ * is random per process unless LOG_HASH_KEY is set.
+ */
+export function userHash(qualifiedId: string): string {
+  return createHmac('sha256', hashKey).update(qualifiedId).digest('base64url').slice(0, 12);
+}

@@ -1,0 +1,72 @@
+import helmet from 'helmet';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { localChatRouter } from '../../adapters/local/http.js';
+import type { MemoryInbox } from '../../adapters/local/inbox.js';
+import type { Bot } from '../core/bot.js';
+import type { KnowledgeBase } from '../knowledge/base.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/types.js';
+import { adminApiRouter } from './admin.js';
+import type { PlatformAdapter } from './platform.js';
+
+export interface AppDeps {
+  bot: Bot;
+  store: Store;
+  knowledge: KnowledgeBase;
+  log: Logger;
+  adapters: PlatformAdapter[];
+  inbox: MemoryInbox;
+  adminToken?: string;
+}
+
+/**
+ * One express app for everything: web chat, health, and (in later issues) the Slack
+ * and Teams endpoints. No global body parser: Bolt needs the raw body to check
+ * signatures, so each route parses its own body.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  // Security headers on every response; the web chat runs under a CSP without inline script or style.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', async (_req: Request, res: Response) => {
+    const store = await deps.store.health().catch((e: unknown) => ({ ok: false, backend: '?', detail: String(e) }));
+    const ok = store.ok && deps.knowledge.size > 0;
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      store: { ok: store.ok, backend: store.backend },
+      knowledge: { entries: deps.knowledge.size },
+    });
+  });
+
+  // Platform adapters first: their routes read raw bodies (signature checks).
+  for (const adapter of deps.adapters) adapter.mount(app);
+  if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
+  app.use(localChatRouter(deps.bot, deps.inbox));
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('text/plain; charset=utf-8').send('Niet gevonden.');
+  });
+  // Last resort: log once, answer without details.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    deps.log.error({ err }, 'unhandled request error');
+    if (!res.headersSent) res.status(500).type('text/plain; charset=utf-8').send('Er ging iets mis. Probeer het zo nog eens.');
+  });
+  return app;
+}

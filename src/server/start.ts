@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { loadConfig, type Config, type Env } from '../config.js';
+import { Bot } from '../core/bot.js';
+import type { Feature } from '../core/context.js';
+import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
+import { createLogger, setUserHashKey, type Logger } from '../log.js';
+import { LowdbStore } from '../store/lowdb/store.js';
+import type { Store } from '../store/types.js';
+import { MemoryInbox } from '../../adapters/local/inbox.js';
+import { Coordinators } from '../core/knelpunt/coordinators.js';
+import { knelpuntFeature } from '../core/knelpunt/feature.js';
+import { reflectieFeature } from '../core/reflectie/feature.js';
+import { openReflectieQuestions } from '../knowledge/reflectie.js';
+import { NudgeScheduler } from '../scheduler/scheduler.js';
+import { createApp } from './app.js';
+import { setupAdapters } from './adapters.js';
+import { AdapterOutbox } from './outbox.js';
+import type { PlatformAdapter } from './platform.js';
+
+export interface RunningBot {
+  url: string;
+  port: number;
+  config: Config;
+  bot: Bot;
+  store: Store;
+  knowledge: KnowledgeBase;
+  log: Logger;
+  server: Server;
+  adapters: PlatformAdapter[];
+  /** Reflectie nudges and digests. */
+  scheduler: NudgeScheduler;
+  /** Stops accepting connections, lets in-flight requests finish, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Log destination (tests capture the log). */
+  logDestination?: NodeJS.WritableStream;
+  now?: () => Date;
+  features?: Feature[];
+  /** How often the nudge scheduler runs; 0 starts no timer (tests call `scheduler.tick()`). */
+  schedulerIntervalMs?: number;
+}
+
+/**
+ * Starts the whole bot from an environment: config, knowledge, store, core, HTTP.
+ * Throws ConfigError, KnowledgeInvalidError or StoreUnusableError with a message
+ * fit for the operator; nothing is half-started on failure.
+ */
+export async function startBot(env: Env, opts: StartOptions = {}): Promise<RunningBot> {
+  const startedAt = performance.now();
+  const config = loadConfig(env);
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: config.nodeEnv === 'development',
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
+  if (config.logHashKey) setUserHashKey(config.logHashKey);
+  const knowledge = await openKnowledgeBase(config.knowledgeDir);
+  const questions = await openReflectieQuestions(config.knowledgeDir);
+  const store = await LowdbStore.open({ dataDir: config.dataDir });
+  try {
+    const now = opts.now ?? ((): Date => new Date());
+    const outbox = new AdapterOutbox(store);
+    const inbox = new MemoryInbox();
+    outbox.localInbox = inbox;
+    const features = [knelpuntFeature({ coordinators: new Coordinators(config.coordinators) }), reflectieFeature(), ...(opts.features ?? [])];
+    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox }, features);
+    const setups = await setupAdapters({ config, bot, store, log, now });
+    const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
+    for (const a of adapters) outbox.register(a);
+    const app = createApp({ bot, store, knowledge, log, adapters, inbox, ...(config.adminToken ? { adminToken: config.adminToken } : {}) });
+    for (const s of setups) log.info(s.note);
+    // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
+    // before the port is taken, with nothing left running.
+    try {
+      await Promise.all(adapters.map((a) => a.start()));
+    } catch (e) {
+      await Promise.all(adapters.map((a) => a.stop().catch(() => undefined)));
+      throw e;
+    }
+    const server = createServer(app);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      await Promise.all(adapters.map((a) => a.stop().catch(() => undefined)));
+      throw e;
+    }
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://localhost:${port}`;
+    log.info(
+      { port, knowledgeEntries: knowledge.size, store: 'lowdb', startupMs: Math.round(performance.now() - startedAt) },
+      `ibp-bot ready: open ${url} for the web chat`,
+    );
+    const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
+    if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        await scheduler.stop(); // the nudge being sent finishes; no new claims
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err }, `${a.platform}: stop failed`))));
+        await store.close();
+        log.info('ibp-bot stopped');
+      })());
+    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, close };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

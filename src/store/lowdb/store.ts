@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low, Memory } from 'lowdb';
+import {
+  StoreError,
+  StoreUnusableError,
+  type ConversationRefRecord,
+  type ConversationRefRepo,
+  type DedupeRepo,
+  type FeedbackRecord,
+  type FeedbackRepo,
+  type KnowledgeGapRecord,
+  type KnowledgeGapRepo,
+  type KnelpuntRepo,
+  type TriageChannelRepo,
+  type DialogueRepo,
+  type NudgeRepo,
+  type ReflectionRepo,
+  type SubscriptionRepo,
+  type Store,
+  type StoreHealth,
+} from '../types.js';
+import { AtomicJsonFile } from './file.js';
+import { lowdbKnelpunten, lowdbTriageChannels, type LowdbAccess } from './knelpunten.js';
+import { acquireLock } from './lock.js';
+import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } from './reflectie.js';
+import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
+
+/** Where the serialised data goes: the atomic JSON file, or memory. */
+export interface TextPersistence {
+  readText(): Promise<string | null>;
+  writeText(text: string): Promise<void>;
+}
+
+export const DATA_FILE = 'ibp-bot.json';
+export const LOCK_FILE = 'ibp-bot.lock';
+
+export interface LowdbStoreOptions {
+  dataDir: string;
+  /** Read-only: no lock, no writes (CLI commands that read while the server runs). */
+  readOnly?: boolean;
+}
+
+/**
+ * Parses and checks a data file's text. A file that is not JSON or not our schema
+ * is refused with a message naming the file; it is never overwritten.
+ */
+export function parseDataFile(file: string, text: string): Data {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new StoreUnusableError(
+      `The data file ${file} is not valid JSON (${(e as Error).message}). ` +
+        'It was left untouched. Restore it from a backup, or move it away to start with an empty store.',
+      { cause: e },
+    );
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > LOWDB_SCHEMA_VERSION) {
+    throw new StoreUnusableError(
+      `The data file ${file} has schema version ${version}, newer than this ibp-bot knows (${LOWDB_SCHEMA_VERSION}). Upgrade ibp-bot.`,
+    );
+  }
+  const res = dataSchema.safeParse(raw);
+  if (!res.success) {
+    const first = res.error.issues[0];
+    const where = first ? `${first.path.join('.') || '(top)'}: ${first.message}` : 'unknown problem';
+    throw new StoreUnusableError(
+      `The data file ${file} is not an ibp-bot data file (${where}). It was left untouched.`,
+    );
+  }
+  return res.data;
+}
+
+/**
+ * The embedded default store: all records in one JSON file in DATA_DIR, held in
+ * memory and written atomically after every change.
+ *
+ * Writes are coalesced: changes are applied in memory synchronously (so they never
+ * interleave) and every caller waits for the flush that contains its change. If a
+ * flush fails, every waiting caller gets a StoreError and the memory is reloaded
+ * from the last good file: nothing is reported stored that is not on disk.
+ */
+export class LowdbStore implements Store {
+  readonly feedback: FeedbackRepo;
+  readonly gaps: KnowledgeGapRepo;
+  readonly conversations: ConversationRefRepo;
+  readonly dedupe: DedupeRepo;
+  readonly knelpunten: KnelpuntRepo;
+  readonly triageChannels: TriageChannelRepo;
+  readonly reflections: ReflectionRepo;
+  readonly dialogues: DialogueRepo;
+  readonly subscriptions: SubscriptionRepo;
+  readonly nudges: NudgeRepo;
+
+  private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private broken: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Low<Data>,
+    private readonly file: TextPersistence,
+    readonly path: string,
+    private readonly readOnly: boolean,
+    private readonly releaseLock: () => Promise<void>,
+  ) {
+    this.feedback = {
+      add: (rec) => this.mutate((d) => {
+        const full: FeedbackRecord = { id: randomUUID(), ...rec };
+        d.feedback.push(full);
+        return { ...full };
+      }),
+      list: () => this.read((d) => d.feedback.map((r) => ({ ...r }))),
+      count: () => this.read((d) => d.feedback.length),
+    };
+    this.gaps = {
+      add: (rec) => this.mutate((d) => {
+        const full: KnowledgeGapRecord = { id: randomUUID(), ...rec };
+        d.gaps.push(full);
+        return { ...full };
+      }),
+      list: (opts) => this.read((d) =>
+        d.gaps.filter((g) => !opts?.since || g.at >= opts.since).map((g) => ({ ...g })),
+      ),
+      count: () => this.read((d) => d.gaps.length),
+    };
+    this.conversations = {
+      upsert: async (ref, now) => {
+        // Every turn upserts its conversation: skip the disk write when nothing changed.
+        const same = await this.read((d) => {
+          const cur = d.conversations[ref.key];
+          if (!cur?.active) return undefined;
+          const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
+          return JSON.stringify(rest) === JSON.stringify({ ...rest, ...ref }) ? structuredClone(cur) : undefined;
+        });
+        if (same) return same;
+        return this.mutate((d) => {
+          const full: ConversationRefRecord = { ...ref, active: true, updatedAt: now.toISOString() };
+          d.conversations[ref.key] = full;
+          return structuredClone(full);
+        });
+      },
+      get: (key) => this.read((d) => {
+        const r = d.conversations[key];
+        return r ? structuredClone(r) : undefined;
+      }),
+      markInactive: (key, reason, now) => this.mutate((d) => {
+        const r = d.conversations[key];
+        if (r) {
+          r.active = false;
+          r.inactiveReason = reason;
+          r.updatedAt = now.toISOString();
+        }
+      }),
+      list: () => this.read((d) => Object.values(d.conversations).map((r) => structuredClone(r))),
+      remove: (key) => this.mutate((d) => {
+        const had = key in d.conversations;
+        delete d.conversations[key];
+        return had;
+      }),
+    };
+    const access: LowdbAccess = { read: (fn) => this.read(fn), mutate: (fn) => this.mutate(fn) };
+    this.knelpunten = lowdbKnelpunten(access);
+    this.triageChannels = lowdbTriageChannels(access);
+    this.reflections = lowdbReflections(access);
+    this.dialogues = lowdbDialogues(access);
+    this.subscriptions = lowdbSubscriptions(access);
+    this.nudges = lowdbNudges(access);
+    this.dedupe = {
+      firstSeen: (key, now, ttlMs) => this.mutate((d) => {
+        const t = now.getTime();
+        const expires = d.dedupe[key];
+        if (expires !== undefined && expires > t) return false;
+        d.dedupe[key] = t + ttlMs;
+        // prune expired keys now and then, so the file does not grow without bound
+        if (Object.keys(d.dedupe).length % 100 === 0) {
+          for (const [k, exp] of Object.entries(d.dedupe)) if (exp <= t) delete d.dedupe[k];
+        }
+        return true;
+      }),
+    };
+  }
+
+  /** An empty store that lives in memory only (CLI `ask`/`chat`, tests); same code path, no file. */
+  static openInMemory(): LowdbStore {
+    let text: string | null = null;
+    return LowdbStore.onPersistence(
+      {
+        readText: async () => text,
+        writeText: async (t) => {
+          text = t;
+        },
+      },
+      emptyData(),
+      ':memory:',
+    );
+  }
+
+  /** A store over any persistence, starting from `data` (tests use a failing one). */
+  static onPersistence(persistence: TextPersistence, data: Data, label: string): LowdbStore {
+    const db = new Low<Data>(new Memory<Data>(), emptyData());
+    db.data = data;
+    return new LowdbStore(db, persistence, label, false, async () => undefined);
+  }
+
+  static async open(opts: LowdbStoreOptions): Promise<LowdbStore> {
+    const file = path.join(opts.dataDir, DATA_FILE);
+    let release: () => Promise<void> = async () => undefined;
+    if (!opts.readOnly) {
+      try {
+        await mkdir(opts.dataDir, { recursive: true });
+      } catch (e) {
+        throw new StoreUnusableError(`Cannot create DATA_DIR ${opts.dataDir}: ${(e as Error).message}`, { cause: e });
+      }
+      release = await acquireLock(path.join(opts.dataDir, LOCK_FILE), file);
+    }
+    try {
+      const adapter = new AtomicJsonFile<Data>(file);
+      const text = await adapter.readText();
+      let data: Data;
+      if (text === null) {
+        if (opts.readOnly) throw new StoreUnusableError(`No data file at ${file} yet (start the bot once first).`);
+        data = emptyData();
+        await adapter.write(data);
+      } else {
+        data = parseDataFile(file, text);
+      }
+      const db = new Low<Data>(adapter, emptyData());
+      db.data = data;
+      return new LowdbStore(db, adapter, file, opts.readOnly ?? false, release);
+    } catch (e) {
+      await release();
+      if (e instanceof StoreError) throw e;
+      throw new StoreUnusableError(`Cannot open the data file ${file}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  private async read<T>(fn: (d: Data) => T): Promise<T> {
+    await this.ensureUsable();
+    return fn(this.db.data);
+  }
+
+  /** Applies a change in memory and resolves once it is on disk (or rejects, with memory restored). */
+  private async mutate<T>(fn: (d: Data) => T): Promise<T> {
+    if (this.readOnly) throw new StoreError(`The store at ${this.path} is opened read-only.`);
+    await this.ensureUsable();
+    const result = fn(this.db.data);
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.scheduleFlush();
+    });
+    return result;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return; // the running flush schedules the next one when done
+    this.flushing = (async () => {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting;
+        this.waiting = [];
+        try {
+          await this.file.writeText(JSON.stringify(this.db.data));
+          for (const w of batch) w.resolve();
+        } catch (e) {
+          const err = new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+          // Changes made after this flush started are in memory too: they fail as well.
+          const all = [...batch, ...this.waiting];
+          this.waiting = [];
+          await this.reloadFromDisk();
+          for (const w of all) w.reject(err);
+        }
+      }
+      this.flushing = null;
+    })();
+  }
+
+  private async reloadFromDisk(): Promise<void> {
+    try {
+      const text = await this.file.readText();
+      this.db.data = text === null ? emptyData() : parseDataFile(this.path, text);
+      this.broken = null;
+    } catch (e) {
+      this.broken = e as Error;
+    }
+  }
+
+  private async ensureUsable(): Promise<void> {
+    if (this.closed) throw new StoreError('The store is closed.');
+    if (this.broken) {
+      await this.reloadFromDisk();
+      if (this.broken) throw new StoreError(`The data file ${this.path} cannot be read: ${this.broken.message}`);
+    }
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed' };
+    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message };
+    return { ok: true, backend: 'lowdb', detail: this.path };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    this.closed = true;
+    await this.releaseLock();
+  }
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3978, nodeEnv: 'development', defaultLocale: 'nl', logLevel: 'info' });
+    expect(c.dataDir).toBe(path.resolve('data'));
+    expect(c.knowledgeDir).toBe(path.resolve('knowledge'));
+  });
+
+  it('names every wrong variable and what is allowed', () => {
+    let err: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'abc', DEFAULT_LOCALE: 'fr', NODE_ENV: 'prod', LOG_LEVEL: 'loud', PUBLIC_URL: 'ibp.example.nl' });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.problems).toHaveLength(5);
+    expect(err!.message).toMatch(/PORT="abc": must be a whole number/);
+    expect(err!.message).toMatch(/DEFAULT_LOCALE="fr": must be one of: nl, en/);
+    expect(err!.message).toMatch(/NODE_ENV="prod": must be one of: development, production, test/);
+    expect(err!.message).toMatch(/LOG_LEVEL="loud"/);
+    expect(err!.message).toMatch(/PUBLIC_URL="ibp.example.nl": must be a full URL/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/between 0 and 65535/);
+  });
+
+  it('treats an empty PUBLIC_URL as unset and strips a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: '' }).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://ibp-bot.example.nl/' }).publicUrl).toBe('https://ibp-bot.example.nl');
+  });
+
+  it('logs nothing in tests unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { Block, Reply } from '../src/core/reply.js';
+import { toPlainText } from '../src/core/richtext.js';
+import { parseCommand } from '../src/core/commands.js';
+import { chooseLocale } from '../src/core/language.js';
+import { StoreError } from '../src/store/types.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import { testBot, turn } from './helpers/core.js';
+
+const kinds = (r: Reply): string[] => r.blocks.map((b) => b.kind);
+const buttons = (r: Reply): { label: string; action: string; value: string }[] =>
+  r.blocks.flatMap((b: Block) => (b.kind === 'buttons' ? b.buttons : []));
+const text = (r: Reply): string =>
+  r.blocks.map((b) => (b.kind === 'text' ? toPlainText(b.rich) : b.kind === 'heading' || b.kind === 'context' ? b.text : '')).join('\n');
+
+describe('commands', () => {
+  it('are recognised with or without a slash, case-insensitively, with aliases', () => {
+    expect(parseCommand('help')).toEqual({ command: 'help', args: '' });
+    expect(parseCommand('/HELP')).toEqual({ command: 'help', args: '' });
+    expect(parseCommand('Hulp')).toEqual({ command: 'help', args: '' });
+    expect(parseCommand('/knelpunt de subsidie  loopt vast')).toEqual({ command: 'knelpunt', args: 'de subsidie  loopt vast' });
+    expect(parseCommand('Reflectie stap voor stap')).toEqual({ command: 'reflectie', args: 'stap voor stap' });
+    expect(parseCommand('helpen bij wonen')).toBeNull();
+    expect(parseCommand('wat is help')).toBeNull();
+  });
+});
+
+describe('language', () => {
+  it('answers in English for an English locale or a clearly English question, else Dutch', () => {
+    expect(chooseLocale('Wat is het IBP?', undefined, 'nl')).toBe('nl');
+    expect(chooseLocale('What is the IBP about?', undefined, 'nl')).toBe('en');
+    expect(chooseLocale('Wat is het IBP?', 'en', 'nl')).toBe('en');
+    expect(chooseLocale('IBP', undefined, 'nl')).toBe('nl');
+    expect(chooseLocale('zekerheid 7', 'nl', 'en')).toBe('nl');
+  });
+});
+
+describe('core routing', () => {
+  it('answers a question with an answer card: title, text, see-also and feedback buttons', async () => {
+    const { bot } = await testBot();
+    const res = await bot.handle(turn('Wat is de zevende zekerheid?'));
+    expect(res.outcome).toBe('answered');
+    expect(res.route).toBe('question');
+    const [card] = res.replies;
+    expect(card!.blocks[0]).toEqual({ kind: 'heading', text: 'Er gaan altijd dingen mis, blijf leren!' });
+    expect(kinds(card!)).toContain('text');
+    const see = buttons(card!).filter((b) => b.action === 'topic');
+    expect(see.length).toBeGreaterThan(0);
+    expect(see.length).toBeLessThanOrEqual(3);
+    expect(buttons(card!).filter((b) => b.action === 'feedback').map((b) => b.value)).toEqual([
+      'zekerheid-7|helpful',
+      'zekerheid-7|not_helpful',
+    ]);
+    expect(card!.fallbackText).toMatch(/blijf leren/);
+  });
+
+  it('a "Zie ook" button opens that topic', async () => {
+    const { bot } = await testBot();
+    const res = await bot.handle(turn({ kind: 'action', action: 'topic', value: 'zekerheden' }));
+    expect(res.outcome).toBe('answered');
+    expect(res.replies[0]!.blocks[0]).toEqual({ kind: 'heading', text: expect.stringMatching(/zekerheden/i) });
+  });
+
+  it('stores feedback and thanks the user privately', async () => {
+    const { bot, store } = await testBot();
+    const res = await bot.handle(turn({ kind: 'action', action: 'feedback', value: 'ibp|not_helpful' }));
+    expect(res.outcome).toBe('feedback');
+    expect(res.replies[0]!.private).toBe(true);
+    const [fb] = await store.feedback.list();
+    expect(fb).toMatchObject({ entryId: 'ibp', value: 'not_helpful', platform: 'local' });
+  });
+
+  it('refuses forged feedback and stale actions without storing anything', async () => {
+    const { bot, store } = await testBot();
+    for (const value of ['ibp|great', 'nope|helpful', '', '|'.repeat(50)]) {
+      const res = await bot.handle(turn({ kind: 'action', action: 'feedback', value }));
+      expect(res.outcome).toBe('invalid');
+    }
+    expect((await bot.handle(turn({ kind: 'action', action: 'no-such-action', value: 'x' }))).outcome).toBe('invalid');
+    expect((await bot.handle(turn({ kind: 'action', action: 'topic', value: 'does-not-exist' }))).outcome).toBe('invalid');
+    expect(await store.feedback.count()).toBe(0);
+  });
+
+  it('says honestly it does not know, and stores the question as a gap without identity', async () => {
+    const { bot, store, logs } = await testBot();
+    const res = await bot.handle(turn('hoe laat is het', { user: { id: 'U-SECRET-42', name: 'Jan Jansen' } }));
+    expect(res.outcome).toBe('unknown');
+    expect(text(res.replies[0]!)).toMatch(/Dat weet ik niet/);
+    expect(text(res.replies[0]!)).toMatch(/help/);
+    const gaps = await store.gaps.list();
+    expect(gaps).toEqual([{ id: expect.any(String), text: 'hoe laat is het', locale: 'nl', platform: 'local', at: '2026-11-23T10:00:00.000Z' }]);
+    expect(JSON.stringify(gaps)).not.toMatch(/U-SECRET-42|Jan/);
+    expect(logs.text).not.toMatch(/U-SECRET-42|Jan Jansen/);
+  });
+
+  it('greets and thanks briefly, without a knowledge answer', async () => {
+    const { bot, store } = await testBot();
+    for (const t of ['Hoi', 'hallo!', 'Goedemorgen', 'hi there']) {
+      const res = await bot.handle(turn(t));
+      expect(res.outcome, t).toBe('greeting');
+      expect(kinds(res.replies[0]!)).toEqual(['text']);
+    }
+    expect((await bot.handle(turn('Bedankt!'))).route).toBe('thanks');
+    expect((await bot.handle(turn('dank je wel'))).route).toBe('thanks');
+    expect(await store.gaps.count()).toBe(0);
+  });
+
+  it('help, with or without slash, and as a command turn', async () => {
+    const { bot } = await testBot();
+    for (const input of ['help', '/help', 'HELP', { kind: 'command' as const, command: '/ibp', args: '' }]) {
+      const res = await bot.handle(turn(input));
+      expect(res.outcome).toBe('command');
+      expect(res.replies[0]!.blocks[0]).toEqual({ kind: 'heading', text: 'Wat kan ik voor je doen?' });
+      expect(buttons(res.replies[0]!).every((b) => b.action === 'ask')).toBe(true);
+    }
+  });
+
+  it('`/ibp <vraag>` answers the question', async () => {
+    const { bot } = await testBot();
+    const res = await bot.handle(turn({ kind: 'command', command: 'ibp', args: 'wat is het IBP' }));
+    expect(res.outcome).toBe('answered');
+    expect(buttons(res.replies[0]!).some((b) => b.value === 'ibp|helpful')).toBe(true);
+  });
+
+  it('knelpunt and reflectie are reserved commands with a friendly placeholder', async () => {
+    const { bot } = await testBot();
+    for (const t of ['knelpunt', '/Reflectie', 'knelpunt mijn']) {
+      const res = await bot.handle(turn(t));
+      expect(res.outcome).toBe('command');
+      expect(text(res.replies[0]!)).toMatch(/binnenkort/);
+    }
+  });
+
+  it('answers in English when asked in English', async () => {
+    const { bot } = await testBot();
+    const res = await bot.handle(turn('What is the seventh zekerheid about?'));
+    expect(res.locale).toBe('en');
+    expect(res.outcome).toBe('answered');
+    expect(res.replies[0]!.blocks[0]).toEqual({ kind: 'heading', text: expect.stringMatching(/keep learning/i) });
+    expect(buttons(res.replies[0]!).some((b) => b.value === 'zekerheid-7|nl')).toBe(true);
+  });
+
+  it('bad input: empty, whitespace, huge, hostile', async () => {
+    const { bot, store } = await testBot();
+    expect((await bot.handle(turn(''))).outcome).toBe('invalid');
+    expect((await bot.handle(turn(' \n\t '))).outcome).toBe('invalid');
+    const huge = await bot.handle(turn('wonen '.repeat(2000)));
+    expect(huge.outcome).toBe('invalid');
+    expect(text(huge.replies[0]!)).toMatch(/te lang/);
+    const hostile = await bot.handle(turn('<!channel> <script>alert(1)</script> [klik](javascript:x) **vet**'));
+    expect(['unknown', 'suggested']).toContain(hostile.outcome);
+    if (hostile.outcome === 'unknown') {
+      expect((await store.gaps.list())[0]?.text).toBe('<!channel> <script>alert(1)</script> [klik](javascript:x) **vet**');
+    }
+  });
+
+  it('processes a redelivered turn once', async () => {
+    const { bot, store } = await testBot();
+    const t = turn('hoe laat is het');
+    expect((await bot.handle(t)).outcome).toBe('unknown');
+    const again = await bot.handle({ ...t });
+    expect(again.outcome).toBe('duplicate');
+    expect(again.replies).toEqual([]);
+    expect(await store.gaps.count()).toBe(1);
+  });
+
+  it('never answers bots', async () => {
+    const { bot } = await testBot();
+    const res = await bot.handle(turn('Wat is het IBP?', { user: { id: 'B1', isBot: true } }));
+    expect(res).toMatchObject({ outcome: 'ignored', replies: [] });
+  });
+
+  it('a store failure gives a friendly retry message and is logged once', async () => {
+    const store = LowdbStore.openInMemory();
+    store.gaps.add = async () => {
+      throw new StoreError('disk full');
+    };
+    const { bot, logs } = await testBot({ store });
+    const res = await bot.handle(turn('hoe laat is het'));
+    expect(res.outcome).toBe('error');
+    expect(text(res.replies[0]!)).toMatch(/probeer het zo nog eens/i);
+    expect(logs.lines.filter((l) => l.includes('store error during turn'))).toHaveLength(1);
+  });
+
+  it('logs one info line per turn with platform, route, outcome and duration, and no user id', async () => {
+    const { bot, logs } = await testBot();
+    await bot.handle(turn('Wat is het IBP?', { user: { id: 'U-VISIBLE?', name: 'Piet' } }));
+    const lines = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'turn');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ platform: 'local', route: 'question', outcome: 'answered', userHash: expect.any(String) });
+    expect(typeof lines[0]!.durationMs).toBe('number');
+    expect(logs.text).not.toMatch(/U-VISIBLE|Piet/);
+  });
+});

@@ -1,0 +1,71 @@
+import { nullOutbox, type Outbox, type ProactiveResult, type UserAddress } from '../../src/core/outbox.js';
+import type { Reply } from '../../src/core/reply.js';
+import type { Feature } from '../../src/core/context.js';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Bot } from '../../src/core/bot.js';
+import type { Turn, TurnInput } from '../../src/core/turn.js';
+import { openKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/base.js';
+import { createLogger } from '../../src/log.js';
+import { LowdbStore } from '../../src/store/lowdb/store.js';
+import type { Store } from '../../src/store/types.js';
+
+let kb: Promise<KnowledgeBase> | null = null;
+/** The shipped knowledge base, loaded once per test file. */
+export function shippedKnowledge(): Promise<KnowledgeBase> {
+  kb ??= openKnowledgeBase(path.resolve('knowledge'));
+  return kb;
+}
+
+/** A log sink that keeps every line, to assert on what was (not) logged. */
+export class LogCapture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    cb();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export async function testBot(opts: { store?: Store; now?: () => Date; outbox?: Outbox; features?: Feature[] } = {}): Promise<{ bot: Bot; store: Store; logs: LogCapture }> {
+  const logs = new LogCapture();
+  const store = opts.store ?? LowdbStore.openInMemory();
+  const bot = new Bot({
+    knowledge: await shippedKnowledge(),
+    store,
+    log: createLogger({ level: 'trace', pretty: false, destination: logs }),
+    defaultLocale: 'nl',
+    now: opts.now ?? (() => new Date('2026-11-23T10:00:00Z')),
+    outbox: opts.outbox ?? nullOutbox('no outbox in this test'),
+  }, opts.features ?? []);
+  return { bot, store, logs };
+}
+
+let seq = 0;
+export function turn(input: TurnInput | string, over: Partial<Turn> = {}): Turn {
+  seq += 1;
+  return {
+    id: `t-${seq}`,
+    platform: 'local',
+    user: { id: 'user-1', name: 'Test Gebruiker' },
+    conversation: { id: 'conv-1', kind: 'personal' },
+    input: typeof input === 'string' ? { kind: 'text', text: input } : input,
+    receivedAt: new Date('2026-11-23T10:00:00Z'),
+    ...over,
+  };
+}
+
+/** An outbox that records what the core sends proactively. */
+export class RecordingOutbox implements Outbox {
+  sent: { to: string; reply: Reply }[] = [];
+  async send(refKey: string, reply: Reply): Promise<ProactiveResult> {
+    this.sent.push({ to: refKey, reply });
+    return { ok: true };
+  }
+  async sendToUser(user: UserAddress, reply: Reply): Promise<ProactiveResult> {
+    this.sent.push({ to: `user:${user.platform}:${user.userId}`, reply });
+    return { ok: true };
+  }
+}

@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import type { NewKnelpunt, NudgeClaim, NudgeSubscription, Store } from '../src/store/types.js';
+
+/**
+ * The repository contract every Store backend must pass (lowdb file, lowdb memory,
+ * and PostgreSQL when it arrives). Same tests, run against each backend.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+
+    it('stores and lists feedback', async () => {
+      const s = await open();
+      const rec = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', at: now.toISOString() });
+      expect(rec.id).toBeTruthy();
+      await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at: now.toISOString() });
+      expect(await s.feedback.count()).toBe(2);
+      expect((await s.feedback.list()).map((f) => f.value)).toEqual(['helpful', 'not_helpful']);
+      await s.close();
+    });
+
+    it('stores knowledge gaps and filters by date', async () => {
+      const s = await open();
+      await s.gaps.add({ text: 'oud', locale: 'nl', platform: 'local', at: '2026-01-01T00:00:00.000Z' });
+      await s.gaps.add({ text: 'nieuw', locale: 'nl', platform: 'teams', at: '2026-11-01T00:00:00.000Z' });
+      expect(await s.gaps.count()).toBe(2);
+      expect((await s.gaps.list({ since: '2026-06-01' })).map((g) => g.text)).toEqual(['nieuw']);
+      await s.close();
+    });
+
+    it('returns copies: changing a returned record does not change the store', async () => {
+      const s = await open();
+      const rec = await s.gaps.add({ text: 'vraag', locale: 'nl', platform: 'local', at: now.toISOString() });
+      rec.text = 'gewijzigd';
+      const [listed] = await s.gaps.list();
+      expect(listed?.text).toBe('vraag');
+      listed!.text = 'ook gewijzigd';
+      expect((await s.gaps.list())[0]?.text).toBe('vraag');
+      await s.close();
+    });
+
+    it('upserts conversation references and marks them inactive', async () => {
+      const s = await open();
+      const ref = { key: 'slack:C1', platform: 'slack' as const, conversationId: 'C1', kind: 'channel' as const, data: { team: 'T1' } };
+      await s.conversations.upsert(ref, now);
+      await s.conversations.upsert({ ...ref, data: { team: 'T2' } }, now);
+      expect((await s.conversations.list()).length).toBe(1);
+      expect((await s.conversations.get('slack:C1'))?.data).toEqual({ team: 'T2' });
+      await s.conversations.markInactive('slack:C1', 'channel_not_found', now);
+      const got = await s.conversations.get('slack:C1');
+      expect(got?.active).toBe(false);
+      expect(got?.inactiveReason).toBe('channel_not_found');
+      // a new turn in the conversation re-activates it
+      await s.conversations.upsert(ref, now);
+      expect((await s.conversations.get('slack:C1'))?.active).toBe(true);
+      expect(await s.conversations.get('slack:nope')).toBeUndefined();
+      expect(await s.conversations.remove('slack:C1')).toBe(true);
+      expect(await s.conversations.remove('slack:C1')).toBe(false);
+      expect(await s.conversations.list()).toEqual([]);
+      await s.close();
+    });
+
+    it('dedupe: first delivery true, redelivery false, again true after the ttl', async () => {
+      const s = await open();
+      expect(await s.dedupe.firstSeen('slack:Ev1', now, 60_000)).toBe(true);
+      expect(await s.dedupe.firstSeen('slack:Ev1', new Date(now.getTime() + 1000), 60_000)).toBe(false);
+      expect(await s.dedupe.firstSeen('slack:Ev2', now, 60_000)).toBe(true);
+      expect(await s.dedupe.firstSeen('slack:Ev1', new Date(now.getTime() + 61_000), 60_000)).toBe(true);
+      await s.close();
+    });
+
+    it('dedupe is atomic under concurrency: one winner of 50 simultaneous deliveries', async () => {
+      const s = await open();
+      const results = await Promise.all(Array.from({ length: 50 }, () => s.dedupe.firstSeen('teams:A1', now, 60_000)));
+      expect(results.filter(Boolean).length).toBe(1);
+      await s.close();
+    });
+
+    it('keeps every one of 300 concurrent writes', async () => {
+      const s = await open();
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) => s.gaps.add({ text: `vraag ${i}`, locale: 'nl', platform: 'local', at: now.toISOString() })),
+      );
+      const texts = new Set((await s.gaps.list()).map((g) => g.text));
+      expect(texts.size).toBe(300);
+      await s.close();
+    });
+
+    const newKp = (over: Partial<NewKnelpunt> = {}): NewKnelpunt => ({
+      opgave: 'opgave-wonen',
+      beschrijving: 'De regels voor woningbouw verschillen per gemeente.',
+      overheden: ['gemeente', 'rijk'],
+      urgentie: 'middel',
+      anoniem: false,
+      reporter: { platform: 'slack', userId: 'U1', name: 'Anna' },
+      platform: 'slack',
+      ...over,
+    });
+
+    it('knelpunten: references are gapless per year and restart at 1 in a new year', async () => {
+      const s = await open();
+      const a = await s.knelpunten.create(newKp(), 'sub-a', now);
+      const b = await s.knelpunten.create(newKp(), 'sub-b', now);
+      const c = await s.knelpunten.create(newKp(), 'sub-c', new Date('2027-01-01T00:00:01Z'));
+      expect([a.knelpunt.ref, b.knelpunt.ref, c.knelpunt.ref]).toEqual(['KP-2026-0001', 'KP-2026-0002', 'KP-2027-0001']);
+      expect(a.knelpunt).toMatchObject({ status: 'nieuw', history: [], year: 2026, seq: 1 });
+      expect(await s.knelpunten.count()).toBe(3);
+      await s.close();
+    });
+
+    it('knelpunten: the same submission twice gives one knelpunt', async () => {
+      const s = await open();
+      const first = await s.knelpunten.create(newKp(), 'slack:view:V1', now);
+      const again = await s.knelpunten.create(newKp({ beschrijving: 'anders' }), 'slack:view:V1', now);
+      expect(first.created).toBe(true);
+      expect(again).toEqual({ knelpunt: first.knelpunt, created: false });
+      expect(await s.knelpunten.count()).toBe(1);
+      await s.close();
+    });
+
+    it('knelpunten: 200 concurrent submissions get 200 distinct consecutive references', async () => {
+      const s = await open();
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => s.knelpunten.create(newKp(), `sub-${i}`, now)));
+      const seqs = results.map((r) => r.knelpunt.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(new Set(results.map((r) => r.knelpunt.ref)).size).toBe(200);
+      await s.close();
+    });
+
+    it('knelpunten: an anonymous report stores no identity, even when one is passed', async () => {
+      const s = await open();
+      const { knelpunt } = await s.knelpunten.create(newKp({ anoniem: true }), 'sub-anon', now);
+      expect(knelpunt.reporter).toBeUndefined();
+      expect(JSON.stringify(await s.knelpunten.list())).not.toMatch(/U1|Anna/);
+      await s.close();
+    });
+
+    it('knelpunten: status changes only from the expected status, with history', async () => {
+      const s = await open();
+      const { knelpunt } = await s.knelpunten.create(newKp(), 'sub-s', now);
+      const change = { at: now.toISOString(), by: 'slack:UCOORD', from: 'nieuw' as const, to: 'in_behandeling' as const };
+      const first = await s.knelpunten.changeStatus(knelpunt.ref, change);
+      expect(first.changed).toBe(true);
+      expect(first.knelpunt?.status).toBe('in_behandeling');
+      const stale = await s.knelpunten.changeStatus(knelpunt.ref, { ...change, to: 'niet_opgepakt', toelichting: 'x' });
+      expect(stale.changed).toBe(false);
+      expect(stale.knelpunt?.status).toBe('in_behandeling');
+      expect((await s.knelpunten.get(knelpunt.ref))?.history).toEqual([change]);
+      expect((await s.knelpunten.changeStatus('KP-1999-0001', change)).knelpunt).toBeUndefined();
+      await s.close();
+    });
+
+    it('knelpunten: list filters and privacy forget', async () => {
+      const s = await open();
+      await s.knelpunten.create(newKp(), 'f1', now);
+      await s.knelpunten.create(newKp({ opgave: 'opgave-klimaat', reporter: { platform: 'teams', userId: '29:x' }, platform: 'teams' }), 'f2', now);
+      expect((await s.knelpunten.list({ opgave: ['opgave-klimaat'] })).length).toBe(1);
+      expect((await s.knelpunten.list({ reporter: { platform: 'slack', userId: 'U1' } })).length).toBe(1);
+      expect((await s.knelpunten.list({ status: ['opgelost'] })).length).toBe(0);
+      expect(await s.knelpunten.forgetReporter('slack', 'U1')).toBe(1);
+      const all = await s.knelpunten.list();
+      expect(all.length).toBe(2); // content stays
+      expect(all.find((k) => k.opgave === 'opgave-wonen')?.reporter).toBeUndefined();
+      await s.close();
+    });
+
+    it('triage channels: add is idempotent, remove removes', async () => {
+      const s = await open();
+      await s.triageChannels.add('slack:C1', 'slack:U1', now);
+      await s.triageChannels.add('slack:C1', 'slack:U1', now);
+      await s.triageChannels.add('teams:19:abc', 'teams:29:x', now);
+      expect(await s.triageChannels.list()).toEqual(['slack:C1', 'teams:19:abc']);
+      await s.triageChannels.remove('slack:C1');
+      expect(await s.triageChannels.list()).toEqual(['teams:19:abc']);
+      await s.close();
+    });
+
+    it('reports health and refuses use after close', async () => {
+      const s = await open();
+      expect((await s.health()).ok).toBe(true);
+      await s.close();
+      expect((await s.health()).ok).toBe(false);
+      await expect(s.gaps.count()).rejects.toThrow(/closed/);
+    });
+    // ---- reflectie (issue 7) ----
+    const sub = (over: Partial<NudgeSubscription> = {}): NudgeSubscription => ({
+      id: 'sub-1', kind: 'nudge', channelKey: 'slack:C1', platform: 'slack', conversationId: 'C1',
+      schedule: { recurrence: { kind: 'weekly', days: [5] }, hour: 15, minute: 0, timeZone: 'Europe/Amsterdam', skipHolidays: true },
+      schema: 'elke vrijdag 15:00', locale: 'nl', status: 'active', nextSlotAt: '2026-11-27T14:00:00.000Z', questionCursor: 0,
+      history: [{ at: now.toISOString(), by: 'slack:U1', what: 'plan' }], createdAt: now.toISOString(), updatedAt: now.toISOString(),
+      ...over,
+    });
+    const claimOf = (id: string, slot: string, next: string): NudgeClaim => ({
+      subscriptionId: id, expectedNextSlotAt: slot, nextSlotAt: next, questionCursor: 1, slots: [{ slot, status: 'queued', questionId: 'q1' }],
+    });
+
+    it('reflections: stored with tags; anonymous ones never keep a name; filtered by channel and time', async () => {
+      const s = await open();
+      await s.reflections.add({ goed: 'Samen gepland', opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', channelKey: 'slack:C1', platform: 'slack', anonymous: false, authorName: 'Anna', locale: 'nl', createdAt: '2026-10-05T10:00:00.000Z' });
+      await s.reflections.add({ beter: 'Eerder beginnen', channelKey: 'slack:C1', platform: 'slack', anonymous: true, authorName: 'Geheim', locale: 'nl', createdAt: '2026-11-05T10:00:00.000Z' });
+      await s.reflections.add({ meenemen: 'Delen', channelKey: 'teams:19:x', platform: 'teams', anonymous: false, authorName: 'Bo', locale: 'en', createdAt: '2026-10-06T10:00:00.000Z' });
+      expect(await s.reflections.count()).toBe(3);
+      const c1 = await s.reflections.list({ channelKey: 'slack:C1' });
+      expect(c1.map((r) => r.goed ?? r.beter)).toEqual(['Samen gepland', 'Eerder beginnen']);
+      expect(c1[0]).toMatchObject({ opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', authorName: 'Anna' });
+      expect(c1[1]?.authorName).toBeUndefined();
+      expect(JSON.stringify(await s.reflections.list())).not.toContain('Geheim');
+      expect((await s.reflections.list({ since: '2026-10-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z' })).length).toBe(2);
+      await s.close();
+    });
+
+    it('dialogues: expire, take is atomic (one of 20 concurrent takes wins), prune removes expired', async () => {
+      const s = await open();
+      const d = { key: 'draft:1', kind: 'draft' as const, owner: 'h', step: 0, answers: { goed: 'x' }, shareKey: 'slack:C1', locale: 'nl' as const, updatedAt: now.toISOString(), expiresAt: '2026-11-24T10:00:00.000Z' };
+      await s.dialogues.put(d);
+      await s.dialogues.put({ ...d, key: 'draft:old', expiresAt: '2026-11-23T09:00:00.000Z' });
+      expect(await s.dialogues.get('draft:1', now)).toEqual(d);
+      expect(await s.dialogues.get('draft:1', new Date('2026-11-24T10:00:01Z'))).toBeUndefined();
+      expect(await s.dialogues.get('draft:old', now)).toBeUndefined();
+      const takes = await Promise.all(Array.from({ length: 20 }, () => s.dialogues.take('draft:1', now)));
+      expect(takes.filter(Boolean)).toHaveLength(1);
+      expect(await s.dialogues.get('draft:1', now)).toBeUndefined();
+      expect(await s.dialogues.prune(now)).toBe(1);
+      expect(await s.dialogues.remove('draft:old')).toBe(false);
+      await s.close();
+    });
+
+    it('subscriptions: list by channel/status, due ones, updates keep a history', async () => {
+      const s = await open();
+      await s.subscriptions.create(sub());
+      await s.subscriptions.create(sub({ id: 'sub-2', channelKey: 'slack:C2', conversationId: 'C2', nextSlotAt: '2026-12-04T14:00:00.000Z' }));
+      expect((await s.subscriptions.list({ channelKey: 'slack:C1' })).map((x) => x.id)).toEqual(['sub-1']);
+      expect((await s.subscriptions.listDue(new Date('2026-11-27T14:00:00Z'))).map((x) => x.id)).toEqual(['sub-1']);
+      expect(await s.subscriptions.listDue(new Date('2026-11-27T13:59:59Z'))).toEqual([]);
+      const paused = await s.subscriptions.update('sub-1', { pausedUntil: '2026-12-10', nextSlotAt: '2026-12-11T14:00:00.000Z' }, { at: now.toISOString(), by: 'slack:U2', what: 'pauze tot 2026-12-10' });
+      expect(paused?.history.map((h) => h.by)).toEqual(['slack:U1', 'slack:U2']);
+      const resumed = await s.subscriptions.update('sub-1', { clearPause: true }, { at: now.toISOString(), by: 'slack:U3', what: 'hervat' });
+      expect(resumed?.pausedUntil).toBeUndefined();
+      await s.subscriptions.update('sub-2', { status: 'stopped' }, { at: now.toISOString(), by: 'slack:U1', what: 'stop' });
+      expect(await s.subscriptions.listDue(new Date('2027-01-01T00:00:00Z'))).toHaveLength(1);
+      expect((await s.subscriptions.list({ status: ['stopped'] })).map((x) => x.id)).toEqual(['sub-2']);
+      expect(await s.subscriptions.update('nope', {}, { at: now.toISOString(), by: 'x', what: 'y' })).toBeUndefined();
+      await s.close();
+    });
+
+    it('nudges: a (subscription, slot) is claimed once, ever; 50 concurrent claims give one record', async () => {
+      const s = await open();
+      await s.subscriptions.create(sub());
+      const slot = '2026-11-27T14:00:00.000Z';
+      const next = '2026-12-04T14:00:00.000Z';
+      const results = await Promise.all(Array.from({ length: 50 }, () => s.nudges.claim([claimOf('sub-1', slot, next)], now)));
+      expect(results.flat()).toHaveLength(1);
+      expect((await s.subscriptions.get('sub-1'))?.nextSlotAt).toBe(next);
+      // a stale claim (computed before the subscription moved on) claims nothing
+      expect(await s.nudges.claim([claimOf('sub-1', slot, next)], now)).toEqual([]);
+      // nor does going backwards
+      expect(await s.nudges.claim([{ ...claimOf('sub-1', next, slot) }], now)).toEqual([]);
+      expect(await s.nudges.listQueued()).toHaveLength(1);
+      expect((await s.subscriptions.get('sub-1'))?.lastQuestionId).toBe('q1');
+      await s.close();
+    });
+
+    it('nudges: queued -> sending once; finish records the last result; unconfirmed after a restart', async () => {
+      const s = await open();
+      await s.subscriptions.create(sub());
+      await s.subscriptions.create(sub({ id: 'sub-2' }));
+      const slot = '2026-11-27T14:00:00.000Z';
+      await s.nudges.claim([claimOf('sub-1', slot, '2026-12-04T14:00:00.000Z'), claimOf('sub-2', slot, '2026-12-04T14:00:00.000Z')], now);
+      const starts = await Promise.all(Array.from({ length: 10 }, () => s.nudges.startSending([{ subscriptionId: 'sub-1', slot }], now)));
+      expect(starts.flat().filter(Boolean)).toHaveLength(1);
+      await s.nudges.finish([{ subscriptionId: 'sub-1', slot, status: 'sent' }], now);
+      expect(await s.nudges.startSending([{ subscriptionId: 'sub-1', slot }, { subscriptionId: 'sub-2', slot }, { subscriptionId: 'nope', slot }], now)).toEqual([false, true, false]);
+      expect((await s.subscriptions.get('sub-1'))?.lastResult).toMatchObject({ slot, status: 'sent' });
+      const lost = await s.nudges.markUnconfirmed(now);
+      expect(lost.map((n) => n.subscriptionId)).toEqual(['sub-2']);
+      expect((await s.nudges.get('sub-2', slot))?.status).toBe('unconfirmed');
+      expect(await s.nudges.listQueued()).toEqual([]);
+      expect((await s.nudges.list({ status: ['sent', 'unconfirmed'] })).length).toBe(2);
+      expect((await s.subscriptions.get('sub-2'))?.lastResult?.status).toBe('unconfirmed');
+      await s.close();
+    });
+
+    it('nudges: skipped slots are recorded with their reason; a paused subscription claims nothing', async () => {
+      const s = await open();
+      await s.subscriptions.create(sub());
+      await s.subscriptions.create(sub({ id: 'sub-p', status: 'paused' }));
+      const made = await s.nudges.claim(
+        [
+          { subscriptionId: 'sub-1', expectedNextSlotAt: '2026-11-27T14:00:00.000Z', nextSlotAt: '2026-12-04T14:00:00.000Z', slots: [{ slot: '2026-11-27T14:00:00.000Z', status: 'skipped-holiday', detail: 'Kerstmis' }] },
+          claimOf('sub-p', '2026-11-27T14:00:00.000Z', '2026-12-04T14:00:00.000Z'),
+        ],
+        now,
+      );
+      expect(made.map((n) => [n.subscriptionId, n.status, n.detail])).toEqual([['sub-1', 'skipped-holiday', 'Kerstmis']]);
+      expect((await s.subscriptions.get('sub-1'))?.lastResult).toMatchObject({ status: 'skipped-holiday', detail: 'Kerstmis' });
+      await s.close();
+    });
+  });
+}
