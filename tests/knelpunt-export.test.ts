@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import { csvCell, knelpuntenCsv, parseSince } from '../src/core/knelpunt/export.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import type { NewKnelpunt } from '../src/store/types.js';
+import { startBot, type RunningBot } from '../src/server/start.js';
+import { tempDir } from './helpers/tmp.js';
+
+const kp = (over: Partial<NewKnelpunt> = {}): NewKnelpunt => ({
+  opgave: 'opgave-klimaat',
+  beschrijving: 'Samenwerking bij de RES loopt stroef; café, één, ë.',
+  overheden: ['provincie'],
+  urgentie: 'laag',
+  anoniem: false,
+  reporter: { platform: 'slack', userId: 'UPRIV', name: 'Priya Privacy' },
+  platform: 'slack',
+  ...over,
+});
+
+describe('CSV export (pure)', () => {
+  it('neutralises formulas and quotes what needs quoting', () => {
+    expect(csvCell('=HYPERLINK("http://x")', ';')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell('+31 6', ';')).toBe(`"'+31 6"`);
+    expect(csvCell('-1', ';')).toBe(`"'-1"`);
+    expect(csvCell('@SUM(A1)', ';')).toBe(`"'@SUM(A1)"`);
+    expect(csvCell('a;b', ';')).toBe('"a;b"');
+    expect(csvCell('a;b', ',')).toBe('a;b');
+    expect(csvCell('regel\nnieuw', ',')).toBe('"regel\nnieuw"');
+    expect(csvCell('gewoon', ';')).toBe('gewoon');
+  });
+
+  it('starts with a UTF-8 BOM, uses CRLF and the chosen separator', () => {
+    const csv = knelpuntenCsv([], ';');
+    expect(csv.startsWith('\uFEFFreferentie;status;opgave')).toBe(true);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(knelpuntenCsv([], ',')).toMatch(/^\uFEFFreferentie,status,/);
+  });
+
+  it('parses --since strictly', () => {
+    expect(parseSince('2026-02-28')).toEqual({ ok: true, since: '2026-02-28T00:00:00.000Z' });
+    expect(parseSince('2026-02-30')).toEqual({ ok: false });
+    expect(parseSince('gisteren')).toEqual({ ok: false });
+    expect(parseSince(undefined)).toEqual({ ok: true });
+  });
+});
+
+describe('export and privacy through the CLI and the admin API', () => {
+  const dataDir = tempDir();
+  const env = { DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test' };
+  const token = 'test-admin-token-0123456789abcdef';
+  let bot: RunningBot;
+
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runCli(args, env, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`) });
+    return { code, out, err };
+  }
+
+  beforeAll(async () => {
+    const s = await LowdbStore.open({ dataDir });
+    await s.knelpunten.create(kp(), 'a', new Date('2026-03-01T09:00:00Z'));
+    await s.knelpunten.create(kp({ beschrijving: '=cmd|calc!A1 lijkt een formule', anoniem: true }), 'b', new Date('2026-06-01T09:00:00Z'));
+    await s.conversations.upsert({ key: 'slack:DPRIV', platform: 'slack', conversationId: 'DPRIV', kind: 'personal', data: { user: 'UPRIV' } }, new Date());
+    await s.close();
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  it('exports CSV and JSON, with --since, read-only', async () => {
+    const csv = await cli(['knelpunten', 'export', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.out).toContain('KP-2026-0001;nieuw;opgave-klimaat;laag;provincie;"Samenwerking bij de RES loopt stroef; café, één, ë.";nee;Priya Privacy');
+    expect(csv.out).toMatch(/"'=cmd\|calc!A1 lijkt een formule"/);
+    const json = await cli(['knelpunten', 'export', '--format', 'json', '--since', '2026-05-01']);
+    const list = JSON.parse(json.out) as { ref: string; reporter?: unknown }[];
+    expect(list.map((k) => k.ref)).toEqual(['KP-2026-0002']);
+    expect(list[0]!.reporter).toBeUndefined();
+    expect((await cli(['knelpunten', 'export', '--format', 'xml'])).code).toBe(2);
+    expect((await cli(['knelpunten', 'export', '--since', 'morgen'])).code).toBe(2);
+    expect((await cli(['knelpunten', 'export', '--bogus'])).code).toBe(2);
+  });
+
+  it('privacy export shows everything about one person; delete removes the identity but keeps the content', async () => {
+    const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as { knelpunten: unknown[]; conversations: unknown[] };
+    expect(exp.knelpunten).toHaveLength(1);
+    expect(exp.conversations).toHaveLength(1);
+    const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
+    expect(del.code).toBe(0);
+    expect(del.out).toMatch(/1 knelpunt\(en\), 1 conversation/);
+    const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as { knelpunten: unknown[]; conversations: unknown[] };
+    expect(after).toMatchObject({ knelpunten: [], conversations: [] });
+    const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
+    expect(all).toHaveLength(2);
+    expect(JSON.stringify(all)).not.toMatch(/UPRIV|Priya/);
+    expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
+  });
+
+  it('privacy delete refuses while the server runs; the admin API needs the bearer token', async () => {
+    bot = await startBot({ ...env, PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: token });
+    const del = await cli(['privacy', 'delete', '--user', 'slack:UX']);
+    expect(del.code).toBe(1);
+    expect(del.err).toMatch(/Stop the server/);
+    // export still works beside the server
+    expect((await cli(['knelpunten', 'export', '--format', 'json'])).code).toBe(0);
+
+    expect((await fetch(`${bot.url}/admin/knelpunten.csv`)).status).toBe(401);
+    expect((await fetch(`${bot.url}/admin/knelpunten.csv`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const res = await fetch(`${bot.url}/admin/knelpunten.csv?separator=,`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(body.toString('utf8')).toMatch(/referentie,status/);
+    const json = await fetch(`${bot.url}/admin/knelpunten.json?since=2026-05-01`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await json.json()) as unknown[]).length).toBe(1);
+    expect((await fetch(`${bot.url}/admin/knelpunten.xml`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
+  });
+
+  it('without ADMIN_TOKEN the export API does not exist', async () => {
+    const other = await startBot({ ...env, DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1' });
+    try {
+      expect((await fetch(`${other.url}/admin/knelpunten.csv`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+});
