@@ -1,0 +1,212 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { messages } from '../../i18n/index.js';
+import type { DialogueRecord, ReflectionAnswers } from '../../store/types.js';
+import { simpleReply } from '../answer.js';
+import type { RouteResult, TurnContext } from '../context.js';
+import { block, reply, type Button } from '../reply.js';
+import { conversationKey, type FormValues, type Turn } from '../turn.js';
+import { ACTION_STEP, sharedCard, summaryCard } from './cards.js';
+import { ANSWER_MAX, opgaveOptions, reflectieForm, validateReflectie, zekerheidOptions } from './form.js';
+
+/** A reflection in progress lives this long after its last change. */
+export const DIALOGUE_TTL_MS = 24 * 60 * 60 * 1000;
+export const STEPS = ['goed', 'beter', 'meenemen', 'opgave', 'zekerheid'] as const;
+type Step = (typeof STEPS)[number];
+
+const hash = (s: string): string => createHash('sha256').update(s).digest('base64url').slice(0, 32);
+/** Who owns a dialogue, as a hash: the store never holds the platform id of a reflecting user. */
+export const ownerOf = (turn: Turn): string => hash(`owner:${turn.platform}:${turn.user.id}`);
+/** One step-by-step dialogue per person per conversation. */
+export const stepKey = (turn: Turn): string => `step:${hash(`${turn.platform}:${turn.user.id}:${turn.conversation.id}`)}`;
+const draftKey = (id: string): string => `draft:${id}`;
+
+function record(ctx: TurnContext, key: string, kind: DialogueRecord['kind'], shareKey: string, answers: ReflectionAnswers = {}, step = 0): DialogueRecord {
+  const now = ctx.deps.now();
+  return {
+    key, kind, owner: ownerOf(ctx.turn), step, answers, shareKey, locale: ctx.locale,
+    updatedAt: now.toISOString(), expiresAt: new Date(now.getTime() + DIALOGUE_TTL_MS).toISOString(),
+  };
+}
+
+const ids = (ctx: TurnContext): { opgaven: string[]; zekerheden: string[] } => ({
+  opgaven: opgaveOptions(ctx.deps.knowledge, ctx.locale).map((o) => o.value),
+  zekerheden: zekerheidOptions(ctx.deps.knowledge, ctx.locale).map((o) => o.value),
+});
+
+/** Opens the form; the draft made here remembers who opened it and where sharing goes. */
+export async function openForm(ctx: TurnContext, shareKey: string): Promise<RouteResult> {
+  const id = randomUUID();
+  await ctx.deps.store.dialogues.put(record(ctx, draftKey(id), 'draft', shareKey));
+  const form = reflectieForm(ctx.deps.knowledge, ctx.locale, id);
+  return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true })], outcome: 'form' };
+}
+
+/** The form came back: errors next to the fields, or the summary with keep / share. */
+export async function submitForm(ctx: TurnContext, values: FormValues, state?: string): Promise<RouteResult> {
+  const { store } = ctx.deps;
+  const now = ctx.deps.now();
+  let draft = state ? await store.dialogues.get(draftKey(state), now) : undefined;
+  if (draft && draft.owner !== ownerOf(ctx.turn)) draft = undefined;
+  const id = draft && state ? state : randomUUID();
+  const { opgaven, zekerheden } = ids(ctx);
+  const checked = validateReflectie(values, opgaven, zekerheden, ctx.locale);
+  if (!checked.ok) {
+    if (!draft) await store.dialogues.put(record(ctx, draftKey(id), 'draft', conversationKey(ctx.turn)));
+    const form = reflectieForm(ctx.deps.knowledge, ctx.locale, id, values as Partial<Record<keyof ReflectionAnswers, string>>, checked.errors);
+    const t = messages(ctx.locale).reflectie;
+    return { replies: [reply(ctx.locale, form.title, [block.markdown(t.errorsIntro), block.form(form)], { private: true })], outcome: 'invalid' };
+  }
+  await store.dialogues.put(record(ctx, draftKey(id), 'draft', draft?.shareKey ?? conversationKey(ctx.turn), checked.value, STEPS.length));
+  return { replies: [summaryCard(ctx.deps.knowledge, id, checked.value, ctx.locale)], outcome: 'form' };
+}
+
+/** Takes the caller's own draft out of the store (atomic: a double click shares once). */
+async function takeDraft(ctx: TurnContext, id: string): Promise<DialogueRecord | undefined> {
+  const d = await ctx.deps.store.dialogues.take(draftKey(id), ctx.deps.now());
+  if (d && d.owner !== ownerOf(ctx.turn)) {
+    await ctx.deps.store.dialogues.put(d); // not theirs: put it back untouched
+    return undefined;
+  }
+  return d;
+}
+
+const gone = (ctx: TurnContext): RouteResult => ({
+  replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.draftGone, { private: true })],
+  outcome: 'invalid',
+});
+
+export async function keepPrivate(ctx: TurnContext, id: string): Promise<RouteResult> {
+  if (!(await takeDraft(ctx, id))) return gone(ctx);
+  return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.kept, { private: true })], outcome: 'command' };
+}
+
+/**
+ * Shares in the channel where the reflection started. Anonymous: no user id or name
+ * is stored, posted or logged (and the turn's log line has no user hash).
+ */
+export async function share(ctx: TurnContext, value: string): Promise<RouteResult> {
+  const [id = '', mode] = value.split('|');
+  const anonymous = mode !== 'named';
+  const t = messages(ctx.locale).reflectie;
+  const draft = await takeDraft(ctx, id);
+  if (!draft?.shareKey) return { ...gone(ctx), anonymous };
+  const authorName = anonymous ? undefined : (ctx.turn.user.name ?? ctx.turn.user.id);
+  const rec = { ...draft.answers, anonymous, ...(authorName ? { authorName } : {}) };
+  const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, draft.locale));
+  if (!res.ok) {
+    await ctx.deps.store.dialogues.put(draft); // so the author can try again
+    ctx.deps.log.warn({ ...(anonymous ? {} : { channel: draft.shareKey }), reason: res.reason }, 'reflection could not be shared');
+    return { replies: [simpleReply(ctx.locale, t.shareFailed, { private: true })], outcome: 'error', anonymous };
+  }
+  await ctx.deps.store.reflections.add({
+    ...rec, channelKey: draft.shareKey, platform: ctx.turn.platform, locale: draft.locale, createdAt: ctx.deps.now().toISOString(),
+  });
+  // Anonymous: not even the conversation is logged (a personal chat's key points to its owner).
+  ctx.deps.log.info(anonymous ? { anonymous } : { channel: draft.shareKey, anonymous }, 'reflection shared');
+  return { replies: [simpleReply(ctx.locale, anonymous ? t.sharedAnon : t.sharedNamed, { private: true })], outcome: 'command', anonymous };
+}
+
+// ---- step by step ----
+
+function questionReply(ctx: TurnContext, step: number, prefix?: string): RouteResult {
+  const t = messages(ctx.locale).reflectie;
+  const name: Step = STEPS[step]!;
+  const buttons: Button[] = [];
+  if (name === 'opgave') buttons.push(...opgaveOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `opgave|${o.value}` })));
+  if (name === 'zekerheid') buttons.push(...zekerheidOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `zekerheid|${o.value}` })));
+  buttons.push({ label: t.skipButton, action: ACTION_STEP, value: 'skip' }, { label: t.stopButton, action: ACTION_STEP, value: 'stop' });
+  const blocks = [
+    ...(prefix ? [block.markdown(prefix)] : []),
+    block.context(t.stepProgress(step + 1, STEPS.length)),
+    block.markdown(t.stepQuestion[name]),
+    block.buttons(buttons),
+    ...(step < 3 ? [block.context(t.stepHint.replace(/\*\*/g, ''))] : []),
+  ];
+  return { replies: [reply(ctx.locale, t.stepQuestion[name].replace(/\*\*/g, ''), blocks, { private: true })], outcome: 'command' };
+}
+
+export async function startStepwise(ctx: TurnContext): Promise<RouteResult> {
+  await ctx.deps.store.dialogues.put(record(ctx, stepKey(ctx.turn), 'stepwise', conversationKey(ctx.turn)));
+  return questionReply(ctx, 0, messages(ctx.locale).reflectie.stepIntro);
+}
+
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+
+function matchChoice(options: { value: string; label: string }[], text: string): string | undefined {
+  const q = fold(text);
+  if (!q) return undefined;
+  const digit = /^(?:zekerheid\s*)?([1-7])\b/.exec(q)?.[1];
+  return (
+    options.find((o) => o.value === q || (digit && o.value === `zekerheid-${digit}`))?.value ??
+    options.find((o) => fold(o.label).includes(q) || q.includes(o.value.replace(/^opgave-/, '')))?.value
+  );
+}
+
+export type StepInput = { kind: 'text'; text: string } | { kind: 'skip' } | { kind: 'stop' } | { kind: 'choice'; step: string; value: string };
+
+/** One answer in a step-by-step dialogue (typed text or a button). */
+export async function answerStep(ctx: TurnContext, rec: DialogueRecord, input: StepInput): Promise<RouteResult> {
+  const t = messages(ctx.locale).reflectie;
+  const { store } = ctx.deps;
+  if (input.kind === 'stop') {
+    await store.dialogues.remove(rec.key);
+    return { replies: [simpleReply(ctx.locale, t.stepStopped, { private: true })], outcome: 'command' };
+  }
+  const name = STEPS[rec.step];
+  if (!name) {
+    await store.dialogues.remove(rec.key);
+    return { replies: [simpleReply(ctx.locale, t.stepNone, { private: true })], outcome: 'invalid' };
+  }
+  const answers = { ...rec.answers };
+  if (input.kind === 'text') {
+    if (name === 'opgave' || name === 'zekerheid') {
+      const options = name === 'opgave' ? opgaveOptions(ctx.deps.knowledge, ctx.locale) : zekerheidOptions(ctx.deps.knowledge, ctx.locale);
+      const v = matchChoice(options, input.text);
+      if (!v) return questionReply(ctx, rec.step, t.stepChoose);
+      answers[name] = v;
+    } else {
+      const text = input.text.replace(/\r\n?/g, '\n').trim();
+      if ([...text].length > ANSWER_MAX) return questionReply(ctx, rec.step, t.errTooLong(ANSWER_MAX));
+      answers[name] = text;
+    }
+  } else if (input.kind === 'choice') {
+    const options = input.step === 'opgave' ? opgaveOptions(ctx.deps.knowledge, ctx.locale) : zekerheidOptions(ctx.deps.knowledge, ctx.locale);
+    if (input.step !== name || !options.some((o) => o.value === input.value)) return questionReply(ctx, rec.step, t.stepChoose);
+    answers[name] = input.value;
+  }
+  const next = rec.step + 1;
+  if (next < STEPS.length) {
+    await store.dialogues.put(record(ctx, rec.key, 'stepwise', rec.shareKey ?? conversationKey(ctx.turn), answers, next));
+    return questionReply(ctx, next);
+  }
+  await store.dialogues.remove(rec.key);
+  if (!answers.goed && !answers.beter && !answers.meenemen) {
+    return { replies: [simpleReply(ctx.locale, t.stepNothing, { private: true })], outcome: 'command' };
+  }
+  const id = randomUUID();
+  await store.dialogues.put(record(ctx, draftKey(id), 'draft', rec.shareKey ?? conversationKey(ctx.turn), answers, STEPS.length));
+  return { replies: [summaryCard(ctx.deps.knowledge, id, answers, ctx.locale)], outcome: 'command' };
+}
+
+const STOP = /^\/?(stop|stoppen|reflectie stop|reflectie stoppen)[.!]?$/i;
+const SKIP = /^(overslaan|sla over|skip|volgende|next)[.!]?$/i;
+
+/** While a step-by-step dialogue runs, the person's free text is the answer (a `/command` still works). */
+export async function interceptStepText(ctx: TurnContext, text: string): Promise<RouteResult | null> {
+  if (text.startsWith('/')) return null;
+  const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
+  if (!rec || rec.owner !== ownerOf(ctx.turn)) return null;
+  const input: StepInput = STOP.test(text.trim()) ? { kind: 'stop' } : SKIP.test(text.trim()) ? { kind: 'skip' } : { kind: 'text', text };
+  return answerStep(ctx, rec, input);
+}
+
+export async function stepAction(ctx: TurnContext, value: string): Promise<RouteResult> {
+  const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
+  if (!rec || rec.owner !== ownerOf(ctx.turn)) {
+    return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.stepNone, { private: true })], outcome: 'invalid' };
+  }
+  const [step = '', choice = ''] = value.split('|');
+  const input: StepInput = value === 'skip' ? { kind: 'skip' } : value === 'stop' ? { kind: 'stop' } : { kind: 'choice', step, value: choice };
+  return answerStep(ctx, rec, input);
+}
+
