@@ -169,4 +169,20 @@ export const en: Messages = {
     resumeDone: (next: string): string => `The reminders are on again. The next one comes on **${next}**.`,
     stopDone: 'The reminders in this channel have stopped. **reflectie plan** turns them on again.',
   },
+  teams: {
+    shortened: 'This answer was shortened because it is too long for Teams.',
+    readMore: 'Read more in the web chat',
+    readMoreHint: 'Ask in the web chat for the full answer.',
+    actionDone: 'Sent.',
+    sentPrivately: 'I have sent you a personal message.',
+    privateFailed: 'This answer is for you only, but I could not send you a personal message. Open the IBP-bot in a personal chat and try there.',
+    fieldCheck: (label: string, min?: number, max?: number): string =>
+      min && max
+        ? `${label}: use ${min} to ${max} characters.`
+        : min
+          ? `${label}: use at least ${min} characters.`
+          : max
+            ? `${label}: use at most ${max} characters.`
+            : `${label}: please fill this in.`,
+  },
 };

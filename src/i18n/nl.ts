@@ -170,6 +170,23 @@ export const nl = {
     resumeDone: (next: string): string => `De herinneringen staan weer aan. De volgende komt op **${next}**.`,
     stopDone: 'De herinneringen in dit kanaal zijn gestopt. Met **reflectie plan** zet je ze weer aan.',
   },
+  teams: {
+    shortened: 'Dit antwoord is ingekort, omdat het te lang is voor Teams.',
+    readMore: 'Lees verder in de webchat',
+    readMoreHint: 'Vraag het in de webchat voor het hele antwoord.',
+    /** Toast after an Action.Execute whose answer comes as a new message. */
+    actionDone: 'Verstuurd.',
+    sentPrivately: 'Ik heb je een persoonlijk bericht gestuurd.',
+    privateFailed: 'Dit antwoord is alleen voor jou, maar ik kon je geen persoonlijk bericht sturen. Open de IBP-bot in een persoonlijke chat en probeer het daar.',
+    fieldCheck: (label: string, min?: number, max?: number): string =>
+      min && max
+        ? `${label}: vul ${min} tot ${max} tekens in.`
+        : min
+          ? `${label}: vul minstens ${min} tekens in.`
+          : max
+            ? `${label}: gebruik hoogstens ${max} tekens.`
+            : `${label}: vul dit in.`,
+  },
 };
 
 export type Messages = typeof nl;

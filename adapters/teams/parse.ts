@@ -1,0 +1,184 @@
+import type { Activity, ChannelAccount } from 'botbuilder';
+import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/core/turn.js';
+
+/**
+ * Bot Framework activity (as Teams sends it) -> core Turn. Pure: no I/O, no clock
+ * (the receive time is passed in). Everything Teams-specific about incoming
+ * messages lives here: conversation types, @mentions, card submits, invokes.
+ */
+
+/** Keys our cards put into submit data (see render.ts); they never reach the core as form values. */
+export const SUBMIT_ACTION_KEY = 'ibpAction';
+export const SUBMIT_VALUE_KEY = 'value';
+export const SUBMIT_FORM_KEY = 'ibpForm';
+/** The form's opaque state (which knelpunt it is about, ...), returned untouched. */
+export const SUBMIT_STATE_KEY = 'ibpState';
+/** `{ fieldId: kind }` for the fields whose value Teams flattens to a string (multiselect, checkbox). */
+export const SUBMIT_FIELDS_KEY = 'ibpFields';
+export const INVOKE_CARD_ACTION = 'adaptiveCard/action';
+
+/** Longest text a Teams message may carry into the core; the core refuses longer text itself with a friendly message. */
+const MAX_FORM_VALUE = 10_000;
+const MAX_FORM_FIELDS = 50;
+
+export type ParsedActivity =
+  | { kind: 'turn'; turn: Turn; invoke: boolean }
+  /** The bot was added to a conversation: answer with a short welcome (a `help` turn). */
+  | { kind: 'welcome'; turn: Turn }
+  | { kind: 'ignore'; reason: string; invoke: boolean };
+
+export function parseActivity(activity: Partial<Activity>, receivedAt: Date): ParsedActivity {
+  const invoke = activity.type === 'invoke';
+  const ignore = (reason: string): ParsedActivity => ({ kind: 'ignore', reason, invoke });
+  if (!activity.conversation?.id || !activity.from?.id) return ignore('incomplete_activity');
+  if (!activity.id) return ignore('no_activity_id'); // without an id a redelivery cannot be recognised
+
+  switch (activity.type) {
+    case 'message': {
+      const input = messageInput(activity);
+      return input ? { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke } : ignore('foreign_card_submit');
+    }
+    case 'invoke': {
+      if (activity.name !== INVOKE_CARD_ACTION) return ignore(`invoke:${activity.name ?? '?'}`);
+      const action = (activity.value as { action?: { type?: string; data?: unknown; verb?: string } } | undefined)?.action;
+      const input = action ? submitInput(action.data) : null;
+      return input ? { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke } : ignore('foreign_card_action');
+    }
+    case 'conversationUpdate': {
+      const botId = activity.recipient?.id;
+      const added = activity.membersAdded ?? [];
+      if (botId && added.some((m) => m.id === botId)) {
+        return { kind: 'welcome', turn: buildTurn(activity, { kind: 'command', command: 'help', args: '' }, receivedAt) };
+      }
+      return ignore('conversation_update');
+    }
+    default:
+      // installationUpdate, typing, messageReaction, messageUpdate/-Delete, event: nothing to answer
+      return ignore(activity.type ?? 'no_type');
+  }
+}
+
+function messageInput(activity: Partial<Activity>): TurnInput | null {
+  if (activity.value !== undefined && activity.value !== null) return submitInput(activity.value);
+  return { kind: 'text', text: cleanText(activity.text ?? '', activity.entities, activity.recipient) };
+}
+
+/** Data of an `Action.Submit`/`Action.Execute` from one of our cards; null for cards we did not send. */
+export function submitInput(data: unknown): TurnInput | null {
+  if (!isRecord(data)) return null;
+  const action = data[SUBMIT_ACTION_KEY];
+  if (typeof action === 'string' && action.length > 0) {
+    const value = data[SUBMIT_VALUE_KEY];
+    return { kind: 'action', action, value: typeof value === 'string' ? value : '' };
+  }
+  const formId = data[SUBMIT_FORM_KEY];
+  if (typeof formId === 'string' && formId.length > 0) {
+    const kinds = isRecord(data[SUBMIT_FIELDS_KEY]) ? (data[SUBMIT_FIELDS_KEY] as Record<string, unknown>) : {};
+    const values: FormValues = Object.create(null) as FormValues;
+    let n = 0;
+    for (const [key, raw] of Object.entries(data)) {
+      if (key === SUBMIT_FORM_KEY || key === SUBMIT_FIELDS_KEY || key === SUBMIT_STATE_KEY || key === 'msteams' || key === '__proto__') continue;
+      if (++n > MAX_FORM_FIELDS) break;
+      const v = formValue(raw, kinds[key]);
+      if (v !== undefined) values[key] = v;
+    }
+    // Unticked toggles and empty choice sets are left out by some Teams clients: fill them in.
+    for (const [key, kind] of Object.entries(kinds)) {
+      if (values[key] !== undefined) continue;
+      if (kind === 'checkbox') values[key] = false;
+      if (kind === 'multiselect') values[key] = [];
+    }
+    const state = data[SUBMIT_STATE_KEY];
+    return { kind: 'form', formId, values: { ...values }, ...(typeof state === 'string' ? { state } : {}) };
+  }
+  return null;
+}
+
+/** Teams sends every input as a string: a multiselect as `a,b`, a toggle as `true`/`false`. */
+function formValue(raw: unknown, kind: unknown): FormValue | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (Array.isArray(raw)) return raw.filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, MAX_FORM_VALUE));
+  if (typeof raw !== 'string') return undefined;
+  const s = raw.slice(0, MAX_FORM_VALUE);
+  if (kind === 'multiselect') return s === '' ? [] : s.split(',');
+  if (kind === 'checkbox') return s === 'true';
+  return s;
+}
+
+/**
+ * The text as the user meant it: the bot's @mention removed (Teams puts
+ * `<at>Bot name</at>` in the text and a mention entity next to it), other
+ * mentions reduced to the plain name, and the HTML entities Teams uses decoded.
+ */
+export function cleanText(text: string, entities: Partial<Activity>['entities'], recipient: ChannelAccount | undefined): string {
+  let t = text;
+  for (const e of entities ?? []) {
+    if (e.type !== 'mention') continue;
+    const m = e as { mentioned?: { id?: string }; text?: string };
+    if (recipient?.id && m.mentioned?.id === recipient.id && m.text) t = t.split(m.text).join(' ');
+  }
+  // A client that sent no mention entity still wraps the bot name in <at>; other names stay as plain text.
+  if (recipient?.name) t = t.replace(new RegExp(`<at>\\s*${escapeRegExp(recipient.name)}\\s*</at>`, 'gi'), ' ');
+  t = t.replace(/<at>([\s\S]*?)<\/at>/gi, '$1');
+  t = t
+    .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+  // `@IBP-bot, wat is…` leaves a leading comma or colon behind.
+  return t.replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim().replace(/^[,:;]\s*/, '');
+}
+
+function buildTurn(activity: Partial<Activity>, input: TurnInput, receivedAt: Date): Turn {
+  const from = activity.from!;
+  const conversation = activity.conversation!;
+  const { baseId, threadId } = splitConversationId(conversation.id);
+  const tenantId = tenantOf(activity);
+  const aad = from.aadObjectId;
+  return {
+    id: activity.id!,
+    platform: 'teams',
+    user: {
+      id: from.id,
+      ...(from.name ? { name: from.name } : {}),
+      ...(activity.locale ? { locale: activity.locale } : {}),
+      ...(aad ? { aadObjectId: aad } : {}),
+      ...(from.role === 'bot' || (activity.recipient?.id !== undefined && from.id === activity.recipient.id) ? { isBot: true } : {}),
+    },
+    conversation: {
+      id: baseId,
+      kind: conversationKind(conversation.conversationType),
+      ...(threadId ? { threadId } : {}),
+      ...(tenantId ? { teamId: tenantId } : {}),
+    },
+    input,
+    receivedAt,
+  };
+}
+
+export function conversationKind(conversationType: string | undefined): ConversationKind {
+  if (conversationType === 'channel') return 'channel';
+  if (conversationType === 'groupChat') return 'group';
+  return 'personal';
+}
+
+/** Channel replies arrive in `19:…@thread.tacv2;messageid=123`: the channel and the thread (root post) id. */
+export function splitConversationId(id: string): { baseId: string; threadId?: string } {
+  const m = /^(.*?);messageid=(\d+)$/.exec(id);
+  return m ? { baseId: m[1]!, threadId: m[2]! } : { baseId: id };
+}
+
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const cd = activity.channelData as { tenant?: { id?: string } } | undefined;
+  return cd?.tenant?.id ?? activity.conversation?.tenantId ?? undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

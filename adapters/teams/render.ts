@@ -1,0 +1,278 @@
+import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
+import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/core/richtext.js';
+import { SUBMIT_ACTION_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
+import { teamsStrings, type TeamsStrings } from './strings.js';
+
+/**
+ * Reply -> Adaptive Card 1.5 (the version every Teams client renders). Pure.
+ *
+ * Only TextBlock text and FactSet facts are Markdown in Adaptive Cards; every text
+ * node that goes there is escaped, so text typed by users (and knowledge text)
+ * shows literally and cannot add links or formatting. Labels of inputs, choices and
+ * buttons are plain text in Adaptive Cards and are not escaped (escaping them would
+ * show backslashes).
+ */
+export const CARD_VERSION = '1.5';
+/**
+ * Teams refuses messages above about 28 KB (the whole activity). The card gets
+ * 25,000 bytes of that, leaving room for the activity envelope.
+ */
+export const MAX_CARD_BYTES = 25_000;
+const MIN_KEPT_CHARS = 200;
+
+export type CardElement = Record<string, unknown>;
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: string;
+  body: CardElement[];
+  fallbackText?: string;
+  msteams?: { width: 'Full' };
+}
+
+export interface RenderOptions {
+  /** Public address of the web chat: the "Lees verder" link of a shortened card. */
+  publicUrl?: string;
+  maxBytes?: number;
+}
+
+/** Backslash-escapes what Adaptive Card Markdown (and Teams' DATE/TIME functions) would interpret. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_~[\]()<>&{}]/g, '\\$&')
+    .replace(/^(\s*)([-+#])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+}
+
+export function cardBytes(card: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/**
+ * Renders a Reply; a card over the size limit is shortened (longest text first)
+ * and gets a notice with a link to the web chat, so Teams never refuses it.
+ */
+export function renderCard(reply: Reply, opts: RenderOptions = {}): AdaptiveCard {
+  const budget = opts.maxBytes ?? MAX_CARD_BYTES;
+  let card = buildCard(reply);
+  if (cardBytes(card) <= budget) return card;
+
+  const blocks = [...reply.blocks];
+  const notice = shortenedNotice(reply, opts.publicUrl);
+  const withNotice = (): Reply => ({ ...reply, blocks: [...blocks, ...notice] });
+  card = buildCard(withNotice());
+  for (let round = 0; round < 50 && cardBytes(card) > budget; round++) {
+    const i = longestTextBlock(blocks);
+    if (i < 0) break;
+    const text = toPlainText((blocks[i] as { rich: RichText }).rich);
+    // Every character removed saves at least one byte (escapes and UTF-8 save more).
+    const keep = Math.max(MIN_KEPT_CHARS - 1, text.length - (cardBytes(card) - budget) - 16);
+    blocks[i] = { kind: 'text', rich: plain(truncateAtWord(text, keep)) };
+    card = buildCard(withNotice());
+  }
+  if (cardBytes(card) <= budget) return card;
+  // Still too big (huge forms, facts or button lists): the heading, the summary and the notice.
+  const heading = reply.blocks.find((b) => b.kind === 'heading');
+  const minimal: Reply = {
+    ...reply,
+    blocks: [...(heading ? [heading] : []), { kind: 'text', rich: plain(truncateAtWord(reply.fallbackText, 2000)) }, ...notice],
+  };
+  return buildCard(minimal);
+}
+
+function longestTextBlock(blocks: Block[]): number {
+  let best = -1;
+  let bestLen = MIN_KEPT_CHARS;
+  blocks.forEach((b, i) => {
+    if (b.kind !== 'text') return;
+    const len = toPlainText(b.rich).length;
+    if (len > bestLen) {
+      best = i;
+      bestLen = len;
+    }
+  });
+  return best;
+}
+
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max));
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.8 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function shortenedNotice(reply: Reply, publicUrl: string | undefined): Block[] {
+  const t = teamsStrings(reply.locale);
+  const blocks: Block[] = [{ kind: 'divider' }, { kind: 'context', text: t.shortened }];
+  if (publicUrl && isSafeUrl(publicUrl)) blocks.push({ kind: 'links', links: [{ label: t.readMore, url: `${publicUrl.replace(/\/+$/, '')}/` }] });
+  else blocks.push({ kind: 'context', text: t.readMoreHint });
+  return blocks;
+}
+
+/** One card, no size checks. */
+export function buildCard(reply: Reply): AdaptiveCard {
+  const body: CardElement[] = [];
+  let separate = false;
+  const push = (...els: CardElement[]): void => {
+    for (const el of els) {
+      body.push(separate ? { ...el, separator: true, spacing: 'Medium' } : el);
+      separate = false;
+    }
+  };
+  for (const b of reply.blocks) {
+    switch (b.kind) {
+      case 'heading':
+        push(textBlock(escapeMarkdown(b.text), { size: 'Large', weight: 'Bolder', style: 'heading' }));
+        break;
+      case 'text':
+        push(...richBlocks(b.rich));
+        break;
+      case 'facts':
+        push({ type: 'FactSet', facts: b.facts.map((f) => ({ title: escapeMarkdown(f.label), value: escapeMarkdown(f.value) })) });
+        break;
+      case 'buttons':
+        push({
+          type: 'ActionSet',
+          actions: b.buttons.map((btn) => ({
+            type: 'Action.Submit',
+            title: btn.label,
+            // Buttons next to a form must not collect (and validate) its inputs.
+            associatedInputs: 'none',
+            data: { [SUBMIT_ACTION_KEY]: btn.action, [SUBMIT_VALUE_KEY]: btn.value },
+            ...(btn.style === 'primary' ? { style: 'positive' } : btn.style === 'danger' ? { style: 'destructive' } : {}),
+          })),
+        });
+        break;
+      case 'links': {
+        const links = b.links.filter((l) => isSafeUrl(l.url));
+        if (links.length > 0) push({ type: 'ActionSet', actions: links.map((l) => ({ type: 'Action.OpenUrl', title: l.label, url: l.url })) });
+        break;
+      }
+      case 'form':
+        push(...formElements(b.form, teamsStrings(reply.locale)));
+        break;
+      case 'divider':
+        separate = true;
+        break;
+      case 'context':
+        push(textBlock(escapeMarkdown(b.text), { size: 'Small', isSubtle: true }));
+        break;
+    }
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body,
+    ...(reply.fallbackText ? { fallbackText: reply.fallbackText } : {}),
+    msteams: { width: 'Full' },
+  };
+}
+
+function textBlock(text: string, extra: CardElement = {}): CardElement {
+  return { type: 'TextBlock', text, wrap: true, ...extra };
+}
+
+/** One TextBlock per paragraph or list (Adaptive Cards want a list in a block of its own). */
+export function richBlocks(rich: RichText): CardElement[] {
+  return rich.map((b: RichBlock) =>
+    b.t === 'para'
+      ? textBlock(inline(b.children))
+      : textBlock(b.items.map((it, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inline(it)}`).join('\r')),
+  );
+}
+
+function inline(nodes: Inline[]): string {
+  return nodes
+    .map((n) => {
+      switch (n.t) {
+        case 'text':
+          return escapeMarkdown(n.text);
+        case 'strong':
+          return `**${inline(n.children)}**`;
+        case 'em':
+          return `_${inline(n.children)}_`;
+        case 'link':
+          return isSafeUrl(n.url) ? `[${inline(n.children)}](${linkTarget(n.url)})` : inline(n.children);
+      }
+    })
+    .join('');
+}
+
+/** A URL that cannot end the Markdown link early. */
+function linkTarget(url: string): string {
+  return url.trim().replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function formElements(form: Form, t: TeamsStrings): CardElement[] {
+  const els: CardElement[] = [textBlock(escapeMarkdown(form.title), { size: 'Medium', weight: 'Bolder', style: 'heading' })];
+  if (form.intro) els.push(...richBlocks(form.intro));
+  const kinds: Record<string, string> = {};
+  for (const field of form.fields) {
+    if (field.kind === 'multiselect' || field.kind === 'checkbox') kinds[field.id] = field.kind;
+    els.push(inputElement(field, form.errors?.[field.id], t));
+    if (field.hint) els.push(textBlock(escapeMarkdown(field.hint), { size: 'Small', isSubtle: true, spacing: 'None' }));
+    const error = form.errors?.[field.id];
+    if (error) els.push(textBlock(escapeMarkdown(error), { color: 'Attention', size: 'Small', spacing: 'None' }));
+  }
+  els.push({
+    type: 'ActionSet',
+    actions: [
+      {
+        type: 'Action.Submit',
+        title: form.submitLabel,
+        style: 'positive',
+        associatedInputs: 'auto',
+        data: {
+          [SUBMIT_FORM_KEY]: form.id,
+          ...(Object.keys(kinds).length > 0 ? { [SUBMIT_FIELDS_KEY]: kinds } : {}),
+          ...(form.state !== undefined ? { [SUBMIT_STATE_KEY]: form.state } : {}),
+        },
+      },
+    ],
+  });
+  return els;
+}
+
+function inputElement(field: FormField, error: string | undefined, t: TeamsStrings): CardElement {
+  const common: CardElement = {
+    id: field.id,
+    label: field.label,
+    ...(field.required ? { isRequired: true } : {}),
+    // Shown by the client when its own validation fails (required, length); our own message wins when we have one.
+    ...(field.required || field.maxLength || field.minLength ? { errorMessage: error ?? t.fieldCheck(field.label, field.minLength, field.maxLength) } : {}),
+  };
+  switch (field.kind) {
+    case 'text':
+    case 'longtext':
+      return {
+        type: 'Input.Text',
+        ...common,
+        ...(field.kind === 'longtext' ? { isMultiline: true } : {}),
+        ...(field.maxLength ? { maxLength: field.maxLength } : {}),
+        ...(field.minLength ? { regex: `^[\\s\\S]{${field.minLength},}$` } : {}),
+        ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+        ...(typeof field.initial === 'string' ? { value: field.initial } : {}),
+      };
+    case 'select':
+    case 'multiselect':
+      return {
+        type: 'Input.ChoiceSet',
+        ...common,
+        style: 'compact',
+        ...(field.kind === 'multiselect' ? { isMultiSelect: true } : {}),
+        choices: (field.options ?? []).map((o) => ({ title: o.label, value: o.value })),
+        ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+        ...(typeof field.initial === 'string' ? { value: field.initial } : Array.isArray(field.initial) ? { value: field.initial.join(',') } : {}),
+      };
+    case 'checkbox':
+      return {
+        type: 'Input.Toggle',
+        ...common,
+        title: field.label,
+        valueOn: 'true',
+        valueOff: 'false',
+        value: field.initial === true ? 'true' : 'false',
+      };
+  }
+}
