@@ -88,6 +88,14 @@ describe('local adapter over real HTTP', () => {
     expect(await res.json()).toEqual({ status: 'ok', store: { ok: true, backend: 'lowdb' }, knowledge: { entries: bot.knowledge.size } });
   });
 
+  it('serves the privacy and terms pages the Teams app package links to', async () => {
+    for (const [p, text] of [['/privacy', /AVG/], ['/voorwaarden', /Gebruiksvoorwaarden/]] as const) {
+      const res = await fetch(`${bot.url}${p}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(text);
+    }
+  });
+
   it('unknown paths get 404', async () => {
     expect((await fetch(`${bot.url}/nope`)).status).toBe(404);
   });

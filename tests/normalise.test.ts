@@ -169,3 +169,16 @@ describe('helpers for the search', () => {
     expect(joinedStems('woning markt')).toContain(stem('woningmarkt'));
   });
 });
+
+describe('fuse.js name matching (fuzzy-names.ts)', () => {
+  it('finds a multi-word name quoted with typos, scaled by how much of the question it is', async () => {
+    const { FuzzyQuestion } = await import('../src/knowledge/fuzzy-names.js');
+    const name = tokens('Passende financiële verhoudingen');
+    const typo = new FuzzyQuestion(tokens('pasende financiele verhoudngen'));
+    expect(typo.quotes(name)).toBeGreaterThan(0.7);
+    const longer = new FuzzyQuestion(tokens('hoe zit het met passende financiele verhoudingen tussen rijk en gemeenten'));
+    expect(longer.quotes(name)).toBeLessThan(typo.quotes(name));
+    expect(new FuzzyQuestion(tokens('recept voor appeltaart')).quotes(name)).toBe(0);
+    expect(typo.quotes(tokens('ibp'))).toBe(0); // single words are the index's job
+  });
+});

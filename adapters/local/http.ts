@@ -93,6 +93,9 @@ export function localChatRouter(bot: Bot, inbox: MemoryInbox): Router {
     next(err);
   });
 
+  // The privacy and terms pages the Teams app package links to.
+  router.get('/privacy', (_req: Request, res: Response) => res.sendFile(path.join(PUBLIC_DIR, 'privacy.html')));
+  router.get('/voorwaarden', (_req: Request, res: Response) => res.sendFile(path.join(PUBLIC_DIR, 'voorwaarden.html')));
   router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '5m' }));
   return router;
 }

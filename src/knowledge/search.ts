@@ -19,6 +19,7 @@
  * is precomputed at construction (inverted index, typo index, names); a query
  * costs a few map lookups per word plus one pass over the matching postings.
  */
+import { FuzzyQuestion } from './fuzzy-names.js';
 import type { KnowledgeEntry } from './types.js';
 import { analyse, joinedStems, stem, verbVariants, type Word } from './normalise.js';
 import { buildIndexData, joinedGroups, pairKey, type IndexData, type Posting } from './postings.js';
@@ -236,10 +237,13 @@ export class KnowledgeIndex {
       candidates.push({ e, partial: SCORE_WEIGHTS.coverage * cov + SCORE_WEIGHTS.phrase * phr });
     }
     candidates.sort((a, b) => b.partial - a.partial);
+    const question = new FuzzyQuestion(terms.map((t) => t.canonical));
     return candidates
       .slice(0, NAME_CANDIDATES)
       .map(({ e, partial }) => {
-        const name = this.nameScore(e, terms, totalWeight);
+        // fuse.js steps in where the exact name comparison finds nothing: a name typed with typos.
+        const exact = this.nameScore(e, terms, totalWeight);
+        const name = exact > 0 ? exact : this.fuzzyNameScore(e, question);
         return { entry: this.entries[e] as KnowledgeEntry, score: Math.min(1, partial + SCORE_WEIGHTS.name * name) };
       })
       .sort((a, b) => b.score - a.score);
@@ -274,6 +278,13 @@ export class KnowledgeIndex {
    * share of the name the question contains times the share of the question the
    * name explains, times the name's strength, halved when the order differs.
    */
+  /** The name signal as fuse.js sees it: a name quoted with typos (see fuzzy-names.ts). */
+  private fuzzyNameScore(e: number, question: FuzzyQuestion): number {
+    let best = 0;
+    for (const name of this.names[e] ?? []) best = Math.max(best, name.strength * question.quotes(name.stems));
+    return best;
+  }
+
   private nameScore(e: number, terms: QueryTerm[], totalWeight: number): number {
     let best = 0;
     for (const name of this.names[e] ?? []) {
