@@ -29,6 +29,8 @@ import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema
 
 /** Where the serialised data goes: the atomic JSON file, or memory. */
 export interface TextPersistence {
+  /** Memory only: nothing to write, so changes are not serialised at all. */
+  readonly inMemory?: boolean;
   readText(): Promise<string | null>;
   writeText(text: string): Promise<void>;
 }
@@ -186,17 +188,12 @@ export class LowdbStore implements Store {
 
   /** An empty store that lives in memory only (CLI `ask`/`chat`, tests); same code path, no file. */
   static openInMemory(): LowdbStore {
-    let text: string | null = null;
-    return LowdbStore.onPersistence(
-      {
-        readText: async () => text,
-        writeText: async (t) => {
-          text = t;
-        },
-      },
-      emptyData(),
-      ':memory:',
-    );
+    const nothing: TextPersistence = {
+      inMemory: true,
+      readText: async () => null,
+      writeText: async () => undefined,
+    };
+    return LowdbStore.onPersistence(nothing, emptyData(), ':memory:');
   }
 
   /** A store over any persistence, starting from `data` (tests use a failing one). */
@@ -258,11 +255,14 @@ export class LowdbStore implements Store {
   private scheduleFlush(): void {
     if (this.flushing) return; // the running flush schedules the next one when done
     this.flushing = (async () => {
+      // Yield once: `this.flushing` must be set before the loop can finish (an
+      // in-memory flush has no await of its own) and reset it to null.
+      await Promise.resolve();
       while (this.waiting.length > 0) {
         const batch = this.waiting;
         this.waiting = [];
         try {
-          await this.file.writeText(JSON.stringify(this.db.data));
+          if (!this.file.inMemory) await this.file.writeText(JSON.stringify(this.db.data));
           for (const w of batch) w.resolve();
         } catch (e) {
           const err = new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
