@@ -185,6 +185,9 @@ export class SlackAdapter implements PlatformAdapter {
    * thread, the thread too (`slack:<channel>:<thread ts>`).
    */
   private async rememberConversation(turn: Turn): Promise<void> {
+    // Not on form submissions: the conversation is known from the turn that opened the
+    // form, and an anonymous report must leave no trace of who sent it, or when.
+    if (turn.input.kind === 'form') return;
     const c = turn.conversation;
     const base = { platform: 'slack' as const, conversationId: c.id, kind: c.kind, ...(c.teamId ? { teamId: c.teamId } : {}) };
     const data = { channel: c.id, ...(c.teamId ? { teamId: c.teamId } : {}) };

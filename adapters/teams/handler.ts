@@ -51,6 +51,9 @@ export function referenceKey(turn: Pick<Turn, 'conversation'>): string {
  * A store failure is logged and the turn is still answered.
  */
 async function saveReference(deps: TurnHandlerDeps, activity: Activity, turn: Turn): Promise<void> {
+  // Not on form submissions: the conversation is known from the turn that showed the
+  // form, and an anonymous report must leave no trace of who sent it, or when.
+  if (turn.input.kind === 'form') return;
   const tenantId = tenantOf(activity);
   const reference = storedReference(TurnContext.getConversationReference(activity), tenantId);
   const { id, kind, threadId, teamId } = turn.conversation;
