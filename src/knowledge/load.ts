@@ -26,30 +26,38 @@ export function splitFrontMatter(source: string): { yaml: string; body: string }
   return { yaml: m[1] ?? '', body: text.slice(m[0].length).trim() };
 }
 
-/** Parses and checks one file's content. Pure: no I/O, so it is easy to test. */
-export function parseEntry(file: string, source: string): { entry?: KnowledgeEntry; errors: KnowledgeError[] } {
-  const errors: KnowledgeError[] = [];
-  const err = (message: string, field?: string): void => {
-    errors.push(field ? { file, field, message } : { file, message });
-  };
+/**
+ * The front matter of a Markdown file as a mapping, with the body; or the errors
+ * (missing, not YAML, not a mapping) naming the file. Shared by every knowledge loader.
+ */
+export function readFrontMatter(file: string, source: string): { fm: Record<string, unknown>; body: string } | { errors: KnowledgeError[] } {
   const parts = splitFrontMatter(source);
   if (!parts) {
-    err('missing YAML front matter (the file must start with a line "---", the fields, and a closing "---")');
-    return { errors };
+    return { errors: [{ file, message: 'missing YAML front matter (the file must start with a line "---", the fields, and a closing "---")' }] };
   }
   let data: unknown;
   try {
     data = parseYaml(parts.yaml);
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line + 1}` : '';
-    err(`front matter is not valid YAML${where}: ${(e as Error).message.split('\n')[0]}`);
-    return { errors };
+    return { errors: [{ file, message: `front matter is not valid YAML${where}: ${(e as Error).message.split('\n')[0]}` }] };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    err('front matter must be a mapping of fields');
-    return { errors };
+    return { errors: [{ file, message: 'front matter must be a mapping of fields' }] };
   }
-  const fm = data as Record<string, unknown>;
+  return { fm: data as Record<string, unknown>, body: parts.body };
+}
+
+/** Parses and checks one file's content. Pure: no I/O, so it is easy to test. */
+export function parseEntry(file: string, source: string): { entry?: KnowledgeEntry; errors: KnowledgeError[] } {
+  const errors: KnowledgeError[] = [];
+  const err = (message: string, field?: string): void => {
+    errors.push(field ? { file, field, message } : { file, message });
+  };
+  const read = readFrontMatter(file, source);
+  if ('errors' in read) return { errors: read.errors };
+  const { fm, body } = read;
+  const parts = { body };
   for (const key of Object.keys(fm)) {
     if (!KNOWN.has(key)) err(`unknown field (allowed: ${[...KNOWN].join(', ')})`, key);
   }

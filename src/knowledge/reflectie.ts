@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { KnowledgeInvalidError } from './base.js';
-import { splitFrontMatter } from './load.js';
+import { readFrontMatter } from './load.js';
 import type { KnowledgeError } from './types.js';
 
 /**
@@ -31,24 +30,9 @@ export function parseQuestionFile(file: string, source: string): { questions: Re
   const err = (message: string, field?: string): void => {
     errors.push(field ? { file, field, message } : { file, message });
   };
-  const parts = splitFrontMatter(source);
-  if (!parts) {
-    err('missing YAML front matter (the file must start with a line "---", the fields, and a closing "---")');
-    return { questions: [], errors };
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(parts.yaml);
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line + 1}` : '';
-    err(`front matter is not valid YAML${where}: ${(e as Error).message.split('\n')[0]}`);
-    return { questions: [], errors };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    err('front matter must be a mapping of fields');
-    return { questions: [], errors };
-  }
-  const fm = data as Record<string, unknown>;
+  const read = readFrontMatter(file, source);
+  if ('errors' in read) return { questions: [], errors: read.errors };
+  const { fm } = read;
   for (const key of Object.keys(fm)) if (!KNOWN.has(key)) err(`unknown field (allowed: ${[...KNOWN].join(', ')})`, key);
   const zekerheid = fm.zekerheid;
   const expected = path.basename(file, '.md');
