@@ -122,12 +122,12 @@ describe('core routing', () => {
     expect(buttons(res.replies[0]!).some((b) => b.value === 'ibp|helpful')).toBe(true);
   });
 
-  it('knelpunt and reflectie are reserved commands with a friendly placeholder', async () => {
+  it('knelpunt and reflectie without their features (as in the CLI) get a friendly pointer', async () => {
     const { bot } = await testBot();
     for (const t of ['knelpunt', '/Reflectie', 'knelpunt mijn']) {
       const res = await bot.handle(turn(t));
       expect(res.outcome).toBe('command');
-      expect(text(res.replies[0]!)).toMatch(/binnenkort/);
+      expect(text(res.replies[0]!)).toMatch(/werkt in de webchat, Teams en Slack/);
     }
   });
 

@@ -18,7 +18,7 @@ export interface BotResult extends RouteResult {
   locale: TurnContext['locale'];
 }
 
-/** Commands of later issues that have no feature yet still get a friendly answer. */
+/** Commands whose feature is not registered in this core (the CLI has none) still get a friendly answer. */
 const RESERVED_COMMANDS = ['knelpunt', 'reflectie'];
 
 /**
@@ -120,7 +120,7 @@ export class Bot {
     const h = this.commands.get(canonical);
     if (h) return [`command:${canonical}`, await h(ctx, args)];
     if (RESERVED_COMMANDS.includes(canonical)) {
-      return [`command:${canonical}`, { replies: [simpleReply(ctx.locale, messages(ctx.locale).comingSoon(canonical))], outcome: 'command' }];
+      return [`command:${canonical}`, { replies: [simpleReply(ctx.locale, messages(ctx.locale).notAvailableHere(canonical))], outcome: 'command' }];
     }
     // An unknown slash command with text: treat the text as a question.
     return ['question', await answerQuestion(ctx, args || name)];

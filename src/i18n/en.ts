@@ -27,7 +27,7 @@ export const en: Messages = {
   unknownAction: 'This button no longer works. Please type your question again.',
   unknownTopic: 'I cannot find that topic any more. Please type your question again.',
   unknownForm: "I don't know this form (any more). Please try again.",
-  comingSoon: (command: string): string => `The command **${command}** is coming soon. Type **help** to see what I can do now.`,
+  notAvailableHere: (command: string): string => `The command **${command}** works in the web chat, Teams and Slack, not here. You can ask questions though.`,
   badRequest: 'I could not read this message. Please try again.',
   errorRetry: 'Something went wrong on my side. Please try again in a moment.',
   storeDown: 'I cannot store or look anything up right now. Please try again in a moment.',

@@ -28,7 +28,7 @@ export const nl = {
   unknownAction: 'Deze knop werkt niet meer. Typ je vraag opnieuw.',
   unknownTopic: 'Dat onderwerp kan ik niet meer vinden. Typ je vraag opnieuw.',
   unknownForm: 'Dit formulier ken ik niet (meer). Probeer het opnieuw.',
-  comingSoon: (command: string): string => `De opdracht **${command}** komt binnenkort. Typ **help** om te zien wat ik nu al kan.`,
+  notAvailableHere: (command: string): string => `De opdracht **${command}** werkt in de webchat, Teams en Slack, niet hier. Vragen stellen kan wel.`,
   badRequest: 'Dit bericht kon ik niet lezen. Probeer het opnieuw.',
   errorRetry: 'Er ging iets mis aan mijn kant. Probeer het zo nog eens.',
   storeDown: 'Ik kan op dit moment niets opslaan of opzoeken. Probeer het zo nog eens.',
