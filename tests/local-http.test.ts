@@ -96,6 +96,12 @@ describe('local adapter over real HTTP', () => {
     }
   });
 
+  it('GET /readyz is ready while running', async () => {
+    const ok = await fetch(`${bot.url}/readyz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: 'ready' });
+  });
+
   it('unknown paths get 404', async () => {
     expect((await fetch(`${bot.url}/nope`)).status).toBe(404);
   });
@@ -103,5 +109,20 @@ describe('local adapter over real HTTP', () => {
   it('the start-up log says where the web chat is and that Teams/Slack are not configured', () => {
     expect(logs.text).toMatch(/ibp-bot ready/);
     expect(logs.text).toMatch(/Slack/);
+  });
+});
+
+describe('readiness when the store is closed', () => {
+  it('GET /readyz answers 503 with the reason; /healthz reports the store down', async () => {
+    const other = await startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test' });
+    try {
+      await other.store.close();
+      const res = await fetch(`${other.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'not ready', reasons: ['store: closed'] });
+      expect((await fetch(`${other.url}/healthz`)).status).toBe(503);
+    } finally {
+      await other.close();
+    }
   });
 });

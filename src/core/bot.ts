@@ -5,6 +5,7 @@ import { simpleReply } from './answer.js';
 import { isGreeting, isThanks, parseCommand } from './commands.js';
 import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RouteResult, TurnContext } from './context.js';
 import { chooseLocale } from './language.js';
+import type { TakeResult } from './ratelimit.js';
 import { answerQuestion, qaFeature } from './qa.js';
 import { qualifiedUserId, type Turn } from './turn.js';
 
@@ -16,6 +17,12 @@ export const DEDUPE_TTL_MS = 10 * 60 * 1000;
 export interface BotResult extends RouteResult {
   route: string;
   locale: TurnContext['locale'];
+}
+
+/** Over a per-user limit: a short friendly message once per window, then silence. */
+export function limitedResult(ctx: TurnContext, kind: 'turn' | 'knelpunt', notify: boolean): RouteResult {
+  const t = messages(ctx.locale);
+  return { replies: notify ? [simpleReply(ctx.locale, t.rateLimited[kind], { private: true })] : [], outcome: 'limited' };
 }
 
 /** Commands whose feature is not registered in this core (the CLI has none) still get a friendly answer. */
@@ -49,10 +56,14 @@ export class Bot {
     const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
     const ctx: TurnContext = { turn, locale, deps: this.deps };
     let route = 'ignored';
+    let limit: TakeResult;
     let result: RouteResult;
     try {
       if (turn.user.isBot) {
         result = { replies: [], outcome: 'ignored' }; // never answer bots: no loops between two bots
+      } else if (!(limit = this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now().getTime()) ?? { ok: true }).ok) {
+        route = 'limited';
+        result = limitedResult(ctx, 'turn', limit.notify);
       } else if (!(await this.deps.store.dedupe.firstSeen(`${turn.platform}:${turn.id}`, this.deps.now(), DEDUPE_TTL_MS))) {
         route = 'duplicate';
         result = { replies: [], outcome: 'duplicate' };

@@ -2,11 +2,12 @@ import type { Logger } from '../log.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { Store } from '../store/types.js';
 import type { Outbox } from './outbox.js';
+import type { RateLimiter } from './ratelimit.js';
 import type { Reply } from './reply.js';
 import type { FormValues, Locale, Turn } from './turn.js';
 
 /** What a route produced: the replies and how the turn ended (for logs and metrics). */
-export type Outcome = 'answered' | 'suggested' | 'unknown' | 'command' | 'form' | 'greeting' | 'feedback' | 'invalid' | 'ignored' | 'duplicate' | 'error';
+export type Outcome = 'limited' | 'answered' | 'suggested' | 'unknown' | 'command' | 'form' | 'greeting' | 'feedback' | 'invalid' | 'ignored' | 'duplicate' | 'error';
 
 export interface RouteResult {
   replies: Reply[];
@@ -24,6 +25,8 @@ export interface CoreDeps {
   now: () => Date;
   /** Proactive sends through the configured platform adapters. */
   outbox: Outbox;
+  /** Per-user limits (`turn`, `knelpunt`); none in tests that do not ask for them. */
+  limits?: RateLimiter;
 }
 
 export interface TurnContext {

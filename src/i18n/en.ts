@@ -31,6 +31,10 @@ export const en: Messages = {
   badRequest: 'I could not read this message. Please try again.',
   errorRetry: 'Something went wrong on my side. Please try again in a moment.',
   storeDown: 'I cannot store or look anything up right now. Please try again in a moment.',
+  rateLimited: {
+    turn: 'You are sending many messages in a short time. Please wait and try again in a minute.',
+    knelpunt: 'You have reported many knelpunten in the past hour. Please try again later, or contact the IBP team.',
+  },
   privateNote: 'Only visible to you',
   knelpunt: {
     formTitle: 'Report a knelpunt',

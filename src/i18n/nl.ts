@@ -32,6 +32,10 @@ export const nl = {
   badRequest: 'Dit bericht kon ik niet lezen. Probeer het opnieuw.',
   errorRetry: 'Er ging iets mis aan mijn kant. Probeer het zo nog eens.',
   storeDown: 'Ik kan op dit moment niets opslaan of opzoeken. Probeer het zo nog eens.',
+  rateLimited: {
+    turn: 'Je stuurt veel berichten kort na elkaar. Wacht even en probeer het over een minuut opnieuw.',
+    knelpunt: 'Je hebt het afgelopen uur al veel knelpunten gemeld. Probeer het later opnieuw, of neem contact op met het IBP-team.',
+  },
   privateNote: 'Alleen zichtbaar voor jou',
   knelpunt: {
     formTitle: 'Knelpunt melden',

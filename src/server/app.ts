@@ -17,6 +17,8 @@ export interface AppDeps {
   adapters: PlatformAdapter[];
   inbox: MemoryInbox;
   adminToken?: string;
+  /** Readiness beyond store and knowledge: starting, or shutting down. */
+  lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
 
 /**
@@ -53,6 +55,18 @@ export function createApp(deps: AppDeps): Express {
       store: { ok: store.ok, backend: store.backend },
       knowledge: { entries: deps.knowledge.size },
     });
+  });
+
+  // Readiness, for load balancers: ready only when the store answers, the knowledge base is
+  // loaded, every adapter started (they start before the port opens) and no shutdown began.
+  app.get('/readyz', async (_req: Request, res: Response) => {
+    const reasons: string[] = [];
+    const state = deps.lifecycle();
+    if (state !== 'ready') reasons.push(state === 'stopping' ? 'shutting down' : 'starting');
+    const store = await deps.store.health().catch((e: unknown) => ({ ok: false, backend: '?', detail: String(e) }));
+    if (!store.ok) reasons.push(`store: ${store.detail ?? 'unavailable'}`);
+    if (deps.knowledge.size === 0) reasons.push('knowledge base not loaded');
+    res.status(reasons.length === 0 ? 200 : 503).json(reasons.length === 0 ? { status: 'ready' } : { status: 'not ready', reasons });
   });
 
   // Platform adapters first: their routes read raw bodies (signature checks).

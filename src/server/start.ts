@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { loadConfig, type Config, type Env } from '../config.js';
 import { Bot } from '../core/bot.js';
+import { RateLimiter } from '../core/ratelimit.js';
 import type { Feature } from '../core/context.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
 import { createLogger, setUserHashKey, type Logger } from '../log.js';
@@ -66,11 +67,19 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const inbox = new MemoryInbox();
     outbox.localInbox = inbox;
     const features = [knelpuntFeature({ coordinators: new Coordinators(config.coordinators) }), reflectieFeature(), ...(opts.features ?? [])];
-    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox }, features);
+    const limits = new RateLimiter({
+      turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
+      knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
+    });
+    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits }, features);
     const setups = await setupAdapters({ config, bot, store, log, now });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
-    const app = createApp({ bot, store, knowledge, log, adapters, inbox, ...(config.adminToken ? { adminToken: config.adminToken } : {}) });
+    let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
+    const app = createApp({
+      bot, store, knowledge, log, adapters, inbox, lifecycle: () => lifecycle,
+      ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    });
     for (const s of setups) log.info(s.note);
     // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
     // before the port is taken, with nothing left running.
@@ -101,9 +110,11 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
+    lifecycle = 'ready';
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
+        lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -3,7 +3,8 @@ import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
 import { block, reply } from '../reply.js';
-import { conversationKey } from '../turn.js';
+import { conversationKey, qualifiedUserId } from '../turn.js';
+import { limitedResult } from '../bot.js';
 import { ACTION_REPORT, ACTION_STATUS, confirmationCard, mineCard, overviewCard, reporterUpdateCard, statusLabel, triageCard } from './cards.js';
 import type { Coordinators } from './coordinators.js';
 import { KNELPUNT_FORM_ID, TOELICHTING_FORM_ID, knelpuntForm, toelichtingForm, validateKnelpunt, validateToelichting } from './form.js';
@@ -61,6 +62,8 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
       return formReply(ctx, values as Parameters<typeof knelpuntForm>[2], checked.errors);
     }
     const { turn } = ctx;
+    const limit = ctx.deps.limits?.take('knelpunt', qualifiedUserId(turn), ctx.deps.now().getTime());
+    if (limit && !limit.ok) return limitedResult(ctx, 'knelpunt', true);
     const input = checked.value;
     const { knelpunt, created } = await ctx.deps.store.knelpunten.create(
       {
