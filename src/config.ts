@@ -57,6 +57,7 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ message: 'must be a whole number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 or more').max(10_080, 'must be at most 10080 (a week)').default(120),
   ),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(10_000),
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
   RATE_LIMIT_KNELPUNTEN_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5),
@@ -83,6 +84,8 @@ export interface Config {
   coordinators: string[];
   adminToken?: string;
   rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number };
+  /** How long in-flight requests may take to finish at shutdown. */
+  shutdownTimeoutMs: number;
   /** Reflectie nudges: how late a missed slot may still be sent, in minutes. */
   nudgeGraceMinutes: number;
   teams: {
@@ -141,6 +144,7 @@ export function loadConfig(env: Env): Config {
       .filter(Boolean)
       .map((id) => (/^(aad|email):/.test(id) ? id.toLowerCase() : id)),
     ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     rateLimits: { turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE, knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR },
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
     teams: {

@@ -116,8 +116,17 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
       (closing ??= (async () => {
         lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
+        // No new connections; running requests finish, for at most SHUTDOWN_TIMEOUT_MS.
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const force = setTimeout(() => {
+            log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown: requests still running, closing their connections');
+            server.closeAllConnections();
+          }, config.shutdownTimeoutMs);
+          force.unref();
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err }, `${a.platform}: stop failed`))));
