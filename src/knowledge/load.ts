@@ -128,6 +128,14 @@ export function validateSet(entries: KnowledgeEntry[], contractIds: readonly str
   return errors;
 }
 
+/** The `*.md` files directly in `dir`, sorted, without README.md. Throws when `dir` cannot be read. */
+export async function markdownFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isFile() && d.name.endsWith('.md') && d.name.toLowerCase() !== 'readme.md')
+    .map((d) => d.name)
+    .sort();
+}
+
 /**
  * Loads every `*.md` directly in `dir` (sub-folders such as `reflectie/` have loaders
  * of their own). Returns all errors at once so an author can fix them in one go.
@@ -135,10 +143,7 @@ export function validateSet(entries: KnowledgeEntry[], contractIds: readonly str
 export async function loadKnowledge(dir: string, contractIds: readonly string[] = CONTRACT_IDS): Promise<LoadResult> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isFile() && d.name.endsWith('.md') && d.name.toLowerCase() !== 'readme.md')
-      .map((d) => d.name)
-      .sort();
+    names = await markdownFiles(dir);
   } catch (e) {
     return { entries: [], errors: [{ file: dir, message: `cannot read knowledge directory: ${(e as Error).message}` }] };
   }

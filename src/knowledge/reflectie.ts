@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KnowledgeInvalidError } from './base.js';
-import { readFrontMatter } from './load.js';
+import { markdownFiles, readFrontMatter } from './load.js';
 import type { KnowledgeError } from './types.js';
 
 /**
@@ -81,10 +81,7 @@ export function parseQuestionFile(file: string, source: string): { questions: Re
 export async function loadReflectieQuestions(dir: string): Promise<{ questions: ReflectieQuestion[]; errors: KnowledgeError[] }> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((d) => d.isFile() && d.name.endsWith('.md') && d.name.toLowerCase() !== 'readme.md')
-      .map((d) => d.name)
-      .sort();
+    names = await markdownFiles(dir);
   } catch (e) {
     return { questions: [], errors: [{ file: dir, message: `cannot read the reflection questions: ${(e as Error).message}` }] };
   }

@@ -7,7 +7,10 @@ import type { PlatformAdapter } from './platform.js';
 export class AdapterOutbox implements Outbox {
   private readonly adapters = new Map<string, PlatformAdapter>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly localInbox: LocalInbox | null = null,
+  ) {}
 
   register(adapter: PlatformAdapter): void {
     this.adapters.set(adapter.platform, adapter);
@@ -17,24 +20,14 @@ export class AdapterOutbox implements Outbox {
     const ref = await this.store.conversations.get(refKey);
     if (!ref) return { ok: false, gone: true, reason: 'unknown_conversation' };
     if (!ref.active) return { ok: false, gone: true, reason: ref.inactiveReason ?? 'inactive' };
-    if (ref.platform === 'local') {
-      const session = typeof ref.data.session === 'string' ? ref.data.session : null;
-      if (!this.localInbox || !session) return { ok: false, gone: false, reason: 'no local inbox' };
-      this.localInbox.push(session, reply);
-      return { ok: true };
-    }
+    if (ref.platform === 'local') return this.toInbox(typeof ref.data.session === 'string' ? ref.data.session : null, reply);
     const adapter = this.adapters.get(ref.platform);
     if (!adapter) return { ok: false, gone: false, reason: `no ${ref.platform} adapter configured` };
     return adapter.sendProactive(ref, reply);
   }
 
   async sendToUser(user: UserAddress, reply: Reply): Promise<ProactiveResult> {
-    if (user.platform === 'local' || user.platform === 'cli') {
-      const local = this.localInbox;
-      if (!local) return { ok: false, gone: false, reason: 'no local inbox' };
-      local.push(user.userId, reply);
-      return { ok: true };
-    }
+    if (user.platform === 'local' || user.platform === 'cli') return this.toInbox(user.userId, reply);
     const adapter = this.adapters.get(user.platform);
     if (!adapter) return { ok: false, gone: false, reason: `no ${user.platform} adapter configured` };
     const via = user.conversationKey ? await this.store.conversations.get(user.conversationKey) : undefined;
@@ -44,8 +37,12 @@ export class AdapterOutbox implements Outbox {
     return { ok: false, gone: false, reason: `${user.platform} adapter cannot reach a user privately` };
   }
 
-  /** The web chat has no push channel: messages wait in its inbox until the next request. */
-  localInbox: LocalInbox | null = null;
+  /** The web chat has no push channel: messages wait in its session's inbox until the next request. */
+  private toInbox(session: string | null, reply: Reply): ProactiveResult {
+    if (!this.localInbox || !session) return { ok: false, gone: false, reason: 'no local inbox' };
+    this.localInbox.push(session, reply);
+    return { ok: true };
+  }
 }
 
 export interface LocalInbox {

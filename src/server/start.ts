@@ -63,9 +63,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
   const store = await LowdbStore.open({ dataDir: config.dataDir });
   try {
     const now = opts.now ?? ((): Date => new Date());
-    const outbox = new AdapterOutbox(store);
     const inbox = new MemoryInbox();
-    outbox.localInbox = inbox;
+    const outbox = new AdapterOutbox(store, inbox);
     const features = [knelpuntFeature({ coordinators: new Coordinators(config.coordinators) }), reflectieFeature(), ...(opts.features ?? [])];
     const limits = new RateLimiter({
       turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
