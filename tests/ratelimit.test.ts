@@ -5,34 +5,34 @@ import type { Reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { tempDir } from './helpers/tmp.js';
 
-describe('RateLimiter (pure, injected clock)', () => {
+describe('RateLimiter (token buckets, injected clock)', () => {
   const limiter = (): RateLimiter => new RateLimiter({ turn: { limit: 20, windowMs: 60_000 }, off: { limit: 0, windowMs: 1000 } });
 
-  it('allows 20 turns a minute; the 21st is refused and told once; others are unaffected', () => {
+  it('allows 20 turns a minute; the 21st is refused and told once; others are unaffected', async () => {
     const l = limiter();
-    for (let i = 0; i < 20; i++) expect(l.take('turn', 'slack:U1', 1000 + i)).toEqual({ ok: true });
-    expect(l.take('turn', 'slack:U1', 2000)).toEqual({ ok: false, notify: true });
-    expect(l.take('turn', 'slack:U1', 2001)).toEqual({ ok: false, notify: false });
-    expect(l.take('turn', 'slack:U2', 2002)).toEqual({ ok: true });
+    for (let i = 0; i < 20; i++) expect(await l.take('turn', 'slack:U1', new Date(1000 + i))).toEqual({ ok: true });
+    expect(await l.take('turn', 'slack:U1', new Date(2000))).toEqual({ ok: false, notify: true });
+    expect(await l.take('turn', 'slack:U1', new Date(2001))).toEqual({ ok: false, notify: false });
+    expect(await l.take('turn', 'slack:U2', new Date(2002))).toEqual({ ok: true });
   });
 
-  it('refills over time and tells again in a new window', () => {
+  it('refills over time and tells again in a new window', async () => {
     const l = limiter();
-    for (let i = 0; i < 20; i++) l.take('turn', 'k', 0);
-    expect(l.take('turn', 'k', 0).ok).toBe(false);
-    expect(l.take('turn', 'k', 3000)).toEqual({ ok: true }); // 3 s refills one token (20 per 60 s)
-    expect(l.take('turn', 'k', 3001)).toEqual({ ok: false, notify: false });
-    expect(l.take('turn', 'k', 61_000).ok).toBe(true);
+    for (let i = 0; i < 20; i++) await l.take('turn', 'k', new Date(0));
+    expect((await l.take('turn', 'k', new Date(0))).ok).toBe(false);
+    expect(await l.take('turn', 'k', new Date(3000))).toEqual({ ok: true }); // 3 s refills one token (20 per 60 s)
+    expect(await l.take('turn', 'k', new Date(3001))).toEqual({ ok: false, notify: false });
+    expect((await l.take('turn', 'k', new Date(61_000))).ok).toBe(true);
     // in the next window the first refusal is told again, the rest are silent
-    const results = Array.from({ length: 25 }, () => l.take('turn', 'k', 61_001));
+    const results = await Promise.all(Array.from({ length: 25 }, () => l.take('turn', 'k', new Date(61_001))));
     expect(results.filter((r) => !r.ok && r.notify)).toHaveLength(1);
-    expect(l.take('turn', 'k', 61_002)).toEqual({ ok: false, notify: false });
+    expect(await l.take('turn', 'k', new Date(61_002))).toEqual({ ok: false, notify: false });
   });
 
-  it('a limit of 0 (or an unknown kind) is off', () => {
+  it('a limit of 0 (or an unknown kind) is off', async () => {
     const l = limiter();
-    for (let i = 0; i < 100; i++) expect(l.take('off', 'k', 0).ok).toBe(true);
-    expect(l.take('nope', 'k', 0).ok).toBe(true);
+    for (let i = 0; i < 100; i++) expect((await l.take('off', 'k', new Date(0))).ok).toBe(true);
+    expect((await l.take('nope', 'k', new Date(0))).ok).toBe(true);
   });
 });
 

@@ -271,12 +271,68 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.nudges.finish([{ subscriptionId: 'sub-1', slot, status: 'sent' }], now);
       expect(await s.nudges.startSending([{ subscriptionId: 'sub-1', slot }, { subscriptionId: 'sub-2', slot }, { subscriptionId: 'nope', slot }], now)).toEqual([false, true, false]);
       expect((await s.subscriptions.get('sub-1'))?.lastResult).toMatchObject({ slot, status: 'sent' });
+      // with a lease, a nudge that started sending just now is left to its (live) sender
+      expect(await s.nudges.markUnconfirmed(new Date(now.getTime() + 60_000), 5 * 60_000)).toEqual([]);
+      expect((await s.nudges.get('sub-2', slot))?.status).toBe('sending');
       const lost = await s.nudges.markUnconfirmed(now);
       expect(lost.map((n) => n.subscriptionId)).toEqual(['sub-2']);
       expect((await s.nudges.get('sub-2', slot))?.status).toBe('unconfirmed');
       expect(await s.nudges.listQueued()).toEqual([]);
       expect((await s.nudges.list({ status: ['sent', 'unconfirmed'] })).length).toBe(2);
       expect((await s.subscriptions.get('sub-2'))?.lastResult?.status).toBe('unconfirmed');
+      await s.close();
+    });
+
+    it('gaps: marked handled once, with who and when; unknown ids are skipped', async () => {
+      const s = await open();
+      const a = await s.gaps.add({ text: 'vraag a', locale: 'nl', platform: 'local', at: now.toISOString() });
+      const b = await s.gaps.add({ text: 'vraag b', locale: 'nl', platform: 'slack', at: now.toISOString() });
+      expect(a.handledAt).toBeUndefined();
+      expect(await s.gaps.markHandled([a.id, 'nope'], 'aad:coord', now)).toBe(1);
+      expect(await s.gaps.markHandled([a.id, b.id], 'email:x@example.org', new Date(now.getTime() + 1000))).toBe(1);
+      const [ga, gb] = await s.gaps.list();
+      expect(ga).toMatchObject({ id: a.id, handledAt: now.toISOString(), handledBy: 'aad:coord' });
+      expect(gb?.handledBy).toBe('email:x@example.org');
+      expect(await s.gaps.markHandled([], 'x', now)).toBe(0);
+      await s.close();
+    });
+
+    it('rate limits: a bucket of 3 per minute refuses the 4th, tells once, refills; buckets are separate', async () => {
+      const s = await open();
+      const t = now.getTime();
+      const takes = await Promise.all(Array.from({ length: 5 }, () => s.rateLimits.take('turn|slack:U1', 3, 60_000, now)));
+      expect(takes.filter((r) => r.ok)).toHaveLength(3);
+      expect(takes.filter((r) => !r.ok && r.notify)).toHaveLength(1);
+      expect(await s.rateLimits.take('turn|slack:U2', 3, 60_000, now)).toEqual({ ok: true });
+      expect(await s.rateLimits.take('turn|slack:U1', 3, 60_000, new Date(t + 20_000))).toEqual({ ok: true });
+      expect(await s.rateLimits.take('turn|slack:U1', 3, 60_000, new Date(t + 20_001))).toEqual({ ok: false, notify: false });
+      // a new window: told again
+      expect(await s.rateLimits.take('turn|slack:U1', 3, 60_000, new Date(t + 60_001))).toEqual({ ok: true });
+      const later = await Promise.all(Array.from({ length: 4 }, () => s.rateLimits.take('turn|slack:U1', 3, 60_000, new Date(t + 60_002))));
+      expect(later.filter((r) => !r.ok && r.notify)).toHaveLength(1);
+      await s.close();
+    });
+
+    it('web sessions: put, get until expiry, touch moves expiry, take once, remove, prune', async () => {
+      const s = await open();
+      const t = now.getTime();
+      const iso = (ms: number): string => new Date(t + ms).toISOString();
+      const base = { csrf: 'c'.repeat(43), createdAt: iso(0), lastSeenAt: iso(0) };
+      await s.sessions.put({ id: 'login-1', login: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/admin' }, ...base, expiresAt: iso(600_000) });
+      await s.sessions.put({ id: 'sess-1', user: { issuer: 'https://idp', sub: 'u1', name: 'Ann', oid: 'o1', coordinatorId: 'aad:o1' }, ...base, expiresAt: iso(1000) });
+      expect((await s.sessions.get('sess-1', now))?.user?.coordinatorId).toBe('aad:o1');
+      expect(await s.sessions.get('sess-1', new Date(t + 1000))).toBeUndefined(); // expired
+      expect(await s.sessions.touch('sess-1', new Date(t + 500), iso(10_000))).toBe(true);
+      expect((await s.sessions.get('sess-1', new Date(t + 5000)))?.lastSeenAt).toBe(iso(500));
+      expect(await s.sessions.touch('nope', now, iso(10_000))).toBe(false);
+      const takes = await Promise.all(Array.from({ length: 10 }, () => s.sessions.take('login-1', now)));
+      expect(takes.filter(Boolean)).toHaveLength(1);
+      expect(takes.find(Boolean)?.login?.codeVerifier).toBe('v');
+      expect(await s.sessions.get('login-1', now)).toBeUndefined();
+      await s.sessions.put({ id: 'old', ...base, expiresAt: iso(1) });
+      expect(await s.sessions.prune(new Date(t + 2))).toBe(1);
+      expect(await s.sessions.remove('sess-1')).toBe(true);
+      expect(await s.sessions.remove('sess-1')).toBe(false);
       await s.close();
     });
 

@@ -61,7 +61,7 @@ export class Bot {
     try {
       if (turn.user.isBot) {
         result = { replies: [], outcome: 'ignored' }; // never answer bots: no loops between two bots
-      } else if (!(limit = this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now().getTime()) ?? { ok: true }).ok) {
+      } else if (!(limit = (await this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now())) ?? { ok: true }).ok) {
         route = 'limited';
         result = limitedResult(ctx, 'turn', limit.notify);
       } else if (!(await this.deps.store.dedupe.firstSeen(`${turn.platform}:${turn.id}`, this.deps.now(), DEDUPE_TTL_MS))) {

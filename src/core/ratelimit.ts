@@ -1,49 +1,72 @@
+import type { RateLimitRepo, TakeResult } from '../store/types.js';
+
+export type { TakeResult } from '../store/types.js';
+
 /**
- * Per-user token buckets (in memory; a shared counter comes with PostgreSQL). A
- * bucket holds `limit` tokens and refills at `limit` per `windowMs`, so a user can
- * burst up to the limit and then keeps the average. Pure apart from its own state;
- * the clock is passed in.
+ * Per-user token buckets. A bucket holds `limit` tokens and refills at `limit` per
+ * `windowMs`, so a user can burst up to the limit and then keeps the average. The
+ * buckets live in the store's RateLimitRepo: in memory with lowdb (one instance),
+ * in a shared table with PostgreSQL (every instance counts against the same bucket).
  */
 export interface Limit {
   limit: number;
   windowMs: number;
 }
 
-export type TakeResult = { ok: true } | { ok: false; notify: boolean };
-
-interface Bucket {
+export interface Bucket {
   tokens: number;
+  /** When `tokens` was last computed (epoch ms). */
   at: number;
-  /** Until when the user was already told they are over the limit. */
+  /** Until when the user was already told they are over the limit (epoch ms). */
   toldUntil: number;
 }
 
-/** Buckets kept at most; the oldest are dropped first (a runaway script cannot grow memory). */
+/**
+ * One take from a bucket, pure: the new bucket and the result. The PostgreSQL
+ * repository does the same arithmetic in SQL (src/store/postgres); the contract
+ * tests hold both to it.
+ */
+export function takeToken(prev: Bucket | undefined, limit: number, windowMs: number, now: number): { bucket: Bucket; result: TakeResult } {
+  const b: Bucket = prev ? { ...prev } : { tokens: limit, at: now, toldUntil: 0 };
+  b.tokens = Math.min(limit, b.tokens + Math.max(0, now - b.at) * (limit / windowMs));
+  b.at = Math.max(b.at, now);
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return { bucket: b, result: { ok: true } };
+  }
+  const notify = now >= b.toldUntil;
+  if (notify) b.toldUntil = now + windowMs;
+  return { bucket: b, result: { ok: false, notify } };
+}
+
+/** Buckets kept at most by the in-memory repository; the least recently used go first. */
 const MAX_BUCKETS = 50_000;
 
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+/** The in-memory RateLimitRepo (lowdb's, and tests'): a runaway script cannot grow memory. */
+export function memoryRateLimits(): RateLimitRepo {
+  const buckets = new Map<string, Bucket>();
+  return {
+    take: async (key, limit, windowMs, now) => {
+      const { bucket, result } = takeToken(buckets.get(key), limit, windowMs, now.getTime());
+      buckets.delete(key); // re-insert: the Map keeps most recently used last
+      buckets.set(key, bucket);
+      if (buckets.size > MAX_BUCKETS) buckets.delete(buckets.keys().next().value as string);
+      return result;
+    },
+  };
+}
 
-  constructor(private readonly limits: Record<string, Limit>) {}
+/** The limits by kind (`turn`, `knelpunt`), over a bucket repository. */
+export class RateLimiter {
+  constructor(
+    private readonly limits: Record<string, Limit>,
+    private readonly repo: RateLimitRepo = memoryRateLimits(),
+  ) {}
 
   /** Takes one token of `kind` for `key`; says whether to tell the user (once per window). */
-  take(kind: string, key: string, now: number): TakeResult {
+  async take(kind: string, key: string, now: Date): Promise<TakeResult> {
     const l = this.limits[kind];
     if (!l || l.limit <= 0) return { ok: true };
-    const id = `${kind}\u0000${key}`;
-    const rate = l.limit / l.windowMs;
-    const b = this.buckets.get(id) ?? { tokens: l.limit, at: now, toldUntil: 0 };
-    b.tokens = Math.min(l.limit, b.tokens + (now - b.at) * rate);
-    b.at = now;
-    this.buckets.delete(id); // re-insert: the Map keeps most recently used last
-    this.buckets.set(id, b);
-    if (this.buckets.size > MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value as string);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return { ok: true };
-    }
-    const notify = now >= b.toldUntil;
-    if (notify) b.toldUntil = now + l.windowMs;
-    return { ok: false, notify };
+    return this.repo.take(`${kind}\u0000${key}`, l.limit, l.windowMs, now);
   }
 }

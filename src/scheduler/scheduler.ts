@@ -35,6 +35,12 @@ export interface TickReport {
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 8;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * On a shared store (several instances), a `sending` nudge older than this belongs to a
+ * sender that died: it is recorded as unconfirmed. A live sender finishes a nudge in
+ * seconds (bounded 429 retries), far inside the lease.
+ */
+export const SENDING_LEASE_MS = 5 * 60 * 1000;
 
 /**
  * Sends reflection nudges and monthly digests, at most once per (subscription, slot):
@@ -84,8 +90,10 @@ export class NudgeScheduler {
   private async run(): Promise<TickReport> {
     const { store, log } = this.deps;
     const report: TickReport = { claimed: 0, sent: 0, failed: 0, gone: 0, skipped: 0 };
-    if (!this.recovered) {
-      const lost = await store.nudges.markUnconfirmed(this.deps.now());
+    // One instance (lowdb): at start-up every `sending` nudge was this process's before a
+    // restart. Shared store: only stale ones, on every run (another instance may be sending).
+    if (!this.recovered || store.shared) {
+      const lost = await store.nudges.markUnconfirmed(this.deps.now(), store.shared ? SENDING_LEASE_MS : 0);
       this.recovered = true;
       if (lost.length > 0) log.warn({ count: lost.length }, 'nudges were being sent when the server stopped: recorded as unconfirmed, not sent again');
     }

@@ -69,7 +69,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const limits = new RateLimiter({
       turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
       knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
-    });
+    }, store.rateLimits);
     const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits }, features);
     const setups = await setupAdapters({ config, bot, store, log, now });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));

@@ -25,6 +25,10 @@ export interface KnowledgeGapRecord {
   locale: Locale;
   platform: Platform;
   at: string;
+  /** Set on the dashboard ("afgehandeld"): the question was dealt with (new knowledge, or not relevant). */
+  handledAt?: string;
+  /** Coordinator id of who marked it handled. */
+  handledBy?: string;
 }
 
 /** Where to reach a conversation later (proactive messages: triage posts, nudges, status updates). */
@@ -132,9 +136,12 @@ export interface FeedbackRepo {
 }
 
 export interface KnowledgeGapRepo {
-  add(record: Omit<KnowledgeGapRecord, 'id'>): Promise<KnowledgeGapRecord>;
+  add(record: Omit<KnowledgeGapRecord, 'id' | 'handledAt' | 'handledBy'>): Promise<KnowledgeGapRecord>;
+  /** Oldest first; `since` inclusive. */
   list(opts?: { since?: string }): Promise<KnowledgeGapRecord[]>;
   count(): Promise<number>;
+  /** Marks gaps handled (ids that are unknown or already handled are skipped); returns how many changed. */
+  markHandled(ids: readonly string[], by: string, now: Date): Promise<number>;
 }
 
 export interface ConversationRefRepo {
@@ -155,6 +162,60 @@ export interface DedupeRepo {
   firstSeen(key: string, now: Date, ttlMs: number): Promise<boolean>;
 }
 
+/** Result of taking a token from a rate-limit bucket (see src/core/ratelimit.ts). */
+export type TakeResult = { ok: true } | { ok: false; notify: boolean };
+
+/**
+ * Per-user token buckets. A bucket holds `limit` tokens and refills at `limit` per
+ * `windowMs`; over the limit, `notify` is true once per window. lowdb keeps buckets in
+ * memory (one instance); PostgreSQL shares them between instances (one atomic statement).
+ */
+export interface RateLimitRepo {
+  take(key: string, limit: number, windowMs: number, now: Date): Promise<TakeResult>;
+}
+
+/**
+ * A dashboard web session (issue 10). The cookie carries a random token; only its
+ * hash is stored (`id`), so a leaked database cannot be replayed as a cookie.
+ */
+export interface WebSessionRecord {
+  /** SHA-256 (base64url) of the cookie token. */
+  id: string;
+  /** While signing in: the OpenID Connect checks for the callback. Taken once. */
+  login?: { state: string; nonce: string; codeVerifier: string; returnTo: string };
+  /** After sign-in. */
+  user?: {
+    issuer: string;
+    sub: string;
+    name?: string;
+    email?: string;
+    /** Entra ID object id (`oid` claim). */
+    oid?: string;
+    /** The coordinator identity (`aad:<oid>`, `email:<address>`) when this person is one. */
+    coordinatorId?: string;
+  };
+  /** Token for state-changing requests (double submit: form field must match). */
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Idle expiry: moves forward on every request. */
+  expiresAt: string;
+}
+
+export interface WebSessionRepo {
+  /** Insert or replace by id. */
+  put(rec: WebSessionRecord): Promise<void>;
+  /** Undefined when absent or expired. */
+  get(id: string, now: Date): Promise<WebSessionRecord | undefined>;
+  /** Atomic get-and-remove (a sign-in callback can be used once); undefined when absent or expired. */
+  take(id: string, now: Date): Promise<WebSessionRecord | undefined>;
+  /** Moves `lastSeenAt` and `expiresAt` forward; false when absent or expired. */
+  touch(id: string, now: Date, expiresAt: string): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+  /** Removes expired sessions; returns how many. */
+  prune(now: Date): Promise<number>;
+}
+
 export interface StoreHealth {
   ok: boolean;
   backend: string;
@@ -172,6 +233,16 @@ export interface Store {
   readonly dialogues: DialogueRepo;
   readonly subscriptions: SubscriptionRepo;
   readonly nudges: NudgeRepo;
+  readonly rateLimits: RateLimitRepo;
+  readonly sessions: WebSessionRepo;
+  /** `lowdb` or `postgres`. */
+  readonly backend: string;
+  /**
+   * True when several bot instances may use this store at once (PostgreSQL). Then a
+   * `sending` nudge may belong to another live instance: only stale ones are marked
+   * unconfirmed (see NudgeRepo.markUnconfirmed).
+   */
+  readonly shared: boolean;
   health(): Promise<StoreHealth>;
   /** Flush pending writes and release locks. */
   close(): Promise<void>;
@@ -379,8 +450,13 @@ export interface NudgeRepo {
   startSending(nudges: NudgeKey[], now: Date): Promise<boolean[]>;
   /** Records final results (one atomic step), on each nudge and as its subscription's `lastResult`. */
   finish(results: NudgeResult[], now: Date): Promise<void>;
-  /** Start-up: every `sending` nudge becomes `unconfirmed` (it may have arrived; it is never re-sent). */
-  markUnconfirmed(now: Date): Promise<NudgeRecord[]>;
+  /**
+   * Every `sending` nudge last updated at or before `now - olderThanMs` becomes
+   * `unconfirmed` (its sender stopped: it may have arrived; it is never re-sent).
+   * lowdb calls it at start-up with 0 (one instance); on a shared store each scheduler
+   * uses a lease, so a live sender's nudges are never touched.
+   */
+  markUnconfirmed(now: Date, olderThanMs?: number): Promise<NudgeRecord[]>;
   get(subscriptionId: string, slot: string): Promise<NudgeRecord | undefined>;
   list(filter?: { subscriptionId?: string; status?: NudgeStatus[] }): Promise<NudgeRecord[]>;
 }

@@ -62,7 +62,7 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
       return formReply(ctx, values as Parameters<typeof knelpuntForm>[2], checked.errors);
     }
     const { turn } = ctx;
-    const limit = ctx.deps.limits?.take('knelpunt', qualifiedUserId(turn), ctx.deps.now().getTime());
+    const limit = await ctx.deps.limits?.take('knelpunt', qualifiedUserId(turn), ctx.deps.now());
     if (limit && !limit.ok) return limitedResult(ctx, 'knelpunt', true);
     const input = checked.value;
     const { knelpunt, created } = await ctx.deps.store.knelpunten.create(

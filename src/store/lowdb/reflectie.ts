@@ -177,12 +177,13 @@ export function lowdbNudges(db: LowdbAccess): NudgeRepo {
           setLast(subs.get(r.subscriptionId), n);
         }
       }),
-    markUnconfirmed: (now) =>
+    markUnconfirmed: (now, olderThanMs = 0) =>
       db.mutate((d) => {
         const out: NudgeRecord[] = [];
         const subs = new Map(d.subscriptions.map((s) => [s.id, s]));
+        const before = now.getTime() - olderThanMs;
         for (const n of Object.values(d.nudges)) {
-          if (n.status !== 'sending') continue;
+          if (n.status !== 'sending' || Date.parse(n.updatedAt) > before) continue;
           n.status = 'unconfirmed';
           n.updatedAt = now.toISOString();
           n.detail = 'was being sent when the server stopped; not sent again';

@@ -108,6 +108,25 @@ const nudge = z.object({
   updatedAt: z.string(),
 });
 
+const webSession = z.object({
+  id: z.string(),
+  login: z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string(), returnTo: z.string() }).optional(),
+  user: z
+    .object({
+      issuer: z.string(),
+      sub: z.string(),
+      name: z.string().optional(),
+      email: z.string().optional(),
+      oid: z.string().optional(),
+      coordinatorId: z.string().optional(),
+    })
+    .optional(),
+  csrf: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+});
+
 export const dataSchema = z.object({
   version: z.number().int().positive(),
   feedback: z.array(
@@ -121,7 +140,15 @@ export const dataSchema = z.object({
     }),
   ),
   gaps: z.array(
-    z.object({ id: z.string(), text: z.string(), locale: z.enum(['nl', 'en']), platform, at: z.string() }),
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      locale: z.enum(['nl', 'en']),
+      platform,
+      at: z.string(),
+      handledAt: z.string().optional(),
+      handledBy: z.string().optional(),
+    }),
   ),
   conversations: z.record(
     z.string(),
@@ -154,6 +181,9 @@ export const dataSchema = z.object({
   subscriptions: z.array(subscription).default([]),
   /** `<subscription id>|<slot>` -> nudge: the claim-once record. */
   nudges: z.record(z.string(), nudge).default({}),
+  // Dashboard (issue 10)
+  /** Session id (hash of the cookie token) -> web session. */
+  sessions: z.record(z.string(), webSession).default({}),
 });
 
 export type Data = z.infer<typeof dataSchema>;
@@ -173,5 +203,6 @@ export function emptyData(): Data {
     dialogues: {},
     subscriptions: [],
     nudges: {},
+    sessions: {},
   };
 }

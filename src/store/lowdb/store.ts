@@ -18,12 +18,16 @@ import {
   type NudgeRepo,
   type ReflectionRepo,
   type SubscriptionRepo,
+  type RateLimitRepo,
+  type WebSessionRepo,
   type Store,
   type StoreHealth,
 } from '../types.js';
 import { AtomicJsonFile } from './file.js';
 import { lowdbKnelpunten, lowdbTriageChannels, type LowdbAccess } from './knelpunten.js';
 import { acquireLock } from './lock.js';
+import { memoryRateLimits } from '../../core/ratelimit.js';
+import { lowdbSessions } from './sessions.js';
 import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } from './reflectie.js';
 import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
 
@@ -96,6 +100,11 @@ export class LowdbStore implements Store {
   readonly dialogues: DialogueRepo;
   readonly subscriptions: SubscriptionRepo;
   readonly nudges: NudgeRepo;
+  readonly rateLimits: RateLimitRepo;
+  readonly sessions: WebSessionRepo;
+  readonly backend = 'lowdb';
+  /** One process at a time (the lock file). */
+  readonly shared = false;
 
   private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
@@ -128,6 +137,17 @@ export class LowdbStore implements Store {
         d.gaps.filter((g) => !opts?.since || g.at >= opts.since).map((g) => ({ ...g })),
       ),
       count: () => this.read((d) => d.gaps.length),
+      markHandled: (ids, by, now) => this.mutate((d) => {
+        const wanted = new Set(ids);
+        let n = 0;
+        for (const g of d.gaps) {
+          if (!wanted.has(g.id) || g.handledAt) continue;
+          g.handledAt = now.toISOString();
+          g.handledBy = by;
+          n++;
+        }
+        return n;
+      }),
     };
     this.conversations = {
       upsert: async (ref, now) => {
@@ -171,6 +191,10 @@ export class LowdbStore implements Store {
     this.dialogues = lowdbDialogues(access);
     this.subscriptions = lowdbSubscriptions(access);
     this.nudges = lowdbNudges(access);
+    this.sessions = lowdbSessions(access);
+    // Buckets stay in memory: one lowdb instance serves all turns, and a rate limit
+    // does not need to survive a restart (writing the file on every turn would).
+    this.rateLimits = memoryRateLimits();
     this.dedupe = {
       firstSeen: (key, now, ttlMs) => this.mutate((d) => {
         const t = now.getTime();
