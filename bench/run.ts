@@ -10,6 +10,7 @@ import { loadKnowledge } from '../src/knowledge/load.js';
 import { answerLatency, generateKnowledge, questionSet } from './knowledge.js';
 import { ms } from './stats.js';
 import { schedulerBenchmark } from './scheduler.js';
+import { operationsCost } from './operations.js';
 
 interface Row {
   name: string;
@@ -68,6 +69,13 @@ async function main(): Promise<void> {
     target: '< 1 s',
     ok: sched.findAndClaimMs < 1000 && sched.claimed === sched.n,
   });
+
+  const ops = await operationsCost(2000);
+  const overhead = (ops.on.median - ops.off.median) / ops.off.median;
+  rows.push({ name: 'web chat answer over HTTP, logging + metrics off, median', value: ms(ops.off.median), target: '', ok: true });
+  rows.push({ name: `web chat answer over HTTP, LOG_LEVEL=info + metrics on, median (n=${ops.on.n})`, value: ms(ops.on.median), target: '', ok: true });
+  rows.push({ name: 'cost of logging + metrics (median difference)', value: `${(overhead * 100).toFixed(1)} %`, target: '< 10 %', ok: overhead < 0.1 });
+  rows.push({ name: 'web chat p99: off / on', value: `${ops.off.p99.toFixed(2)} / ${ops.on.p99.toFixed(2)} ms`, target: '', ok: true });
 
   const w = Math.max(...rows.map((r) => r.name.length));
   process.stdout.write(`\nibp-bot benchmarks (node ${process.version}, ${new Date().toISOString()})\n\n`);

@@ -61,6 +61,13 @@ const schema = z.object({
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
   RATE_LIMIT_KNELPUNTEN_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5),
+  // Prometheus metrics: GET /metrics with this bearer token on the main port; without it, only
+  // on METRICS_PORT (for a port that is not exposed publicly); with neither, metrics are off
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (use a long random value)').optional()),
+  METRICS_PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535').optional(),
+  ),
   PUBLIC_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -84,6 +91,8 @@ export interface Config {
   coordinators: string[];
   adminToken?: string;
   rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number };
+  /** `/metrics`: behind a bearer token on the main port, or open on a separate port, or off. */
+  metrics: { mode: 'token'; token: string } | { mode: 'port'; port: number } | { mode: 'off' };
   /** How long in-flight requests may take to finish at shutdown. */
   shutdownTimeoutMs: number;
   /** Reflectie nudges: how late a missed slot may still be sent, in minutes. */
@@ -146,6 +155,11 @@ export function loadConfig(env: Env): Config {
     ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     rateLimits: { turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE, knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR },
+    metrics: v.METRICS_TOKEN
+      ? { mode: 'token', token: v.METRICS_TOKEN }
+      : v.METRICS_PORT !== undefined
+        ? { mode: 'port', port: v.METRICS_PORT }
+        : { mode: 'off' },
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
     teams: {
       appType: v.MICROSOFT_APP_TYPE,

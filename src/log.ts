@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -27,10 +28,36 @@ export interface LoggerOptions {
   destination?: DestinationStream | NodeJS.WritableStream;
 }
 
+/** The request a log line belongs to: set per HTTP request, Socket Mode event and scheduler run. */
+const requestContext = new AsyncLocalStorage<{ reqId: string }>();
+
+/** An incoming `X-Request-Id` is kept when it looks like an id; anything else gets a new one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** A request id: the given one when it is safe to log, else a new random one. */
+export function requestIdFrom(given: string | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Runs `fn` with a request id that every log line it causes carries as `reqId` (outgoing platform calls included). */
+export function withRequestId<T>(reqId: string, fn: () => T): T {
+  return requestContext.run({ reqId }, fn);
+}
+
+/** The request id of the current async context, if any. */
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore()?.reqId;
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const base = {
     level: opts.level,
     base: { app: 'ibp-bot' },
+    // Every line logged inside a request (ours, Bolt's, botbuilder's) carries its id.
+    mixin: (): Record<string, string> => {
+      const ctx = requestContext.getStore();
+      return ctx ? { reqId: ctx.reqId } : {};
+    },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

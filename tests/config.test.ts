@@ -27,6 +27,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/between 0 and 65535/);
   });
 
+  it('metrics: a token wins over a port; neither is off; a short token is refused without echoing it', () => {
+    expect(loadConfig({}).metrics).toEqual({ mode: 'off' });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ mode: 'port', port: 9464 });
+    const token = 'a-metrics-token-of-enough-length';
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: token }).metrics).toEqual({ mode: 'token', token });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-secret' })).toThrow(/METRICS_TOKEN=\(value hidden\): must be at least 24/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ METRICS_PORT: 'x' })).toThrow(/METRICS_PORT="x": must be a whole number/);
+  });
+
   it('treats an empty PUBLIC_URL as unset and strips a trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: '' }).publicUrl).toBeUndefined();
     expect(loadConfig({ PUBLIC_URL: 'https://ibp-bot.example.nl/' }).publicUrl).toBe('https://ibp-bot.example.nl');

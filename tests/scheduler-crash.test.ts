@@ -9,9 +9,10 @@ import { LogCapture } from './helpers/core.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
- * The issue's exactly-once test, for real: a server process sending 1,000 due nudges to
- * (fake) Slack is killed with SIGKILL half-way; a new server on the same DATA_DIR sends
- * every remaining one once and none twice. Asserted on the fake Slack Web API.
+ * The issues' exactly-once tests, for real: a server process sending 1,000 due nudges
+ * to (fake) Slack is stopped half-way, with SIGKILL (crash) or SIGTERM (a roll-out); a
+ * new server on the same DATA_DIR sends every remaining one once and none twice.
+ * Asserted on the fake Slack Web API.
  */
 const N = 1000;
 const CHANNELS = Array.from({ length: N }, (_, i) => `C${String(i).padStart(5, '0')}`);
@@ -30,36 +31,46 @@ const until = async (cond: () => boolean, ms: number): Promise<void> => {
   }
 };
 
-describe('exactly once across a killed server (fake Slack)', () => {
-  it('1,000 due nudges: killed mid fan-out, restarted: every remaining one once, none twice', async () => {
-    const dir = tempDir();
-    const parsed = parseSchedule('elke dag 15:00 ook op feestdagen');
-    if (!parsed.ok) throw new Error('schedule');
-    const schedule = parsed.schedule;
-    const due = new Date(Date.now() - 60_000).toISOString(); // one minute late: well within the grace period
-    const seed = await LowdbStore.open({ dataDir: dir });
-    const at = new Date().toISOString();
-    await Promise.all(CHANNELS.flatMap((c, i) => [
-      seed.conversations.upsert({ key: `slack:${c}`, platform: 'slack', conversationId: c, kind: 'channel', data: {} }, new Date()),
-      seed.subscriptions.create({
-        id: `sub-${i}`, kind: 'nudge', channelKey: `slack:${c}`, platform: 'slack', conversationId: c, schedule, schema: describeSchedule(schedule), locale: 'nl',
-        status: 'active', nextSlotAt: due, questionCursor: i, history: [{ at, by: 'slack:U1', what: 'plan' }], createdAt: at, updatedAt: at,
-      }),
-    ]));
-    await seed.close();
+async function seed(): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
+  const dir = tempDir();
+  const parsed = parseSchedule('elke dag 15:00 ook op feestdagen');
+  if (!parsed.ok) throw new Error('schedule');
+  const schedule = parsed.schedule;
+  const due = new Date(Date.now() - 60_000).toISOString(); // one minute late: well within the grace period
+  const store = await LowdbStore.open({ dataDir: dir });
+  const at = new Date().toISOString();
+  await Promise.all(CHANNELS.flatMap((c, i) => [
+    store.conversations.upsert({ key: `slack:${c}`, platform: 'slack', conversationId: c, kind: 'channel', data: {} }, new Date()),
+    store.subscriptions.create({
+      id: `sub-${i}`, kind: 'nudge', channelKey: `slack:${c}`, platform: 'slack', conversationId: c, schedule, schema: describeSchedule(schedule), locale: 'nl',
+      status: 'active', nextSlotAt: due, questionCursor: i, history: [{ at, by: 'slack:U1', what: 'plan' }], createdAt: at, updatedAt: at,
+    }),
+  ]));
+  await store.close();
+  fake = await FakeSlack.start();
+  const env = {
+    ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'silent',
+    SLACK_BOT_TOKEN: 'xoxb-test-not-a-real-token', SLACK_SIGNING_SECRET: 'test-signing-secret-crash', SLACK_API_URL: fake.apiUrl,
+  };
+  return { dir, env };
+}
 
-    fake = await FakeSlack.start();
-    const env = {
-      ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'silent',
-      SLACK_BOT_TOKEN: 'xoxb-test-not-a-real-token', SLACK_SIGNING_SECRET: 'test-signing-secret-crash', SLACK_API_URL: fake.apiUrl,
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const posts = (): string[] => fake!.callsTo('chat.postMessage').map((c) => String(c.body.channel));
-    await until(() => posts().length >= N / 2, 60_000);
-    child.kill('SIGKILL'); // no shutdown, no flush, no finally
-    await exited;
-    const beforeRestart = posts();
+const posts = (): string[] => fake!.callsTo('chat.postMessage').map((c) => String(c.body.channel));
+
+/** Starts the server as a child process, waits until half the nudges went out, then sends `signal`. */
+async function stopHalfway(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<{ code: number | null; sentBefore: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await until(() => posts().length >= N / 2, 60_000);
+  child.kill(signal);
+  const code = await exited;
+  return { code, sentBefore: posts() };
+}
+
+describe('exactly once across a stopped server (fake Slack)', () => {
+  it('1,000 due nudges: killed (SIGKILL) mid fan-out, restarted: every remaining one once, none twice', async () => {
+    const { env } = await seed();
+    const { sentBefore: beforeRestart } = await stopHalfway(env, 'SIGKILL'); // no shutdown, no flush, no finally
     expect(beforeRestart.length).toBeGreaterThanOrEqual(N / 2);
     expect(beforeRestart.length).toBeLessThan(N);
 
@@ -77,5 +88,26 @@ describe('exactly once across a killed server (fake Slack)', () => {
     // a second run sends nothing
     expect((await bot.scheduler.tick()).sent).toBe(0);
     expect(posts()).toHaveLength(all.length);
+    await bot.close();
+    bot = undefined;
+    await fake?.close();
+    fake = undefined;
+  }, 120_000);
+
+  it('1,000 due nudges: SIGTERM mid fan-out exits 0 after the window in flight; after a restart every nudge is sent exactly once', async () => {
+    const { env } = await seed();
+    const { code, sentBefore } = await stopHalfway(env, 'SIGTERM');
+    expect(code).toBe(0);
+    expect(sentBefore.length).toBeLessThan(N); // it stopped claiming and sending
+    // graceful: the window in flight finished and was recorded, so nothing is left unconfirmed
+    bot = await startBot(env, { logDestination: new LogCapture(), schedulerIntervalMs: 0 });
+    expect(await bot.store.nudges.list({ status: ['unconfirmed', 'sending'] })).toEqual([]);
+    expect(await bot.store.nudges.list({ status: ['sent'] })).toHaveLength(sentBefore.length);
+    const report = await bot.scheduler.tick();
+    const all = posts();
+    expect(all).toHaveLength(N);
+    expect(new Set(all).size).toBe(N); // every channel exactly once
+    expect(report.sent).toBe(N - sentBefore.length);
+    expect(await bot.store.nudges.list({ status: ['sent'] })).toHaveLength(N);
   }, 120_000);
 });

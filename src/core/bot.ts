@@ -1,5 +1,5 @@
 import { localeFromTag, messages } from '../i18n/index.js';
-import { userHash } from '../log.js';
+import { currentRequestId, requestIdFrom, userHash, withRequestId } from '../log.js';
 import { StoreError } from '../store/types.js';
 import { simpleReply } from './answer.js';
 import { isGreeting, isThanks, parseCommand } from './commands.js';
@@ -50,7 +50,12 @@ export class Bot {
     }
   }
 
-  async handle(turn: Turn): Promise<BotResult> {
+  /** Handles one turn, under the caller's request id (HTTP) or a new one (Socket Mode, CLI). */
+  handle(turn: Turn): Promise<BotResult> {
+    return currentRequestId() ? this.handleTurn(turn) : withRequestId(requestIdFrom(undefined), () => this.handleTurn(turn));
+  }
+
+  private async handleTurn(turn: Turn): Promise<BotResult> {
     const started = performance.now();
     const text = turn.input.kind === 'text' ? turn.input.text : turn.input.kind === 'command' ? turn.input.args : undefined;
     const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
@@ -77,12 +82,14 @@ export class Bot {
       this.deps.log.error({ err: e, platform: turn.platform, route }, storeTrouble ? 'store error during turn' : 'turn failed');
       result = { replies: [simpleReply(locale, storeTrouble ? t.storeDown : t.errorRetry)], outcome: 'error' };
     }
+    const ms = performance.now() - started;
+    this.deps.observe?.({ platform: turn.platform, route, outcome: result.outcome, seconds: ms / 1000 });
     this.deps.log.info(
       {
         platform: turn.platform,
         route,
         outcome: result.outcome,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        durationMs: Math.round(ms * 100) / 100,
         // No user hash for form turns: an anonymous report must not be linkable to anyone.
         ...(turn.input.kind === 'form' || result.anonymous ? {} : { userHash: userHash(qualifiedUserId(turn)) }),
       },

@@ -27,6 +27,8 @@ export interface CoreDeps {
   outbox: Outbox;
   /** Per-user limits (`turn`, `knelpunt`); none in tests that do not ask for them. */
   limits?: RateLimiter;
+  /** Told of every finished turn (metrics); must not throw. */
+  observe?: (t: { platform: string; route: string; outcome: Outcome; seconds: number }) => void;
 }
 
 export interface TurnContext {

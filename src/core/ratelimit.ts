@@ -61,12 +61,16 @@ export class RateLimiter {
   constructor(
     private readonly limits: Record<string, Limit>,
     private readonly repo: RateLimitRepo = memoryRateLimits(),
+    /** Told of every refusal (metrics). */
+    private readonly onRefused?: (kind: string) => void,
   ) {}
 
   /** Takes one token of `kind` for `key`; says whether to tell the user (once per window). */
   async take(kind: string, key: string, now: Date): Promise<TakeResult> {
     const l = this.limits[kind];
     if (!l || l.limit <= 0) return { ok: true };
-    return this.repo.take(`${kind}\u0000${key}`, l.limit, l.windowMs, now);
+    const result = await this.repo.take(`${kind}\u0000${key}`, l.limit, l.windowMs, now);
+    if (!result.ok) this.onRefused?.(kind);
+    return result;
   }
 }

@@ -3,7 +3,7 @@ import type { Outbox, ProactiveResult } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { ReflectieQuestions } from '../knowledge/reflectie.js';
-import type { Logger } from '../log.js';
+import { requestIdFrom, withRequestId, type Logger } from '../log.js';
 import type { NudgeRecord, NudgeResult, NudgeSubscription, Store } from '../store/types.js';
 import { planClaims } from './claims.js';
 import { localDateTime, zonedInstant } from './zoned.js';
@@ -81,7 +81,8 @@ export class NudgeScheduler {
 
   /** One run: (at first) record interrupted sends, claim due slots, send what is queued. */
   tick(): Promise<TickReport> {
-    this.running ??= this.run().finally(() => {
+    // Each run gets its own request id: its log lines and outgoing calls can be followed together.
+    this.running ??= withRequestId(requestIdFrom(undefined), () => this.run()).finally(() => {
       this.running = null;
     });
     return this.running;

@@ -4,7 +4,7 @@ import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/expo
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   // Compare digests so the comparison takes the same time whatever the length.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();

@@ -4,9 +4,11 @@ import { localChatRouter } from '../../adapters/local/http.js';
 import type { MemoryInbox } from '../../adapters/local/inbox.js';
 import type { Bot } from '../core/bot.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
-import type { Logger } from '../log.js';
+import { requestIdFrom, withRequestId, type Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
 import { adminApiRouter } from './admin.js';
+import { metricsRouter } from './metrics.js';
 import type { PlatformAdapter } from './platform.js';
 
 export interface AppDeps {
@@ -17,6 +19,8 @@ export interface AppDeps {
   adapters: PlatformAdapter[];
   inbox: MemoryInbox;
   adminToken?: string;
+  /** Served at /metrics behind METRICS_TOKEN (with METRICS_PORT they are served elsewhere). */
+  metrics?: { metrics: Metrics; token: string };
   /** Readiness beyond store and knowledge: starting, or shutting down. */
   lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
@@ -30,6 +34,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // One request id per request, on every log line it causes (and back in the response).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const reqId = requestIdFrom(req.get('x-request-id'));
+    res.set('X-Request-Id', reqId);
+    withRequestId(reqId, next);
+  });
   // Security headers on every response; the web chat runs under a CSP without inline script or style.
   app.use(
     helmet({
@@ -71,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Platform adapters first: their routes read raw bodies (signature checks).
   for (const adapter of deps.adapters) adapter.mount(app);
+  if (deps.metrics) app.use(metricsRouter(deps.metrics.metrics, deps.metrics.token));
   if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
   app.use(localChatRouter(deps.bot, deps.inbox));
 

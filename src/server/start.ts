@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { instrumentStore, Metrics, observePlatformCalls } from '../metrics.js';
+import { startMetricsServer } from './metrics.js';
 import { loadConfig, type Config, type Env } from '../config.js';
 import { Bot } from '../core/bot.js';
 import { RateLimiter } from '../core/ratelimit.js';
@@ -31,6 +33,8 @@ export interface RunningBot {
   adapters: PlatformAdapter[];
   /** Reflectie nudges and digests. */
   scheduler: NudgeScheduler;
+  /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT is set. */
+  metrics?: Metrics;
   /** Stops accepting connections, lets in-flight requests finish, closes the store. */
   close(): Promise<void>;
 }
@@ -60,7 +64,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
   if (config.logHashKey) setUserHashKey(config.logHashKey);
   const knowledge = await openKnowledgeBase(config.knowledgeDir);
   const questions = await openReflectieQuestions(config.knowledgeDir);
-  const store = await LowdbStore.open({ dataDir: config.dataDir });
+  const rawStore = await LowdbStore.open({ dataDir: config.dataDir });
+  const metrics = config.metrics.mode === 'off' ? undefined : new Metrics();
+  const store = metrics ? instrumentStore(rawStore, metrics) : rawStore;
+  // Outgoing platform calls: counted for metrics, logged at debug with the request id.
+  const unobserve = metrics || log.isLevelEnabled('debug') ? observePlatformCalls(metrics, log) : (): void => undefined;
+  let metricsServer: Server | undefined;
   try {
     const now = opts.now ?? ((): Date => new Date());
     const inbox = new MemoryInbox();
@@ -69,8 +78,9 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const limits = new RateLimiter({
       turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
       knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
-    }, store.rateLimits);
-    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits }, features);
+    }, store.rateLimits, (kind) => metrics?.rateLimited.inc({ kind }));
+    const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
+    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits, ...(observe ? { observe } : {}) }, features);
     const setups = await setupAdapters({ config, bot, store, log, now });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
@@ -78,7 +88,10 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const app = createApp({
       bot, store, knowledge, log, adapters, inbox, lifecycle: () => lifecycle,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      ...(metrics && config.metrics.mode === 'token' ? { metrics: { metrics, token: config.metrics.token } } : {}),
     });
+    if (metrics && config.metrics.mode === 'port') metricsServer = await startMetricsServer(metrics, config.host, config.metrics.port, log);
+    log.info({ metrics: config.metrics.mode }, config.metrics.mode === 'off' ? 'metrics off (set METRICS_TOKEN or METRICS_PORT)' : `metrics on /metrics (${config.metrics.mode === 'token' ? 'bearer token' : `port ${config.metrics.port}`})`);
     for (const s of setups) log.info(s.note);
     // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
     // before the port is taken, with nothing left running.
@@ -130,10 +143,14 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         });
         await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err }, `${a.platform}: stop failed`))));
         await store.close();
+        if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+        unobserve();
         log.info('ibp-bot stopped');
       })());
-    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, close };
+    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, close, ...(metrics ? { metrics } : {}) };
   } catch (e) {
+    unobserve();
+    metricsServer?.close();
     await store.close();
     throw e;
   }
