@@ -152,7 +152,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   for (const repo of REPOS) {
     const target = store[repo] as unknown as Record<string, AnyFn>;
     const proxy: Record<string, AnyFn> = {};
-    for (const op of Object.keys(target)) {
+    for (const op of methodNames(target)) {
       const fn = target[op];
       if (typeof fn !== 'function') continue;
       const labels = { backend, repo, op };
@@ -179,6 +179,15 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     health: () => store.health(),
     close: () => store.close(),
   };
+}
+
+/** Own and inherited method names (a repository may be a plain object or a class instance). */
+function methodNames(obj: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = obj; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') names.add(k);
+  }
+  return [...names];
 }
 
 function countDomain(m: Metrics, repo: string, op: string, args: unknown[], result: unknown): void {

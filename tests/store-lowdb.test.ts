@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { instrumentStore, Metrics } from '../src/metrics.js';
 import { emptyData } from '../src/store/lowdb/schema.js';
 import { DATA_FILE, LOCK_FILE, LowdbStore } from '../src/store/lowdb/store.js';
 import { StoreError, StoreUnusableError } from '../src/store/types.js';
@@ -13,6 +14,8 @@ const exec = promisify(execFile);
 
 storeContract('lowdb (file)', () => LowdbStore.open({ dataDir: tempDir() }));
 storeContract('lowdb (memory)', async () => LowdbStore.openInMemory());
+// The metrics wrapper must be transparent: the same contract through it.
+storeContract('lowdb (memory, instrumented for metrics)', async () => instrumentStore(LowdbStore.openInMemory(), new Metrics()));
 
 async function openInChild(dir: string, mode = 'rw'): Promise<{ code: number; out: string }> {
   try {
