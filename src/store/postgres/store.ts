@@ -13,7 +13,7 @@ import {
 } from './basic.js';
 import { CONNECT_TIMEOUT_MS, Db, QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, type Query } from './db.js';
 import { KNELPUNT_COLUMNS, knelpuntRow, knelpuntValues, pgKnelpunten } from './knelpunten.js';
-import { assertCurrentSchema, migrate } from './migrate.js';
+import { assertCurrentSchema, migrate, type MigrationResult } from './migrate.js';
 import {
   DIALOGUE_COLUMNS, dialogueRow, dialogueValues, NUDGE_COLUMNS, nudgeRow, pgDialogues, pgNudges, pgReflections, pgSubscriptions,
   REFLECTION_COLUMNS, reflectionRow, reflectionValues, SUBSCRIPTION_COLUMNS, subscriptionRow, subscriptionValues,
@@ -124,6 +124,20 @@ export class PostgresStore implements Store, Dumpable {
       throw new StoreUnusableError(`Cannot use the PostgreSQL database at ${location}: ${(e as Error).message}`, { cause: e });
     }
     return new PostgresStore(db, location, opts.sendingLeaseMs);
+  }
+
+  /** `ibp-bot migrate`: applies missing migrations and closes again. */
+  static async migrate(url: string): Promise<MigrationResult> {
+    const db = new Db(new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'ibp-bot migrate' }));
+    db.pool.on('error', () => undefined);
+    try {
+      return await migrate(db);
+    } catch (e) {
+      if (e instanceof StoreUnusableError) throw e;
+      throw new StoreUnusableError(`Cannot migrate the PostgreSQL database at ${describePostgresUrl(url)}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      await db.close().catch(() => undefined);
+    }
   }
 
   async health(): Promise<StoreHealth> {
