@@ -46,7 +46,8 @@ export async function freePort(): Promise<number> {
 
 let counter = 0;
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `durable`: keep fsync and synchronous commit on (benchmarks compare it with lowdb's fsynced file). */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dir = tempDir('ibp-bot-pg-');
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
@@ -54,7 +55,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const server = new EmbeddedPostgres({
     databaseDir: dir, port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: true, createPostgresUser: true,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+      ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
     onLog: (m) => log.push(String(m)),
     onError: (e) => log.push(String(e)),
   });

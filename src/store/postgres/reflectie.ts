@@ -164,6 +164,19 @@ export function nudgeRow(r: Row): NudgeRecord {
 export const NUDGE_COLUMNS = 'subscription_id, slot, kind, channel_key, status, question_id, detail, claimed_at, updated_at';
 
 type LastResult = NonNullable<NudgeSubscription['lastResult']>;
+interface Last {
+  result?: LastResult;
+  questionId?: string;
+}
+/** A subscription's last result and question after `records` were claimed, in order (as lowdb's claim sets them). */
+function lastAfter(prev: Last | undefined, records: NudgeRecord[]): Last {
+  const l: Last = { ...prev };
+  for (const n of records) {
+    if (n.status !== 'queued') l.result = lastResultOf(n);
+    if (n.questionId) l.questionId = n.questionId;
+  }
+  return l;
+}
 const lastResultOf = (n: NudgeRecord): LastResult => ({ slot: n.slot, status: n.status, at: n.updatedAt, ...(n.detail ? { detail: n.detail } : {}) });
 const keyOf = (subscriptionId: string, slot: string): string => `${subscriptionId}|${new Date(slot).toISOString()}`;
 
@@ -196,7 +209,12 @@ export function pgNudges(db: Db): NudgeRepo {
       if (claims.length === 0) return [];
       const at = now.toISOString();
       return db.tx(async (q) => {
-        await lockSubscriptions(q, claims.map((c) => c.subscriptionId));
+        // Lock in id order; read what the last results are now.
+        const locked = await q<{ id: string; last_result: LastResult | null; last_question_id: string | null }>(
+          'SELECT id, last_result, last_question_id FROM subscriptions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+          [[...new Set(claims.map((c) => c.subscriptionId))]],
+        );
+        const state = new Map<string, Last>(locked.rows.map((r) => [r.id, { result: r.last_result ?? undefined, questionId: r.last_question_id ?? undefined }]));
         // A subscription claimed twice in one call: the second sees the first's result (rounds), as in lowdb.
         const rounds: (typeof claims)[] = [];
         const seen = new Map<string, number>();
@@ -206,27 +224,30 @@ export function pgNudges(db: Db): NudgeRepo {
           (rounds[n] ??= []).push(c);
         }
         const created: NudgeRecord[] = [];
-        const last = new Map<string, { result?: LastResult; questionId?: string }>();
         for (const round of rounds) {
+          const records = (c: (typeof claims)[number], kind: string, channelKey: string): NudgeRecord[] =>
+            c.slots.map((slot) => ({
+              subscriptionId: c.subscriptionId, slot: new Date(slot.slot).toISOString(), kind: kind as NudgeRecord['kind'], channelKey, status: slot.status,
+              ...(slot.questionId ? { questionId: slot.questionId } : {}), ...(slot.detail ? { detail: slot.detail } : {}), claimedAt: at, updatedAt: at,
+            }));
+          // The last results as they will be when every slot is new (the normal case: slots lie at or after the
+          // subscription's next slot, which only moves forward), written in the same UPDATE as the compare-and-set.
+          const expected = round.map((c) => lastAfter(state.get(c.subscriptionId), records(c, '', '')));
           const won = await q<{ id: string; kind: string; channel_key: string }>(
-            `UPDATE subscriptions s SET next_slot_at = c.next, question_cursor = COALESCE(c.cursor, s.question_cursor)
-             FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) AS c(id, expected, next, cursor)
+            `UPDATE subscriptions s SET next_slot_at = c.next, question_cursor = COALESCE(c.cursor, s.question_cursor),
+               last_result = c.result, last_question_id = c.qid
+             FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::jsonb[], $6::text[]) AS c(id, expected, next, cursor, result, qid)
              WHERE s.id = c.id AND s.status = 'active' AND s.next_slot_at = c.expected AND c.next > s.next_slot_at
              RETURNING s.id, s.kind, s.channel_key`,
-            [round.map((c) => c.subscriptionId), round.map((c) => c.expectedNextSlotAt), round.map((c) => c.nextSlotAt), round.map((c) => c.questionCursor ?? null)],
+            [round.map((c) => c.subscriptionId), round.map((c) => c.expectedNextSlotAt), round.map((c) => c.nextSlotAt), round.map((c) => c.questionCursor ?? null),
+              expected.map((l) => json(l.result) ?? null), expected.map((l) => l.questionId ?? null)],
           );
           const subs = new Map(won.rows.map((r) => [r.id, r]));
-          const wanted: NudgeRecord[] = [];
-          for (const c of round) {
-            const s = subs.get(c.subscriptionId);
-            if (!s) continue;
-            for (const slot of c.slots) {
-              wanted.push({
-                subscriptionId: s.id, slot: slot.slot, kind: s.kind as NudgeRecord['kind'], channelKey: s.channel_key, status: slot.status,
-                ...(slot.questionId ? { questionId: slot.questionId } : {}), ...(slot.detail ? { detail: slot.detail } : {}), claimedAt: at, updatedAt: at,
-              });
-            }
-          }
+          const winners = round.flatMap((c, i) => {
+            const sub = subs.get(c.subscriptionId);
+            return sub ? [{ c, expected: expected[i]!, wanted: records(c, sub.kind, sub.channel_key) }] : [];
+          });
+          const wanted = winners.flatMap((w) => w.wanted);
           if (wanted.length === 0) continue;
           const ins = await q<{ subscription_id: string; slot: Date }>(
             `INSERT INTO nudges (${NUDGE_COLUMNS})
@@ -237,19 +258,27 @@ export function pgNudges(db: Db): NudgeRepo {
               wanted.map((n) => n.status), wanted.map((n) => n.questionId ?? null), wanted.map((n) => n.detail ?? null), at],
           );
           const inserted = new Set(ins.rows.map((r) => keyOf(r.subscription_id, iso(r.slot))));
-          for (const n of wanted) {
-            if (!inserted.has(keyOf(n.subscriptionId, n.slot))) continue; // claimed once, ever
-            created.push(n);
-            const l = last.get(n.subscriptionId) ?? {};
-            if (n.status !== 'queued') l.result = lastResultOf(n);
-            if (n.questionId) l.questionId = n.questionId;
-            last.set(n.subscriptionId, l);
+          // A slot that existed already is not claimed again (once, ever): correct the last results where that happened.
+          const fix = new Map<string, Last>();
+          for (const w of winners) {
+            const mine = w.wanted.filter((n) => inserted.has(keyOf(n.subscriptionId, n.slot)));
+            created.push(...mine);
+            const actual = mine.length === w.wanted.length ? w.expected : lastAfter(state.get(w.c.subscriptionId), mine);
+            state.set(w.c.subscriptionId, actual);
+            if (actual !== w.expected) fix.set(w.c.subscriptionId, actual);
+          }
+          if (fix.size > 0) {
+            const ids = [...fix.keys()].sort();
+            await q(
+              `UPDATE subscriptions s SET last_result = u.result, last_question_id = u.qid
+               FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS u(id, result, qid) WHERE s.id = u.id`,
+              [ids, ids.map((id) => json(fix.get(id)?.result) ?? null), ids.map((id) => fix.get(id)?.questionId ?? null)],
+            );
           }
         }
-        await setLast(q, last);
         // Finished nudges older than the retention go; claim-once stays guaranteed by next_slot_at only moving forward.
         await q(`DELETE FROM nudges WHERE status = ANY($1::text[]) AND updated_at < $2`, [FINAL, new Date(now.getTime() - NUDGE_RETENTION_MS).toISOString()]);
-        return created.map((n) => ({ ...n, slot: new Date(n.slot).toISOString() }));
+        return created;
       }, { bulk: true });
     },
     listQueued: async () =>
