@@ -22,6 +22,11 @@ const schema = z.object({
     .default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
+  // PostgreSQL (src/store/postgres): when set, every record lives there instead of DATA_DIR; a secret (it holds a password)
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().refine(isPostgresUrl, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/ibp_bot').optional(),
+  ),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
@@ -57,6 +62,11 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ message: 'must be a whole number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 or more').max(10_080, 'must be at most 10080 (a week)').default(120),
   ),
+  // Shared store only: a nudge marked `sending` longer ago than this belongs to an instance that died; it is recorded unconfirmed
+  NUDGE_SENDING_LEASE_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').max(86_400_000, 'must be at most 86400000 (a day)').default(300_000),
+  ),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(10_000),
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
@@ -77,11 +87,34 @@ const schema = z.object({
   ),
 });
 
+/** `postgres://` or `postgresql://` with a host or a socket path: what the `pg` driver accepts as a URL. */
+export function isPostgresUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && (u.hostname !== '' || u.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+}
+
+/** A PostgreSQL URL without user and password, fit for logs and messages (`db.example.nl:5432/ibp_bot`). */
+export function describePostgresUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return `${host}${u.port ? `:${u.port}` : ''}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL connection URL (a secret: never log or echo it). Without it the lowdb file in `dataDir` is used. */
+  databaseUrl?: string;
   knowledgeDir: string;
   defaultLocale: 'nl' | 'en';
   logLevel: (typeof LOG_LEVELS)[number];
@@ -97,6 +130,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Reflectie nudges: how late a missed slot may still be sent, in minutes. */
   nudgeGraceMinutes: number;
+  /** Shared store: how long a `sending` nudge belongs to its sender before it is recorded unconfirmed. */
+  nudgeSendingLeaseMs: number;
   teams: {
     appId?: string;
     appPassword?: string;
@@ -131,7 +166,7 @@ export function loadConfig(env: Env): Config {
       const what =
         i.code === 'invalid_value' && 'values' in i ? `must be one of: ${(i.values as unknown[]).join(', ')}` : i.message;
       // Never echo a secret back into a terminal or log.
-      const shown = /TOKEN|SECRET|PASSWORD|KEY/.test(name) ? '(value hidden)' : JSON.stringify(env[name] ?? '');
+      const shown = /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL/.test(name) ? '(value hidden)' : JSON.stringify(env[name] ?? '');
       byVariable.set(name, `${name}=${shown}: ${what}`);
     }
     throw new ConfigError([...byVariable.values()]);
@@ -142,6 +177,7 @@ export function loadConfig(env: Env): Config {
     port: v.PORT,
     host: v.HOST,
     dataDir: path.resolve(v.DATA_DIR),
+    ...(v.DATABASE_URL ? { databaseUrl: v.DATABASE_URL } : {}),
     knowledgeDir: path.resolve(v.KNOWLEDGE_DIR),
     defaultLocale: v.DEFAULT_LOCALE,
     logLevel: v.LOG_LEVEL ?? (v.NODE_ENV === 'test' ? 'silent' : 'info'),
@@ -161,6 +197,7 @@ export function loadConfig(env: Env): Config {
         ? { mode: 'port', port: v.METRICS_PORT }
         : { mode: 'off' },
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
+    nudgeSendingLeaseMs: v.NUDGE_SENDING_LEASE_MS,
     teams: {
       appType: v.MICROSOFT_APP_TYPE,
       ...(v.MICROSOFT_APP_ID ? { appId: v.MICROSOFT_APP_ID } : {}),

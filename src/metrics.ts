@@ -176,6 +176,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     ...(wrapped as unknown as Pick<Store, (typeof REPOS)[number]>),
     backend,
     shared: store.shared,
+    ...(store.sendingLeaseMs !== undefined ? { sendingLeaseMs: store.sendingLeaseMs } : {}),
     health: () => store.health(),
     close: () => store.close(),
   };

@@ -336,6 +336,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('nudges: a slot that exists already is not claimed again, and does not count as the last result or question', async () => {
+      const s = await open();
+      await s.subscriptions.create(sub());
+      const s1 = '2026-11-27T14:00:00.000Z';
+      await s.nudges.claim([claimOf('sub-1', s1, '2026-12-04T14:00:00.000Z')], now);
+      // the subscription is moved back (a schema change), and a later claim covers the old slot again
+      await s.subscriptions.update('sub-1', { nextSlotAt: '2026-11-20T14:00:00.000Z' }, { at: now.toISOString(), by: 'slack:U1', what: 'nieuw schema' });
+      const made = await s.nudges.claim([{
+        subscriptionId: 'sub-1', expectedNextSlotAt: '2026-11-20T14:00:00.000Z', nextSlotAt: '2026-12-11T14:00:00.000Z',
+        slots: [{ slot: '2026-11-20T14:00:00.000Z', status: 'skipped-holiday', detail: 'x' }, { slot: s1, status: 'skipped-late', questionId: 'q2' }],
+      }], now);
+      expect(made.map((n) => n.slot)).toEqual(['2026-11-20T14:00:00.000Z']);
+      const got = await s.subscriptions.get('sub-1');
+      expect(got).toMatchObject({ nextSlotAt: '2026-12-11T14:00:00.000Z', lastQuestionId: 'q1', lastResult: { slot: '2026-11-20T14:00:00.000Z', status: 'skipped-holiday', detail: 'x' } });
+      expect((await s.nudges.get('sub-1', s1))?.status).toBe('queued');
+      await s.close();
+    });
+
     it('nudges: skipped slots are recorded with their reason; a paused subscription claims nothing', async () => {
       const s = await open();
       await s.subscriptions.create(sub());

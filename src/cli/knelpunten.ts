@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
 import type { Platform } from '../core/turn.js';
-import { LowdbStore } from '../store/lowdb/store.js';
-import { StoreUnusableError } from '../store/types.js';
+import { createLogger } from '../log.js';
+import { openStore } from '../store/open.js';
+import { StoreUnusableError, type Store } from '../store/types.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -26,7 +27,7 @@ export async function knelpuntenCommand(config: Config, args: string[], io: Io):
   if (values.format !== 'csv' && values.format !== 'json') return usage(io, '--format must be csv or json');
   if (!since.ok) return usage(io, '--since must be a date such as 2026-01-31');
   if (values.separator !== ';' && values.separator !== ',') return usage(io, '--separator must be ";" or ","');
-  const store = await LowdbStore.open({ dataDir: config.dataDir, readOnly: true });
+  const store = await openStore(config, quiet(), { readOnly: true });
   try {
     const list = await store.knelpunten.list(since.since ? { since: since.since } : {});
     const text = values.format === 'csv' ? knelpuntenCsv(list, values.separator) : knelpuntenJson(list);
@@ -41,6 +42,8 @@ export async function knelpuntenCommand(config: Config, args: string[], io: Io):
     await store.close();
   }
 }
+
+const quiet = (): ReturnType<typeof createLogger> => createLogger({ level: 'silent', pretty: false });
 
 function usage(io: Io, msg: string): number {
   io.err(msg);
@@ -64,12 +67,12 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
   }
   const platform = m[1] as Platform;
   const userId = m[2] ?? '';
-  let store: LowdbStore;
+  let store: Store;
   try {
-    store = await LowdbStore.open({ dataDir: config.dataDir, readOnly: sub === 'export' });
+    store = await openStore(config, quiet(), { readOnly: sub === 'export' });
   } catch (e) {
     if (e instanceof StoreUnusableError) {
-      io.err(`${e.message}\n${sub === 'delete' ? 'Stop the server before deleting personal data.' : ''}`.trim());
+      io.err(`${e.message}\n${sub === 'delete' && !config.databaseUrl ? 'Stop the server before deleting personal data.' : ''}`.trim());
       return 1;
     }
     throw e;

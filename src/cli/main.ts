@@ -12,6 +12,7 @@ import { createLogger } from '../log.js';
 import { LowdbStore } from '../store/lowdb/store.js';
 import { knelpuntenCommand, privacyCommand } from './knelpunten.js';
 import { nudgesCommand } from './nudges.js';
+import { migrateCommand, storeCommand } from './store.js';
 import { renderText } from './render.js';
 import { StoreError } from '../store/types.js';
 
@@ -31,7 +32,10 @@ Commands:
                                 remove it (knelpunten keep their content, lose the identity);
                                 stop the server first
   nudges [--json]               every reflectie subscription: platform, channel, schema, time zone,
-                                next run, paused, last result (reads DATA_DIR; works while the server runs)
+                                next run, paused, last result (reads the store; works while the server runs)
+  migrate                       apply PostgreSQL schema migrations (DATABASE_URL); start-up does this too
+  store copy --to postgres://…  copy every record from the lowdb file in DATA_DIR into an empty PostgreSQL database
+  store copy --to-lowdb <dir>   copy every record from DATABASE_URL into a new lowdb data file in <dir>
 
 Configuration comes from the environment and .env (see README.md).`;
 
@@ -79,6 +83,10 @@ async function dispatch(command: string | undefined, rest: string[], config: Con
       return privacyCommand(config, rest, io);
     case 'nudges':
       return nudgesCommand(config, rest, io);
+    case 'migrate':
+      return migrateCommand(config, rest, io);
+    case 'store':
+      return storeCommand(config, rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { nextRun } from '../scheduler/schedule.js';
 import { formatLocal } from '../scheduler/zoned.js';
-import { LowdbStore } from '../store/lowdb/store.js';
+import { createLogger } from '../log.js';
+import { openStore } from '../store/open.js';
 import type { NudgeSubscription } from '../store/types.js';
 
 export interface Io {
@@ -54,10 +55,10 @@ export function formatRows(rows: NudgeRow[]): string {
   return all.map((r) => keys.map((k, i) => (i === keys.length - 1 ? r[k] : r[k].padEnd(width[k]))).join('  ').trimEnd()).join('\n');
 }
 
-/** `ibp-bot nudges [--json]`: every reflectie subscription; reads DATA_DIR read-only, also while the server runs. */
+/** `ibp-bot nudges [--json]`: every reflectie subscription; reads the store read-only (DATA_DIR or DATABASE_URL), also while the server runs. */
 export async function nudgesCommand(config: Config, args: string[], io: Io, now: Date = new Date()): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-  const store = await LowdbStore.open({ dataDir: config.dataDir, readOnly: true });
+  const store = await openStore(config, createLogger({ level: 'silent', pretty: false }), { readOnly: true });
   try {
     const subs = (await store.subscriptions.list()).sort((a, b) => a.channelKey.localeCompare(b.channelKey) || a.kind.localeCompare(b.kind) || a.createdAt.localeCompare(b.createdAt));
     const rows = nudgeRows(subs, now);

@@ -94,7 +94,7 @@ export class NudgeScheduler {
     // One instance (lowdb): at start-up every `sending` nudge was this process's before a
     // restart. Shared store: only stale ones, on every run (another instance may be sending).
     if (!this.recovered || store.shared) {
-      const lost = await store.nudges.markUnconfirmed(this.deps.now(), store.shared ? SENDING_LEASE_MS : 0);
+      const lost = await store.nudges.markUnconfirmed(this.deps.now(), store.shared ? (store.sendingLeaseMs ?? SENDING_LEASE_MS) : 0);
       this.recovered = true;
       if (lost.length > 0) log.warn({ count: lost.length }, 'nudges were being sent when the server stopped: recorded as unconfirmed, not sent again');
     }

@@ -8,7 +8,7 @@ import { RateLimiter } from '../core/ratelimit.js';
 import type { Feature } from '../core/context.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
 import { createLogger, setUserHashKey, type Logger } from '../log.js';
-import { LowdbStore } from '../store/lowdb/store.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import { MemoryInbox } from '../../adapters/local/inbox.js';
 import { Coordinators } from '../core/knelpunt/coordinators.js';
@@ -64,7 +64,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
   if (config.logHashKey) setUserHashKey(config.logHashKey);
   const knowledge = await openKnowledgeBase(config.knowledgeDir);
   const questions = await openReflectieQuestions(config.knowledgeDir);
-  const rawStore = await LowdbStore.open({ dataDir: config.dataDir });
+  const rawStore = await openStore(config, log);
   const metrics = config.metrics.mode === 'off' ? undefined : new Metrics();
   const store = metrics ? instrumentStore(rawStore, metrics) : rawStore;
   // Outgoing platform calls: counted for metrics, logged at debug with the request id.
@@ -117,7 +117,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const port = (server.address() as AddressInfo).port;
     const url = `http://localhost:${port}`;
     log.info(
-      { port, knowledgeEntries: knowledge.size, store: 'lowdb', startupMs: Math.round(performance.now() - startedAt) },
+      { port, knowledgeEntries: knowledge.size, store: store.backend, startupMs: Math.round(performance.now() - startedAt) },
       `ibp-bot ready: open ${url} for the web chat`,
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });

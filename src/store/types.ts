@@ -243,6 +243,11 @@ export interface Store {
    * unconfirmed (see NudgeRepo.markUnconfirmed).
    */
   readonly shared: boolean;
+  /**
+   * Shared stores: how long a `sending` nudge belongs to its sender before another
+   * instance records it `unconfirmed` (NUDGE_SENDING_LEASE_MS). Absent: the scheduler's default.
+   */
+  readonly sendingLeaseMs?: number;
   health(): Promise<StoreHealth>;
   /** Flush pending writes and release locks. */
   close(): Promise<void>;

@@ -33,6 +33,7 @@ export const FAKE_BOT_ID = 'BBOT0001';
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private readonly canned: Canned[] = [];
+  private readonly delays = new Map<string, number>();
   private waiters: (() => void)[] = [];
   private seq = 0;
   private wss: WebSocket.Server | null = null;
@@ -70,6 +71,11 @@ export class FakeSlack {
   /** The next call of `method` gets `{ ok: false, error }`. */
   failNext(method: string, error: string): void {
     this.canned.push({ method, status: 200, body: { ok: false, error } });
+  }
+
+  /** Every later call of `method` is answered after `ms` (recorded on arrival): a slower Slack. */
+  delay(method: string, ms: number): void {
+    this.delays.set(method, ms);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -154,6 +160,8 @@ export class FakeSlack {
     this.waiters = [];
     for (const w of waiters) w();
 
+    const wait = this.delays.get(method);
+    if (wait) await new Promise((r) => setTimeout(r, wait));
     const i = this.canned.findIndex((c) => c.method === method);
     if (i >= 0) {
       const c = this.canned.splice(i, 1)[0]!;

@@ -30,6 +30,7 @@ import { memoryRateLimits } from '../../core/ratelimit.js';
 import { lowdbSessions } from './sessions.js';
 import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } from './reflectie.js';
 import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
+import { isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
 
 /** Where the serialised data goes: the atomic JSON file, or memory. */
 export interface TextPersistence {
@@ -89,7 +90,7 @@ export function parseDataFile(file: string, text: string): Data {
  * flush fails, every waiting caller gets a StoreError and the memory is reloaded
  * from the last good file: nothing is reported stored that is not on disk.
  */
-export class LowdbStore implements Store {
+export class LowdbStore implements Store, Dumpable {
   readonly feedback: FeedbackRepo;
   readonly gaps: KnowledgeGapRepo;
   readonly conversations: ConversationRefRepo;
@@ -317,6 +318,27 @@ export class LowdbStore implements Store {
       await this.reloadFromDisk();
       if (this.broken) throw new StoreError(`The data file ${this.path} cannot be read: ${this.broken.message}`);
     }
+  }
+
+  /** Everything but the transient dedupe keys (`ibp-bot store copy`). */
+  async exportAll(): Promise<StoreDump> {
+    return this.read((d) => {
+      const { version: _v, dedupe: _d, ...rest } = structuredClone(d);
+      return rest;
+    });
+  }
+
+  /** Loads a dump into this empty store, checked like a data file; refuses when it holds any record. */
+  async importAll(dump: StoreDump): Promise<void> {
+    const parsed = dataSchema.safeParse({ ...dump, version: LOWDB_SCHEMA_VERSION, dedupe: {} });
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new StoreError(`The records do not fit the lowdb schema (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown problem'}).`);
+    }
+    await this.mutate((d) => {
+      if (!isEmptyDump(d)) throw new StoreError(`The lowdb store ${this.path} is not empty; refusing to import into it.`);
+      Object.assign(d, parsed.data, { dedupe: d.dedupe });
+    });
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,0 +1,149 @@
+import pg from 'pg';
+import { StoreError } from '../types.js';
+
+/**
+ * The connection pool and the two ways the repositories reach it: one statement, or a
+ * transaction. Every failure of the driver or the database becomes a StoreError (the
+ * bot then answers "probeer het zo nog eens"); a deadlock or serialisation failure is
+ * retried. Nothing waits long while the database is down:
+ *
+ * - connecting (or waiting for a free connection) gives up after CONNECT_TIMEOUT_MS;
+ * - the server cancels a statement after STATEMENT_TIMEOUT_MS (statement_timeout);
+ * - the client gives up on an answer after QUERY_TIMEOUT_MS (a server that is gone
+ *   answers nothing, not even the cancel), and that connection is discarded;
+ * - after a failure that says the server cannot be reached, calls fail at once for
+ *   FAIL_FAST_MS, so a request with several store calls does not wait for each.
+ *
+ * Together a request fails within about 4 s; the pool reconnects by itself once the
+ * database is back.
+ */
+export const CONNECT_TIMEOUT_MS = 2_000;
+export const STATEMENT_TIMEOUT_MS = 3_000;
+export const QUERY_TIMEOUT_MS = 3_500;
+export const FAIL_FAST_MS = 1_000;
+/** Scheduler claims of thousands of slots, migrations, dumps: not on a user's request path. */
+export const BULK_TIMEOUT_MS = 120_000;
+
+export type Row = Record<string, unknown>;
+/** `query_timeout` per query is supported by pg (client.js) but missing from @types/pg. */
+const timed = (text: string, values: unknown[], timeoutMs: number): pg.QueryConfig => ({ text, values, query_timeout: timeoutMs }) as pg.QueryConfig;
+export type Query = <R extends Row = Row>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/** Errors that mean the server cannot be reached (as opposed to an SQL error). */
+function unreachable(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(code)) return true;
+  const msg = e instanceof Error ? e.message : '';
+  return /timeout exceeded when trying to connect|Query read timeout|Connection terminated|connection timeout/i.test(msg);
+}
+
+/** Errors after which a connection must not go back to the pool. */
+function connectionBroken(e: unknown): boolean {
+  if (unreachable(e)) return true;
+  const code = (e as { code?: unknown }).code;
+  // 57P01..57P03: the server is shutting down or restarting; 08xxx: connection exceptions
+  return typeof code === 'string' && (/^57P0[123]$/.test(code) || code.startsWith('08'));
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+
+/** Our own errors and programming errors pass through; everything from the driver becomes a StoreError. */
+export function toStoreError(e: unknown): unknown {
+  if (e instanceof StoreError) return e;
+  if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError) return e;
+  if (e instanceof Error && (e as { passThrough?: boolean }).passThrough) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown }).code;
+  return new StoreError(`PostgreSQL: ${msg}${typeof code === 'string' && !msg.includes(code) ? ` (${code})` : ''}`, { cause: e });
+}
+
+export class Db {
+  private closed = false;
+  private failFastUntil = 0;
+  private lastFailure = '';
+
+  constructor(readonly pool: pg.Pool) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private check(): void {
+    if (this.closed) throw new StoreError('The store is closed.');
+    if (Date.now() < this.failFastUntil) throw new StoreError(`PostgreSQL cannot be reached right now (${this.lastFailure}); retrying shortly.`);
+  }
+
+  private noteFailure(e: unknown): void {
+    if (unreachable(e)) {
+      this.failFastUntil = Date.now() + FAIL_FAST_MS;
+      this.lastFailure = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** The database answered: calls may go through again at once. */
+  noteSuccess(): void {
+    this.failFastUntil = 0;
+  }
+
+  /** One statement on any pooled connection (auto-commit). */
+  async query<R extends Row = Row>(text: string, values: unknown[] = [], timeoutMs = QUERY_TIMEOUT_MS): Promise<pg.QueryResult<R>> {
+    this.check();
+    try {
+      return await this.pool.query<R>(timed(text, values, timeoutMs));
+    } catch (e) {
+      this.noteFailure(e);
+      throw toStoreError(e);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction: all its statements commit together or not at all. A
+   * deadlock or serialisation failure runs it again (up to 3 times). `bulk` raises the
+   * timeouts for work that is not on a request path.
+   */
+  async tx<T>(fn: (q: Query) => Promise<T>, opts: { bulk?: boolean } = {}): Promise<T> {
+    const timeout = opts.bulk ? BULK_TIMEOUT_MS : QUERY_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
+      this.check();
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (e) {
+        this.noteFailure(e);
+        throw toStoreError(e);
+      }
+      let discard = false;
+      try {
+        const q: Query = (text, values = []) => client.query(timed(text, values, timeout));
+        await q('BEGIN');
+        if (opts.bulk) await q(`SET LOCAL statement_timeout = ${BULK_TIMEOUT_MS}`);
+        const out = await fn(q);
+        await q('COMMIT');
+        return out;
+      } catch (e) {
+        discard = connectionBroken(e);
+        // After a timeout the connection may still be waiting for an answer: never wait for a ROLLBACK on it.
+        if (!discard) {
+          await client.query(timed('ROLLBACK', [], QUERY_TIMEOUT_MS)).catch(() => {
+            discard = true;
+          });
+        }
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        this.noteFailure(e);
+        throw toStoreError(e);
+      } finally {
+        client.release(discard ? true : undefined);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,17 @@
+import { initial } from './001-initial.js';
+
+/**
+ * The schema's history, oldest first. A migration is never changed once released:
+ * a change to the schema is a new module here with the next version number.
+ */
+export interface Migration {
+  version: number;
+  /** Short name, stored in schema_migrations. */
+  name: string;
+  /** Runs inside the migration transaction. */
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,38 @@
+/**
+ * Row -> record helpers. Records must have exactly the shape the lowdb store returns:
+ * an optional field that is NULL in the database is left out, never `null`.
+ */
+
+/** `{ [key]: value }` when the column has a value, else nothing (spread it into a record). */
+export function opt<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** A timestamptz column as the ISO string lowdb stores (`2026-11-23T10:00:00.000Z`). */
+export function iso(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+export function isoOpt<K extends string>(key: K, value: unknown): { [P in K]?: string } {
+  return value === null || value === undefined ? {} : ({ [key]: iso(value) } as { [P in K]?: string });
+}
+
+/** JSONB parameters are passed as text: pg would turn a JS array into a PostgreSQL array. */
+export function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+/** `count(*)` is a bigint, which pg returns as a string. */
+export function count(rows: { n: string | number }[]): number {
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A `since`/`until` bound as an instant. lowdb compares ISO strings, so a date such as
+ * `2026-06-01` means midnight UTC there; `new Date` reads it the same way. Anything
+ * unparsable is passed on as is (PostgreSQL refuses it with a StoreError).
+ */
+export function bound(value: string): string {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { memoryRateLimits } from '../src/core/ratelimit.js';
+import { startBot } from '../src/server/start.js';
+import { Db } from '../src/store/postgres/db.js';
+import { migrate } from '../src/store/postgres/migrate.js';
+import { LATEST_VERSION, MIGRATIONS } from '../src/store/postgres/migrations/index.js';
+import { PostgresStore } from '../src/store/postgres/store.js';
+import { StoreError, StoreUnusableError } from '../src/store/types.js';
+import { LogCapture } from './helpers/core.js';
+import { usePostgres } from './helpers/pg.js';
+import { tempDir } from './helpers/tmp.js';
+import { storeContract } from './store-contract.js';
+
+const server = usePostgres();
+
+// A fresh schema per test: the same contract the lowdb store passes.
+storeContract('postgres', async () => PostgresStore.open({ url: await server().freshSchema() }));
+
+const searchPath = (url: string): string => decodeURIComponent(new URL(url).searchParams.get('options') ?? '').replace('-c search_path=', '');
+
+describe('PostgreSQL schema migrations', () => {
+  it('five instances starting at once apply each migration once (advisory lock)', async () => {
+    const url = await server().freshSchema();
+    const stores = await Promise.all(Array.from({ length: 5 }, () => PostgresStore.open({ url })));
+    const rows = await server().sql(`SELECT version, name FROM ${searchPath(url)}.schema_migrations ORDER BY version`);
+    expect(rows.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('a failing migration rolls back entirely: the schema stays at the old version', async () => {
+    const url = await server().freshSchema();
+    const db = new Db(new pg.Pool({ connectionString: url }));
+    await migrate(db);
+    const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' }];
+    await expect(migrate(db, broken)).rejects.toThrow(/division by zero/);
+    const schema = searchPath(url);
+    expect((await server().sql(`SELECT max(version) AS v FROM ${schema}.schema_migrations`)).rows[0].v).toBe(LATEST_VERSION);
+    expect((await server().sql(`SELECT to_regclass('${schema}.half_done') AS t`)).rows[0].t).toBeNull();
+    await db.close();
+  });
+
+  it('start-up refuses a database whose schema is newer than this code, and leaves it untouched', async () => {
+    const url = await server().createDatabase('newer');
+    await (await PostgresStore.open({ url })).close();
+    await server().sql(`INSERT INTO schema_migrations (version, name) VALUES (${LATEST_VERSION + 1}, 'from-the-future')`, [], new URL(url).pathname.slice(1));
+    await expect(PostgresStore.open({ url })).rejects.toThrow(StoreUnusableError);
+    const start = startBot(
+      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), DATABASE_URL: url, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test' },
+      { logDestination: new LogCapture(), schedulerIntervalMs: 0 },
+    );
+    await expect(start).rejects.toThrow(new RegExp(`schema version ${LATEST_VERSION + 1} \\(from-the-future\\), newer than this ibp-bot knows \\(${LATEST_VERSION}\\)`));
+    await expect(start).rejects.toBeInstanceOf(StoreUnusableError);
+    const versions = await server().sql('SELECT version FROM schema_migrations ORDER BY version', [], new URL(url).pathname.slice(1));
+    expect(versions.rows.map((r) => r.version)).toEqual([...MIGRATIONS.map((m) => m.version), LATEST_VERSION + 1]);
+  });
+
+  it('read-only use refuses a schema that is not migrated yet, and says what to do', async () => {
+    const url = await server().freshSchema();
+    await expect(PostgresStore.open({ url, migrate: false })).rejects.toThrow(/older than this ibp-bot needs.*ibp-bot migrate/);
+  });
+
+  it('a bot started on DATABASE_URL uses PostgreSQL and says so in /healthz', async () => {
+    const url = await server().freshSchema();
+    const logs = new LogCapture();
+    const bot = await startBot(
+      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), DATABASE_URL: url, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'info' },
+      { logDestination: logs, schedulerIntervalMs: 0 },
+    );
+    try {
+      expect(bot.store.backend).toBe('postgres');
+      expect(await (await fetch(`${bot.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: { ok: true, backend: 'postgres' } });
+      expect(logs.text).toMatch(/"store":"postgres"/);
+      expect(logs.text).not.toContain(new URL(url).password);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('PostgreSQL store semantics', () => {
+  it('rate limits: the SQL arithmetic gives the same answers as takeToken, take for take', async () => {
+    const s = await PostgresStore.open({ url: await server().freshSchema() });
+    const mem = memoryRateLimits();
+    let t = Date.parse('2026-11-23T10:00:00Z');
+    let x = 12345;
+    const rnd = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 300; i++) {
+      t += Math.floor(rnd() * 9000);
+      const key = `k${i % 3}`;
+      const limit = 1 + (i % 3) * 2;
+      const [a, b] = await Promise.all([mem.take(key, limit, 60_000, new Date(t)), s.rateLimits.take(key, limit, 60_000, new Date(t))]);
+      expect(b, `take ${i}`).toEqual(a);
+    }
+    await s.close();
+  });
+
+  it('returns records without null for absent fields, whole and equal between get, list and export', async () => {
+    const s = await PostgresStore.open({ url: await server().freshSchema() });
+    const now = new Date('2026-11-23T10:00:00Z');
+    await s.gaps.add({ text: 'vraag', locale: 'nl', platform: 'local', at: now.toISOString() });
+    await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', at: now.toISOString() });
+    await s.conversations.upsert({ key: 'local:c', platform: 'local', conversationId: 'c', kind: 'personal', data: {} }, now);
+    const { knelpunt } = await s.knelpunten.create({ opgave: 'anders', beschrijving: 'Tien tekens of meer.', overheden: [], urgentie: 'laag', anoniem: true, platform: 'local' }, 'x', now);
+    expect(await s.knelpunten.get(knelpunt.ref)).toEqual(knelpunt);
+    expect(await s.knelpunten.list()).toEqual([knelpunt]);
+    await s.reflections.add({ goed: 'ja', channelKey: 'local:c', platform: 'local', anonymous: true, locale: 'nl', createdAt: now.toISOString() });
+    await s.dialogues.put({ key: 'd', kind: 'stepwise', owner: 'o', step: 1, answers: {}, locale: 'nl', updatedAt: now.toISOString(), expiresAt: '2026-11-24T10:00:00.000Z' });
+    await s.sessions.put({ id: 's', csrf: 'c', createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt: '2026-11-24T10:00:00.000Z' });
+    const dump = JSON.stringify(await s.exportAll());
+    expect(dump).not.toContain('null');
+    expect(await s.sessions.get('s', now)).toEqual({ id: 's', csrf: 'c', createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt: '2026-11-24T10:00:00.000Z' });
+    await s.close();
+  });
+});
+
+describe('PostgreSQL connection loss', () => {
+  it('every call fails fast with a StoreError while the database is down; health says why; the pool reconnects by itself', async () => {
+    const s = await PostgresStore.open({ url: await server().freshSchema() });
+    const now = new Date('2026-11-23T10:00:00Z');
+    await s.gaps.add({ text: 'voor', locale: 'nl', platform: 'local', at: now.toISOString() });
+    await server().stop();
+    try {
+      const t0 = Date.now();
+      const calls = await Promise.allSettled([
+        s.gaps.add({ text: 'tijdens', locale: 'nl', platform: 'local', at: now.toISOString() }),
+        s.knelpunten.create({ opgave: 'anders', beschrijving: 'Tien tekens of meer.', overheden: [], urgentie: 'laag', anoniem: true, platform: 'local' }, 'down', now),
+        s.dedupe.firstSeen('k', now, 1000),
+        s.rateLimits.take('k', 1, 1000, now),
+        s.nudges.claim([{ subscriptionId: 'x', expectedNextSlotAt: now.toISOString(), nextSlotAt: now.toISOString(), slots: [] }], now),
+      ]);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      for (const c of calls) {
+        expect(c.status).toBe('rejected');
+        expect((c as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
+      }
+      const health = await s.health();
+      expect(health).toMatchObject({ ok: false, backend: 'postgres' });
+      expect(health.detail).toBeTruthy();
+    } finally {
+      await server().start();
+    }
+    // The same store, not reopened: the pool makes new connections.
+    let ok = false;
+    for (let i = 0; i < 50 && !ok; i++) {
+      ok = (await s.health()).ok;
+      if (!ok) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ok).toBe(true);
+    await s.gaps.add({ text: 'na', locale: 'nl', platform: 'local', at: now.toISOString() });
+    expect((await s.gaps.list()).map((g) => g.text)).toEqual(['voor', 'na']);
+    await s.close();
+  }, 30_000);
+});
