@@ -10,6 +10,9 @@ import { z } from 'zod';
  */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An http:// issuer is accepted on this machine only (a test provider), never in production. */
+const LOCAL_HTTP = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/;
+
 const emptyAsUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const schema = z.object({
@@ -61,6 +64,16 @@ const schema = z.object({
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
   RATE_LIMIT_KNELPUNTEN_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5),
+  // Dashboard sign-in (OpenID Connect, e.g. Entra ID): without OIDC_ISSUER the dashboard is not mounted
+  OIDC_ISSUER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ message: 'must be the issuer URL, such as https://login.microsoftonline.com/<tenant id>/v2.0' })
+      .refine((u) => /^https:\/\//.test(u) || LOCAL_HTTP.test(u), 'must start with https:// (http:// only for localhost)')
+      .optional(),
+  ),
+  OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   PUBLIC_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -83,6 +96,8 @@ export interface Config {
   /** Platform-qualified coordinator ids (`slack:U1`, `teams:29:…`, `aad:…`, `email:…`), lower-cased for aad/email. */
   coordinators: string[];
   adminToken?: string;
+  /** Dashboard sign-in; absent when OIDC_ISSUER is not set (then /admin is not mounted). */
+  oidc?: OidcConfig;
   rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number };
   /** How long in-flight requests may take to finish at shutdown. */
   shutdownTimeoutMs: number;
@@ -100,6 +115,16 @@ export interface Config {
     appToken?: string;
     apiUrl: string;
   };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** PUBLIC_URL + /admin/callback */
+  redirectUri: string;
+  /** Plain http to the provider: only for an issuer on localhost outside production (tests). */
+  allowInsecureRequests: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +153,8 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError([...byVariable.values()]);
   }
   const v = res.data;
+  const oidc = oidcConfig(v);
+  if ('problems' in oidc) throw new ConfigError(oidc.problems);
   return {
     nodeEnv: v.NODE_ENV,
     port: v.PORT,
@@ -144,6 +171,7 @@ export function loadConfig(env: Env): Config {
       .filter(Boolean)
       .map((id) => (/^(aad|email):/.test(id) ? id.toLowerCase() : id)),
     ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
+    ...(oidc.config ? { oidc: oidc.config } : {}),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     rateLimits: { turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE, knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR },
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
@@ -158,6 +186,30 @@ export function loadConfig(env: Env): Config {
       ...(v.SLACK_BOT_TOKEN ? { botToken: v.SLACK_BOT_TOKEN } : {}),
       ...(v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : {}),
       ...(v.SLACK_APP_TOKEN ? { appToken: v.SLACK_APP_TOKEN } : {}),
+    },
+  };
+}
+
+/** The dashboard's sign-in settings; with OIDC_ISSUER, the client id, secret and PUBLIC_URL are needed too. */
+function oidcConfig(v: z.infer<typeof schema>): { config?: OidcConfig } | { problems: string[] } {
+  if (!v.OIDC_ISSUER) return {};
+  const problems: string[] = [];
+  const needs = (name: string, why: string): void => {
+    problems.push(`${name}=(not set): needed because OIDC_ISSUER is set (${why})`);
+  };
+  if (!v.OIDC_CLIENT_ID) needs('OIDC_CLIENT_ID', 'the application (client) id of the dashboard');
+  if (!v.OIDC_CLIENT_SECRET) needs('OIDC_CLIENT_SECRET', 'the client secret of the dashboard');
+  if (!v.PUBLIC_URL) needs('PUBLIC_URL', 'the redirect URI is PUBLIC_URL + /admin/callback');
+  const local = LOCAL_HTTP.test(v.OIDC_ISSUER);
+  if (local && v.NODE_ENV === 'production') problems.push(`OIDC_ISSUER=${JSON.stringify(v.OIDC_ISSUER)}: must start with https:// in production`);
+  if (problems.length > 0 || !v.OIDC_CLIENT_ID || !v.OIDC_CLIENT_SECRET || !v.PUBLIC_URL) return { problems };
+  return {
+    config: {
+      issuer: v.OIDC_ISSUER,
+      clientId: v.OIDC_CLIENT_ID,
+      clientSecret: v.OIDC_CLIENT_SECRET,
+      redirectUri: `${v.PUBLIC_URL.replace(/\/+$/, '')}/admin/callback`,
+      allowInsecureRequests: local && v.NODE_ENV !== 'production',
     },
   };
 }
