@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { localChatRouter } from '../../adapters/local/http.js';
 import type { MemoryInbox } from '../../adapters/local/inbox.js';
 import type { Bot } from '../core/bot.js';
@@ -17,6 +17,8 @@ export interface AppDeps {
   adapters: PlatformAdapter[];
   inbox: MemoryInbox;
   adminToken?: string;
+  /** The IBP team dashboard (/admin, single sign-on); absent when OIDC_ISSUER is not set. */
+  dashboard?: RequestHandler;
   /** Readiness beyond store and knowledge: starting, or shutting down. */
   lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
 
   // Platform adapters first: their routes read raw bodies (signature checks).
   for (const adapter of deps.adapters) adapter.mount(app);
+  // The dashboard first: it hands requests with a bearer token on to the export API.
+  if (deps.dashboard) app.use(deps.dashboard);
   if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
   app.use(localChatRouter(deps.bot, deps.inbox));
 
