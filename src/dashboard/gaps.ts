@@ -73,8 +73,8 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
   // Distinct phrasings, in the order they were first asked.
   const distinct = new Map<string, KnowledgeGapRecord[]>();
   for (const g of gaps) {
-    const text = collapse(g.text);
-    const key = text.toLowerCase();
+    // One phrasing whatever the case, spacing or closing punctuation ("Wat is X?" = "wat is x").
+    const key = collapse(g.text).toLowerCase().replace(/[\s\p{P}]+$/u, '');
     const list = distinct.get(key);
     if (list) list.push(g);
     else distinct.set(key, [g]);

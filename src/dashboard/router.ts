@@ -138,7 +138,8 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     const checks = await sessions.takeLogin(req);
     const refuse = (fout: string, why: string): void => {
       log.warn({ why }, 'dashboard: sign-in refused');
-      sessions.clearCookie(res);
+      // The sign-in in progress is gone; a signed-in session (a replay from the same browser) stays.
+      if (checks) sessions.clearCookie(res);
       res.redirect(303, loginUrl({ fout }));
     };
     if (req.query.error !== undefined) return refuse('afgebroken', `provider answered ${String(str(req.query.error) ?? 'an error').slice(0, 60)}`);

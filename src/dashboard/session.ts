@@ -79,11 +79,18 @@ export class WebSessions {
     this.setCookie(res, token);
   }
 
-  /** At the callback: the login checks, taken (removed) in one step, so a callback works once. */
+  /**
+   * At the callback: the login checks, taken (removed) in one atomic step, so a callback
+   * works once. Only a sign-in in progress is taken: visiting the callback URL again
+   * with a signed-in session leaves that session alone.
+   */
   async takeLogin(req: Request): Promise<LoginChecks | undefined> {
     const token = this.tokenOf(req);
     if (!token) return undefined;
-    return (await this.deps.store.sessions.take(tokenHash(token), this.deps.now()))?.login;
+    const id = tokenHash(token);
+    const now = this.deps.now();
+    if (!(await this.deps.store.sessions.get(id, now))?.login) return undefined;
+    return (await this.deps.store.sessions.take(id, now))?.login;
   }
 
   /** After a good callback: a new session with a new token and a new CSRF token. */
