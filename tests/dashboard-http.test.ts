@@ -21,7 +21,7 @@ let d: DashboardBot;
 let fake: FakeSlack;
 let clockOffset = 0;
 const logs = new LogCapture();
-const refs: Record<string, string> = {};
+const refs = { named: '', xss: '' };
 
 const kp = (over: Partial<NewKnelpunt> = {}): NewKnelpunt => ({
   opgave: 'opgave-wonen', beschrijving: 'Bouwvergunningen blijven liggen tussen gemeente en provincie.', overheden: ['gemeente', 'provincie'],

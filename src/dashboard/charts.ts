@@ -50,7 +50,7 @@ function figure(id: string, title: string, svg: SafeHtml, table: SafeHtml): Safe
   <div class="chart__scroll" role="region" tabindex="0" aria-labelledby="${id}-caption">${svg}</div>
   <details class="chart__data">
     <summary>${t().showTable}</summary>
-    <div class="table-wrap">${table}</div>
+    <div class="table-wrap" role="region" tabindex="0" aria-label="${title}">${table}</div>
   </details>
 </figure>`;
 }

@@ -402,6 +402,8 @@ export const en: Messages = {
       summary: (n: number, from: string, to: string): string => `${n} shared ${n === 1 ? 'reflection' : 'reflections'} from ${from} up to and including ${to}.`,
       matrixCaption: 'Shared reflections per opgave (rows) and zekerheid (columns)',
       noZekerheid: 'No zekerheid',
+      zekerheidShort: (n: string): string => `Zekerheid ${n}`,
+      zekerhedenLegend: 'Which zekerheid has which number?',
       listHeading: 'The reflections',
       listEmpty: 'Nothing was shared in this period.',
       anonymous: 'Anonymous',

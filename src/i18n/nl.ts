@@ -403,6 +403,8 @@ export const nl = {
       summary: (n: number, from: string, to: string): string => `${n} gedeelde ${n === 1 ? 'reflectie' : 'reflecties'} van ${from} tot en met ${to}.`,
       matrixCaption: 'Gedeelde reflecties per opgave (rijen) en zekerheid (kolommen)',
       noZekerheid: 'Geen zekerheid',
+      zekerheidShort: (n: string): string => `Zekerheid ${n}`,
+      zekerhedenLegend: 'Welke zekerheid is welk nummer?',
       listHeading: 'De reflecties',
       listEmpty: 'In deze periode is niets gedeeld.',
       anonymous: 'Anoniem',

@@ -47,7 +47,7 @@ function feedbackSection(deps: PageDeps, list: ReturnType<typeof feedbackPerEntr
   const title = (id: string): string => deps.knowledge.get(id)?.title ?? t.unknownEntry(id);
   const body = list.length === 0
     ? html`<p>${t.feedbackEmpty}</p>`
-    : html`<div class="table-wrap"><table class="data-table data-table--cards">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t.feedbackCaption}"><table class="data-table data-table--cards">
   <caption>${t.feedbackCaption}</caption>
   <thead><tr><th scope="col">${t.entry}</th><th scope="col" class="num">${t.notHelpful}</th><th scope="col" class="num">${t.helpful}</th><th scope="col">${t.last}</th><th scope="col">${t.questions}</th></tr></thead>
   <tbody>${list.map((e) => html`<tr>

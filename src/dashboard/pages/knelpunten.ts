@@ -85,7 +85,7 @@ export async function knelpuntenListPage(deps: PageDeps, raw: RawQuery): Promise
     html`<th scope="col"${cls ? html` class="${cls}"` : html``}${sortedBy?.[0] === col ? html` aria-sort="${sortedBy[1]}"` : html``}>${label}</th>`;
   const table = page.total === 0
     ? html`<p>${t.empty}</p>`
-    : html`<div class="table-wrap"><table class="data-table data-table--cards">
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t.tableCaption}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${t.tableCaption}</caption>
   <thead><tr>${th('ref', c.ref)}${th('created', c.created)}${th('status', c.status)}${th('urgentie', c.urgentie)}${th('opgave', c.opgave)}${th('overheden', c.overheden)}${th('beschrijving', c.beschrijving)}</tr></thead>
   <tbody>${page.items.map((kp) => html`<tr>
@@ -162,7 +162,7 @@ export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: str
 <h2 id="status-wijzigen">${t.changeHeading}</h2>
 ${statusForm(kp, csrf, state)}
 <h2>${t.history}</h2>
-<div class="table-wrap"><table class="data-table data-table--cards">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t.historyCaption}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${t.historyCaption}</caption>
   <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.by}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.toelichting}</th></tr></thead>
   <tbody>

@@ -28,15 +28,18 @@ function matrix(deps: PageDeps, list: readonly ReflectionRecord[]): SafeHtml {
     counts.set(r.opgave ?? '', row);
   }
   const rows = [...deps.knowledge.ofType('opgave').map((e) => e.id), ...[...counts.keys()].filter((id) => !deps.knowledge.get(id) && id !== ''), ''];
-  const heads = ZEKERHEDEN.map((z) => (z ? zekerheidLabel(deps.knowledge, z, 'nl') : t.noZekerheid));
-  return html`<div class="table-wrap"><table class="data-table">
+  // Short column heads (the table stays readable on a phone); the full names are listed under it.
+  const heads = ZEKERHEDEN.map((z) => (z ? t.zekerheidShort(z.replace('zekerheid-', '')) : t.noZekerheid));
+  const legend = ZEKERHEDEN.filter(Boolean).map((z) => zekerheidLabel(deps.knowledge, z, 'nl'));
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t.matrixCaption}"><table class="data-table">
   <caption>${t.matrixCaption}</caption>
   <thead><tr><th scope="col">${d().columns.opgave}</th>${heads.map((h) => html`<th scope="col" class="num">${h}</th>`)}<th scope="col" class="num">${d().charts.total}</th></tr></thead>
   <tbody>${rows.map((id) => {
     const row = counts.get(id) ?? new Array<number>(ZEKERHEDEN.length).fill(0);
     return html`<tr><th scope="row">${opgaveLabel(deps.knowledge, id)}</th>${row.map((n) => html`<td class="num">${formatNumber(n)}</td>`)}<td class="num">${formatNumber(row.reduce((a, b) => a + b, 0))}</td></tr>`;
   })}</tbody>
-</table></div>`;
+</table></div>
+<details><summary>${t.zekerhedenLegend}</summary><ul>${legend.map((l) => html`<li>${l}</li>`)}</ul></details>`;
 }
 
 function reflection(deps: PageDeps, r: ReflectionRecord): SafeHtml {

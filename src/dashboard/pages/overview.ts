@@ -52,8 +52,8 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
       });
   const oldest = kp.oldestOpen.length === 0
     ? html`<p>${o.oldestEmpty}</p>`
-    : html`<div class="table-wrap"><table class="data-table data-table--cards">
-  <caption>${o.oldestHeading}</caption>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${o.oldestHeading}"><table class="data-table data-table--cards">
+  <caption class="visually-hidden">${o.oldestHeading}</caption>
   <thead><tr><th scope="col">${c.ref}</th><th scope="col">${c.created}</th><th scope="col" class="num">${o.daysOpen}</th><th scope="col">${c.status}</th><th scope="col">${c.opgave}</th><th scope="col">${c.beschrijving}</th></tr></thead>
   <tbody>${kp.oldestOpen.map((k) => html`<tr>
     <th scope="row"><a href="/admin/knelpunten/${k.ref}">${k.ref}</a></th>
@@ -67,8 +67,8 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
   const g = f.gaps;
   const gapsOldest = g.oldestOpen.length === 0
     ? html`<p>${o.gapsOldestEmpty}</p>`
-    : html`<div class="table-wrap"><table class="data-table data-table--cards">
-  <caption>${o.gapsOldest}</caption>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${o.gapsOldest}"><table class="data-table data-table--cards">
+  <caption class="visually-hidden">${o.gapsOldest}</caption>
   <thead><tr><th scope="col">${c.question}</th><th scope="col">${c.asked}</th><th scope="col">${c.platform}</th></tr></thead>
   <tbody>${g.oldestOpen.map((x) => html`<tr><td class="text" data-label="${c.question}">${snippet(x.text, 200)}</td><td data-label="${c.asked}">${dateTime(x.at)}</td><td data-label="${c.platform}">${x.platform}</td></tr>`)}</tbody>
 </table></div>`;

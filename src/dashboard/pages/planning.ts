@@ -65,7 +65,7 @@ export async function planningPage(deps: PageDeps, raw: RawQuery): Promise<{ tit
   const table = subs.length === 0
     ? html`<p>${t.empty}</p>`
     : html`<p role="status">${t.count(subs.length)}</p>
-<div class="table-wrap"><table class="data-table data-table--cards">
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t.caption}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${t.caption}</caption>
   <thead><tr>${cols.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
   <tbody>${rows.map((r) => html`<tr>${cols.map(([key, label]) => html`<td data-label="${label}">${r[key]}</td>`)}</tr>`)}</tbody>
