@@ -9,6 +9,7 @@ import { safeReturnTo } from '../src/dashboard/router.js';
 import { sameSecret, tokenHash } from '../src/dashboard/session.js';
 import { parseEntry, validateSet } from '../src/knowledge/load.js';
 import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription } from '../src/store/types.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { shippedKnowledge } from './helpers/core.js';
 
 const kp = (seq: number, over: Partial<KnelpuntRecord> = {}): KnelpuntRecord => ({
@@ -238,5 +239,24 @@ describe('planning rows', () => {
       { platform: 'slack', channel: 'C1', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
       { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-12-18 15:00', paused: 'tot 2026-12-15', last: 'geen' },
     ]);
+  });
+});
+
+describe('the store lists the dashboard reads are copies', () => {
+  it('changing a listed knelpunt or reflection changes nothing in the store', async () => {
+    const store = LowdbStore.openInMemory();
+    const { knelpunt } = await store.knelpunten.create({ opgave: 'anders', beschrijving: 'Een knelpunt om te kopiëren.', overheden: ['rijk'], urgentie: 'laag', anoniem: false, reporter: { platform: 'slack', userId: 'U1', name: 'A' }, platform: 'slack' }, 'c1', new Date());
+    await store.knelpunten.changeStatus(knelpunt.ref, { at: new Date().toISOString(), by: 'aad:x', from: 'nieuw', to: 'in_behandeling' });
+    const [listed] = await store.knelpunten.list();
+    listed!.overheden.push('gemeente');
+    listed!.reporter!.name = 'B';
+    listed!.history[0]!.by = 'someone else';
+    listed!.history.push({ at: '', by: '', from: 'nieuw', to: 'opgelost' });
+    expect(await store.knelpunten.get(knelpunt.ref)).toMatchObject({ overheden: ['rijk'], reporter: { name: 'A' }, history: [{ by: 'aad:x' }] });
+    expect((await store.knelpunten.get(knelpunt.ref))!.history).toHaveLength(1);
+    await store.reflections.add({ channelKey: 'slack:C1', platform: 'slack', anonymous: true, goed: 'x', locale: 'nl', createdAt: new Date().toISOString() });
+    const [r] = await store.reflections.list();
+    r!.goed = 'changed';
+    expect((await store.reflections.list())[0]!.goed).toBe('x');
   });
 });
