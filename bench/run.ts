@@ -10,6 +10,7 @@ import { loadKnowledge } from '../src/knowledge/load.js';
 import { answerLatency, generateKnowledge, questionSet } from './knowledge.js';
 import { ms } from './stats.js';
 import { schedulerBenchmark } from './scheduler.js';
+import { dashboardBenchmark } from './dashboard.js';
 
 interface Row {
   name: string;
@@ -68,6 +69,14 @@ async function main(): Promise<void> {
     target: '< 1 s',
     ok: sched.findAndClaimMs < 1000 && sched.claimed === sched.n,
   });
+
+  // The dashboard overview with the issue's volume; lowdb in memory (pass another opener for another backend).
+  const dash = await dashboardBenchmark();
+  const size = `${dash.sizes.knelpunten.toLocaleString('en')} knelpunten, ${dash.sizes.gaps.toLocaleString('en')} gaps, ${dash.sizes.reflections.toLocaleString('en')} reflections`;
+  rows.push({ name: `dashboard overview, ${size} (${dash.backend} in memory), median`, value: ms(dash.overview.median), target: '', ok: true });
+  rows.push({ name: `dashboard overview, p99 (n=${dash.overview.n})`, value: ms(dash.overview.p99), target: '< 200 ms', ok: dash.overview.p99 < 200 });
+  rows.push({ name: `dashboard Kennisvragen (groups ${dash.sizes.gaps.toLocaleString('en')} questions), first view`, value: ms(dash.kennisvragenFirstMs), target: '', ok: true });
+  rows.push({ name: 'dashboard Kennisvragen, later views, median', value: ms(dash.kennisvragen.median), target: '', ok: true });
 
   const w = Math.max(...rows.map((r) => r.name.length));
   process.stdout.write(`\nibp-bot benchmarks (node ${process.version}, ${new Date().toISOString()})\n\n`);
