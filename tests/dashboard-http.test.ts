@@ -478,3 +478,16 @@ describe('other pages', () => {
     expect(await missing.text()).toMatch(/Deze pagina bestaat niet/);
   });
 });
+
+describe('abuse', () => {
+  // Last in this file: it uses up this address's sign-in starts for a minute.
+  it('starting sign-ins is rate-limited per address (each start writes a record)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 70; i++) statuses.push((await fetch(url('/admin/login/start'), { redirect: 'manual' })).status);
+    expect(statuses.filter((s) => s === 303).length).toBeLessThanOrEqual(61);
+    expect(statuses.at(-1)).toBe(429);
+    const res = await fetch(url('/admin/login/start'), { redirect: 'manual' });
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(await res.text()).toMatch(/Wacht een minuut/);
+  });
+});

@@ -42,6 +42,9 @@ export interface DashboardDeps {
 
 type Signed = { session: WebSessionRecord; user: SessionUser };
 
+/** Per client address; generous, because a whole office may share one address. */
+const LOGIN_STARTS_PER_MINUTE = 60;
+
 /** Where to go after sign-in: only a dashboard page on this site (never an open redirect). */
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length > 1000) return '/admin/overzicht';
@@ -74,7 +77,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   const send = (res: Response, status: number, body: string): void => {
     res.status(status).type('html').send(body);
   };
-  const render = (res: Response, status: number, o: { title: string; section: Section; body: SafeHtml; notices?: Notice[] }): void =>
+  const render = (res: Response, status: number, o: { title: string; section?: Section; body: SafeHtml; notices?: Notice[] }): void =>
     send(res, status, page({ ...o, user: pageUser(signed(res)) }));
   const loginUrl = (params: Record<string, string>): string => `/admin/login?${new URLSearchParams(params).toString()}`;
 
@@ -118,6 +121,13 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   });
 
   router.get('/admin/login/start', async (req: Request, res: Response) => {
+    // Every start writes a short-lived record: at most 60 a minute per address.
+    const allowed = await deps.store.rateLimits.take(`dashboard-login:${req.ip ?? '?'}`, LOGIN_STARTS_PER_MINUTE, 60_000, deps.now());
+    if (!allowed.ok) {
+      res.set('Retry-After', '60');
+      send(res, 429, messagePage({ title: t.login.title, paragraphs: [t.login.tooMany] }));
+      return;
+    }
     try {
       const { url, checks } = await deps.oidc.begin(safeReturnTo(req.query.terug));
       await sessions.startLogin(req, res, checks);
@@ -345,7 +355,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   });
 
   router.use('/admin', (_req: Request, res: Response) => {
-    render(res, 404, { title: t.errors.notFoundTitle, section: 'overzicht', body: html`<p>${t.errors.notFound}</p><p><a href="/admin/overzicht">${t.errors.back}</a></p>` });
+    render(res, 404, { title: t.errors.notFoundTitle, body: html`<p>${t.errors.notFound}</p><p><a href="/admin/overzicht">${t.errors.back}</a></p>` });
   });
 
   // Errors on dashboard routes: a friendly page, details only in the log.

@@ -193,6 +193,7 @@ export const en: Messages = {
       failed: 'Signing in did not work. This sign-in attempt is invalid, expired or already used. Please try again.',
       denied: 'Signing in was cancelled at the sign-in service. Please try again.',
       unavailable: 'Signing in is not possible right now: the sign-in service cannot be reached. Please try again in a few minutes.',
+      tooMany: 'Very many sign-in attempts came from this address just now. Wait a minute and try again.',
     },
     forbidden: {
       title: 'No access',

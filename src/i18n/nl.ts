@@ -194,6 +194,7 @@ export const nl = {
       failed: 'Inloggen is niet gelukt. Deze inlogpoging is ongeldig, verlopen of al gebruikt. Probeer het opnieuw.',
       denied: 'Inloggen is afgebroken bij de inlogdienst. Probeer het opnieuw.',
       unavailable: 'Inloggen lukt nu niet, omdat de inlogdienst niet bereikbaar is. Probeer het over een paar minuten opnieuw.',
+      tooMany: 'Er zijn net heel veel inlogpogingen gedaan vanaf dit adres. Wacht een minuut en probeer het opnieuw.',
     },
     forbidden: {
       title: 'Geen toegang',
