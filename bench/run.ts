@@ -11,6 +11,7 @@ import { answerLatency, generateKnowledge, questionSet } from './knowledge.js';
 import { ms } from './stats.js';
 import { operationsCost } from './operations.js';
 import { storeBenchmarks } from './store.js';
+import { dashboardBenchmark } from './dashboard.js';
 
 interface Row {
   name: string;
@@ -83,6 +84,14 @@ async function main(): Promise<void> {
   rows.push({ name: `web chat answer over HTTP, LOG_LEVEL=info + metrics on, median (n=${ops.on.n})`, value: ms(ops.on.median), target: '', ok: true });
   rows.push({ name: 'cost of logging + metrics (median difference)', value: `${(overhead * 100).toFixed(1)} %`, target: '< 10 %', ok: overhead < 0.1 });
   rows.push({ name: 'web chat p99: off / on', value: `${ops.off.p99.toFixed(2)} / ${ops.on.p99.toFixed(2)} ms`, target: '', ok: true });
+
+  // The dashboard overview with the issue's volume; lowdb in memory (pass another opener for another backend).
+  const dash = await dashboardBenchmark();
+  const size = `${dash.sizes.knelpunten.toLocaleString('en')} knelpunten, ${dash.sizes.gaps.toLocaleString('en')} gaps, ${dash.sizes.reflections.toLocaleString('en')} reflections`;
+  rows.push({ name: `dashboard overview, ${size} (${dash.backend} in memory), median`, value: ms(dash.overview.median), target: '', ok: true });
+  rows.push({ name: `dashboard overview, p99 (n=${dash.overview.n})`, value: ms(dash.overview.p99), target: '< 200 ms', ok: dash.overview.p99 < 200 });
+  rows.push({ name: `dashboard Kennisvragen (groups ${dash.sizes.gaps.toLocaleString('en')} questions), first view`, value: ms(dash.kennisvragenFirstMs), target: '', ok: true });
+  rows.push({ name: 'dashboard Kennisvragen, later views, median', value: ms(dash.kennisvragen.median), target: '', ok: true });
 
   const w = Math.max(...rows.map((r) => r.name.length));
   process.stdout.write(`\nibp-bot benchmarks (node ${process.version}, ${new Date().toISOString()})\n\n`);

@@ -10,6 +10,9 @@ import { z } from 'zod';
  */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An http:// issuer is accepted on this machine only (a test provider), never in production. */
+const LOCAL_HTTP = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/;
+
 const emptyAsUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const schema = z.object({
@@ -78,6 +81,16 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535').optional(),
   ),
+  // Dashboard sign-in (OpenID Connect, e.g. Entra ID): without OIDC_ISSUER the dashboard is not mounted
+  OIDC_ISSUER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ message: 'must be the issuer URL, such as https://login.microsoftonline.com/<tenant id>/v2.0' })
+      .refine((u) => /^https:\/\//.test(u) || LOCAL_HTTP.test(u), 'must start with https:// (http:// only for localhost)')
+      .optional(),
+  ),
+  OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   PUBLIC_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -123,6 +136,8 @@ export interface Config {
   /** Platform-qualified coordinator ids (`slack:U1`, `teams:29:…`, `aad:…`, `email:…`), lower-cased for aad/email. */
   coordinators: string[];
   adminToken?: string;
+  /** Dashboard sign-in; absent when OIDC_ISSUER is not set (then /admin is not mounted). */
+  oidc?: OidcConfig;
   rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number };
   /** `/metrics`: behind a bearer token on the main port, or open on a separate port, or off. */
   metrics: { mode: 'token'; token: string } | { mode: 'port'; port: number } | { mode: 'off' };
@@ -144,6 +159,16 @@ export interface Config {
     appToken?: string;
     apiUrl: string;
   };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** PUBLIC_URL + /admin/callback */
+  redirectUri: string;
+  /** Plain http to the provider: only for an issuer on localhost outside production (tests). */
+  allowInsecureRequests: boolean;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +197,8 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError([...byVariable.values()]);
   }
   const v = res.data;
+  const oidc = oidcConfig(v);
+  if ('problems' in oidc) throw new ConfigError(oidc.problems);
   return {
     nodeEnv: v.NODE_ENV,
     port: v.PORT,
@@ -189,6 +216,7 @@ export function loadConfig(env: Env): Config {
       .filter(Boolean)
       .map((id) => (/^(aad|email):/.test(id) ? id.toLowerCase() : id)),
     ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
+    ...(oidc.config ? { oidc: oidc.config } : {}),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     rateLimits: { turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE, knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR },
     metrics: v.METRICS_TOKEN
@@ -209,6 +237,30 @@ export function loadConfig(env: Env): Config {
       ...(v.SLACK_BOT_TOKEN ? { botToken: v.SLACK_BOT_TOKEN } : {}),
       ...(v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : {}),
       ...(v.SLACK_APP_TOKEN ? { appToken: v.SLACK_APP_TOKEN } : {}),
+    },
+  };
+}
+
+/** The dashboard's sign-in settings; with OIDC_ISSUER, the client id, secret and PUBLIC_URL are needed too. */
+function oidcConfig(v: z.infer<typeof schema>): { config?: OidcConfig } | { problems: string[] } {
+  if (!v.OIDC_ISSUER) return {};
+  const problems: string[] = [];
+  const needs = (name: string, why: string): void => {
+    problems.push(`${name}=(not set): needed because OIDC_ISSUER is set (${why})`);
+  };
+  if (!v.OIDC_CLIENT_ID) needs('OIDC_CLIENT_ID', 'the application (client) id of the dashboard');
+  if (!v.OIDC_CLIENT_SECRET) needs('OIDC_CLIENT_SECRET', 'the client secret of the dashboard');
+  if (!v.PUBLIC_URL) needs('PUBLIC_URL', 'the redirect URI is PUBLIC_URL + /admin/callback');
+  const local = LOCAL_HTTP.test(v.OIDC_ISSUER);
+  if (local && v.NODE_ENV === 'production') problems.push(`OIDC_ISSUER=${JSON.stringify(v.OIDC_ISSUER)}: must start with https:// in production`);
+  if (problems.length > 0 || !v.OIDC_CLIENT_ID || !v.OIDC_CLIENT_SECRET || !v.PUBLIC_URL) return { problems };
+  return {
+    config: {
+      issuer: v.OIDC_ISSUER,
+      clientId: v.OIDC_CLIENT_ID,
+      clientSecret: v.OIDC_CLIENT_SECRET,
+      redirectUri: `${v.PUBLIC_URL.replace(/\/+$/, '')}/admin/callback`,
+      allowInsecureRequests: local && v.NODE_ENV !== 'production',
     },
   };
 }

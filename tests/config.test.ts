@@ -46,4 +46,30 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
     expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
+
+  it('dashboard sign-in: OIDC_ISSUER needs a client id, a secret and PUBLIC_URL; the secret is never echoed', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    const full = { OIDC_ISSUER: 'https://login.microsoftonline.com/tenant-1/v2.0', OIDC_CLIENT_ID: 'client-1', OIDC_CLIENT_SECRET: 'very-secret-value-123', PUBLIC_URL: 'https://ibp-bot.example.nl/' };
+    expect(loadConfig(full).oidc).toEqual({
+      issuer: 'https://login.microsoftonline.com/tenant-1/v2.0', clientId: 'client-1', clientSecret: 'very-secret-value-123',
+      redirectUri: 'https://ibp-bot.example.nl/admin/callback', allowInsecureRequests: false,
+    });
+    let err: ConfigError | undefined;
+    try {
+      loadConfig({ OIDC_ISSUER: full.OIDC_ISSUER });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err?.problems.map((p) => p.split('=')[0])).toEqual(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL']);
+    // a wrong issuer is named; the secret stays hidden
+    expect(() => loadConfig({ ...full, OIDC_ISSUER: 'http://idp.example.nl', OIDC_CLIENT_SECRET: 'x' })).toThrow(/OIDC_ISSUER="http:\/\/idp.example.nl": must start with https:\/\//);
+    try {
+      loadConfig({ ...full, OIDC_ISSUER: 'no url', OIDC_CLIENT_SECRET: 'very-secret-value-123' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('very-secret-value-123');
+    }
+    // http:// only for a provider on localhost, and never in production
+    expect(loadConfig({ ...full, OIDC_ISSUER: 'http://localhost:4000' }).oidc?.allowInsecureRequests).toBe(true);
+    expect(() => loadConfig({ ...full, OIDC_ISSUER: 'http://localhost:4000', NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER.*https:\/\/ in production/);
+  });
 });

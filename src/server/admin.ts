@@ -14,12 +14,20 @@ export function sameToken(given: string, expected: string): boolean {
 /**
  * The export API for scripts: `GET /admin/knelpunten.csv` and `.json`, with
  * `Authorization: Bearer <ADMIN_TOKEN>`. Without ADMIN_TOKEN it is not mounted.
- * (The dashboard's web pages use single sign-on, not this token.)
+ * (The dashboard's web pages use single sign-on, not this token: a correct token on
+ * any other /admin path gets 404, a wrong one 401.)
  */
 export function adminApiRouter(store: Store, adminToken: string, log: Logger): Router {
   const router = express.Router();
-  router.use('/admin/knelpunten.:format', (req: Request, res: Response, next) => {
-    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+  // The export paths always need the token; any other /admin request that carries a bearer
+  // token is checked too (the dashboard hands those over), so a wrong token is a 401 everywhere.
+  router.use('/admin', (req: Request, res: Response, next) => {
+    const header = req.get('authorization') ?? '';
+    if (!/^\/knelpunten\.[^/]+$/.test(req.path) && !/^bearer\s/i.test(header)) {
+      next();
+      return;
+    }
+    const m = /^Bearer (.+)$/i.exec(header);
     if (!m || !sameToken(m[1] ?? '', adminToken)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'Een geldig token is nodig (Authorization: Bearer …).' });
       return;

@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { localChatRouter } from '../../adapters/local/http.js';
 import type { MemoryInbox } from '../../adapters/local/inbox.js';
 import type { Bot } from '../core/bot.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   adminToken?: string;
   /** Served at /metrics behind METRICS_TOKEN (with METRICS_PORT they are served elsewhere). */
   metrics?: { metrics: Metrics; token: string };
+  /** The IBP team dashboard (/admin, single sign-on); absent when OIDC_ISSUER is not set. */
+  dashboard?: RequestHandler;
   /** Readiness beyond store and knowledge: starting, or shutting down. */
   lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
   // Platform adapters first: their routes read raw bodies (signature checks).
   for (const adapter of deps.adapters) adapter.mount(app);
   if (deps.metrics) app.use(metricsRouter(deps.metrics.metrics, deps.metrics.token));
+  // The dashboard first: it hands requests with a bearer token on to the export API.
+  if (deps.dashboard) app.use(deps.dashboard);
   if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
   app.use(localChatRouter(deps.bot, deps.inbox));
 

@@ -16,6 +16,7 @@ import { knelpuntFeature } from '../core/knelpunt/feature.js';
 import { reflectieFeature } from '../core/reflectie/feature.js';
 import { openReflectieQuestions } from '../knowledge/reflectie.js';
 import { NudgeScheduler } from '../scheduler/scheduler.js';
+import { setupDashboard } from '../dashboard/setup.js';
 import { createApp } from './app.js';
 import { setupAdapters } from './adapters.js';
 import { AdapterOutbox } from './outbox.js';
@@ -74,7 +75,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const now = opts.now ?? ((): Date => new Date());
     const inbox = new MemoryInbox();
     const outbox = new AdapterOutbox(store, inbox);
-    const features = [knelpuntFeature({ coordinators: new Coordinators(config.coordinators) }), reflectieFeature(), ...(opts.features ?? [])];
+    const coordinators = new Coordinators(config.coordinators);
+    const features = [knelpuntFeature({ coordinators }), reflectieFeature(), ...(opts.features ?? [])];
     const limits = new RateLimiter({
       turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
       knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
@@ -85,14 +87,17 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
+    const dashboard = setupDashboard({ config, store, knowledge, log, now, outbox, coordinators });
     const app = createApp({
       bot, store, knowledge, log, adapters, inbox, lifecycle: () => lifecycle,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(metrics && config.metrics.mode === 'token' ? { metrics: { metrics, token: config.metrics.token } } : {}),
+      ...(dashboard.router ? { dashboard: dashboard.router } : {}),
     });
     if (metrics && config.metrics.mode === 'port') metricsServer = await startMetricsServer(metrics, config.host, config.metrics.port, log);
     log.info({ metrics: config.metrics.mode }, config.metrics.mode === 'off' ? 'metrics off (set METRICS_TOKEN or METRICS_PORT)' : `metrics on /metrics (${config.metrics.mode === 'token' ? 'bearer token' : `port ${config.metrics.port}`})`);
     for (const s of setups) log.info(s.note);
+    log.info(dashboard.note);
     // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
     // before the port is taken, with nothing left running.
     try {

@@ -5,9 +5,10 @@ import type { Feature, RouteResult, TurnContext } from '../context.js';
 import { block, reply } from '../reply.js';
 import { conversationKey, qualifiedUserId } from '../turn.js';
 import { limitedResult } from '../bot.js';
-import { ACTION_REPORT, ACTION_STATUS, confirmationCard, mineCard, overviewCard, reporterUpdateCard, statusLabel, triageCard } from './cards.js';
+import { ACTION_REPORT, ACTION_STATUS, confirmationCard, mineCard, overviewCard, statusLabel, triageCard } from './cards.js';
 import type { Coordinators } from './coordinators.js';
 import { KNELPUNT_FORM_ID, TOELICHTING_FORM_ID, knelpuntForm, toelichtingForm, validateKnelpunt, validateToelichting } from './form.js';
+import { changeKnelpuntStatus } from './service.js';
 import { canMove, needsToelichting, parseStatusValue, statusValue } from './status.js';
 
 export interface KnelpuntOptions {
@@ -42,16 +43,6 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
       const res = await ctx.deps.outbox.send(key, triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale));
       if (!res.ok) ctx.deps.log.warn({ ref: k.ref, channel: key, reason: res.reason }, 'knelpunt triage post failed');
     }
-  }
-
-  async function notifyReporter(ctx: TurnContext, k: KnelpuntRecord, toelichting?: string): Promise<void> {
-    if (!k.reporter) return; // anonymous: nobody to tell
-    const card = reporterUpdateCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale, toelichting);
-    const res = await ctx.deps.outbox.sendToUser(
-      { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) },
-      card,
-    );
-    if (!res.ok) ctx.deps.log.warn({ ref: k.ref, reason: res.reason }, 'knelpunt reporter notification failed');
   }
 
   async function submit(ctx: TurnContext, values: Parameters<typeof validateKnelpunt>[0]): Promise<RouteResult> {
@@ -90,24 +81,22 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
     return { replies: [confirmationCard(ctx.deps.knowledge, knelpunt, ctx.locale, !created)], outcome: 'form' };
   }
 
+  /** Chat side of a status change: the shared service does the work; this turns its result into replies. */
   async function applyStatus(ctx: TurnContext, who: string, value: string, toelichting?: string): Promise<RouteResult> {
     const t = messages(ctx.locale).knelpunt;
     const parsed = parseStatusValue(value);
-    if (!parsed || !canMove(parsed.from, parsed.to)) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' };
+    if (!parsed) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' };
     const { ref, from, to } = parsed;
-    const { knelpunt, changed } = await ctx.deps.store.knelpunten.changeStatus(ref, {
-      at: ctx.deps.now().toISOString(),
-      by: who,
-      from,
-      to,
-      ...(toelichting ? { toelichting } : {}),
-    });
-    if (!knelpunt) return { replies: [simpleReply(ctx.locale, t.notFound(ref))], outcome: 'invalid' };
-    if (!changed) return { replies: [simpleReply(ctx.locale, t.statusStale(ref, statusLabel(knelpunt.status, ctx.locale)), { private: true })], outcome: 'invalid' };
-    ctx.deps.log.info({ ref, from, to }, 'knelpunt status changed');
-    await notifyReporter(ctx, knelpunt, toelichting);
+    const res = await changeKnelpuntStatus(ctx.deps, { ref, from, to, by: who, ...(toelichting ? { toelichting } : {}) });
+    if (!res.ok) {
+      if (res.reason === 'not_found') return { replies: [simpleReply(ctx.locale, t.notFound(ref))], outcome: 'invalid' };
+      if (res.reason === 'stale') {
+        return { replies: [simpleReply(ctx.locale, t.statusStale(ref, statusLabel(res.knelpunt.status, ctx.locale)), { private: true })], outcome: 'invalid' };
+      }
+      return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' };
+    }
     return {
-      replies: [simpleReply(ctx.locale, t.statusChanged(ref, statusLabel(to, ctx.locale))), triageCard(ctx.deps.knowledge, knelpunt, ctx.locale)],
+      replies: [simpleReply(ctx.locale, t.statusChanged(ref, statusLabel(to, ctx.locale))), triageCard(ctx.deps.knowledge, res.knelpunt, ctx.locale)],
       outcome: 'command',
     };
   }

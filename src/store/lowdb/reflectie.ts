@@ -27,7 +27,7 @@ export function lowdbReflections(db: LowdbAccess): ReflectionRepo {
       db.read((d) =>
         d.reflections
           .filter((r) => (!f?.channelKey || r.channelKey === f.channelKey) && (!f?.since || r.createdAt >= f.since) && (!f?.until || r.createdAt < f.until))
-          .map((r) => structuredClone(r)),
+          .map((r) => ({ ...r })), // flat records: a shallow copy is a full copy
       ),
     count: () => db.read((d) => d.reflections.length),
   };

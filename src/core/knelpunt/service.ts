@@ -1,0 +1,72 @@
+import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
+import type { CoreDeps } from '../context.js';
+import { reporterUpdateCard } from './cards.js';
+import { canMove, needsToelichting } from './status.js';
+
+/** What a status change needs: the store, the outbox for the reporter, and the clock. Chat and dashboard pass the same. */
+export type StatusChangeDeps = Pick<CoreDeps, 'store' | 'knowledge' | 'outbox' | 'log' | 'now' | 'defaultLocale'>;
+
+export interface StatusChangeRequest {
+  ref: string;
+  /** The status the coordinator saw: a change from a stale view changes nothing. */
+  from: KnelpuntStatus;
+  to: KnelpuntStatus;
+  /** Platform-qualified coordinator id (`slack:U1`, `aad:<oid>`, `email:<address>`): kept in the history. */
+  by: string;
+  /** Required for "niet opgepakt"; checked for length by the caller's form (validateToelichting). */
+  toelichting?: string;
+}
+
+/** `sent`: the reporter got a private message; `anonymous`: nobody to tell; `failed`: logged, the change stands. */
+export type ReporterNotice = 'sent' | 'anonymous' | 'failed';
+
+export type StatusChangeResult =
+  | { ok: true; knelpunt: KnelpuntRecord; notice: ReporterNotice }
+  /** Not a step of the status flow (status.ts). */
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'toelichting_required' }
+  | { ok: false; reason: 'not_found' }
+  /** Someone changed it meanwhile; `knelpunt` has the current status. */
+  | { ok: false; reason: 'stale'; knelpunt: KnelpuntRecord };
+
+/**
+ * The one code path for a knelpunt status change, used by the chat feature and the
+ * dashboard: the flow rules, the compare-and-set in the store (two coordinators at
+ * once cannot both apply a change), the history entry with who, and the private
+ * update to a named reporter. A failing notification is logged; the change stands.
+ */
+export async function changeKnelpuntStatus(deps: StatusChangeDeps, req: StatusChangeRequest): Promise<StatusChangeResult> {
+  const { ref, from, to, by } = req;
+  if (!canMove(from, to)) return { ok: false, reason: 'invalid' };
+  const toelichting = req.toelichting?.trim() || undefined;
+  if (needsToelichting(to) && !toelichting) return { ok: false, reason: 'toelichting_required' };
+  const { knelpunt, changed } = await deps.store.knelpunten.changeStatus(ref, {
+    at: deps.now().toISOString(),
+    by,
+    from,
+    to,
+    ...(toelichting ? { toelichting } : {}),
+  });
+  if (!knelpunt) return { ok: false, reason: 'not_found' };
+  if (!changed) return { ok: false, reason: 'stale', knelpunt };
+  deps.log.info({ ref, from, to }, 'knelpunt status changed');
+  const notice = await notifyReporter(deps, knelpunt, toelichting);
+  return { ok: true, knelpunt, notice };
+}
+
+/** The private update a named reporter gets on every status change (never thrown: the change is already stored). */
+export async function notifyReporter(deps: StatusChangeDeps, k: KnelpuntRecord, toelichting?: string): Promise<ReporterNotice> {
+  if (!k.reporter) return 'anonymous';
+  const card = reporterUpdateCard(deps.knowledge, k, deps.defaultLocale, toelichting);
+  try {
+    const res = await deps.outbox.sendToUser(
+      { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) },
+      card,
+    );
+    if (res.ok) return 'sent';
+    deps.log.warn({ ref: k.ref, reason: res.reason }, 'knelpunt reporter notification failed');
+  } catch (err) {
+    deps.log.warn({ ref: k.ref, err }, 'knelpunt reporter notification failed');
+  }
+  return 'failed';
+}

@@ -1,0 +1,64 @@
+import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '../../core/knelpunt/cards.js';
+import { messages } from '../../i18n/index.js';
+import type { KnowledgeBase } from '../../knowledge/base.js';
+import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
+import { DASHBOARD_TIME_ZONE } from '../figures.js';
+import { html, type SafeHtml } from '../html.js';
+
+export const d = () => messages('nl').dashboard;
+export const k = () => messages('nl').knelpunt;
+
+const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: DASHBOARD_TIME_ZONE });
+const dateFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeZone: DASHBOARD_TIME_ZONE });
+const decimal = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
+
+/** `23 nov 2026 10:00` in Amsterdam time, inside a <time> element. */
+export function dateTime(iso: string): SafeHtml {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateTimeFormat.format(ms)}</time>`;
+}
+export function date(iso: string): SafeHtml {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateFormat.format(ms)}</time>`;
+}
+export const dateText = (iso: string): string => dateFormat.format(Date.parse(iso));
+export const formatDecimal = (n: number): string => decimal.format(n);
+
+export const opgaveLabel = (kb: KnowledgeBase, id: string): string => (id === '' ? d().noOpgave : cardOpgaveLabel(kb, id, 'nl'));
+export const statusLabel = (s: KnelpuntStatus): string => cardStatusLabel(s, 'nl');
+
+/** Who reported it: a name, a platform id, or "anoniem". */
+export function reporterLabel(kp: KnelpuntRecord): string {
+  if (!kp.reporter) return k().anonymousReporter;
+  return kp.reporter.name ?? `${kp.reporter.platform}:${kp.reporter.userId}`;
+}
+
+export function snippet(text: string, max = 140): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+
+/** Pages as links; `href(n)` builds the URL of page n. */
+export function pager(page: number, pages: number, href: (n: number) => string): SafeHtml {
+  if (pages <= 1) return html``;
+  const p = d().pager;
+  const shown = new Set([1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages));
+  const numbers = [...shown].sort((a, b) => a - b);
+  const items: SafeHtml[] = [];
+  if (page > 1) items.push(html`<li><a href="${href(page - 1)}" rel="prev">${p.previous}<span class="visually-hidden"> (${p.page(page - 1)})</span></a></li>`);
+  let last = 0;
+  for (const n of numbers) {
+    if (n - last > 1) items.push(html`<li><span aria-hidden="true">…</span></li>`);
+    items.push(n === page
+      ? html`<li><a href="${href(n)}" aria-current="page" aria-label="${p.page(n)}">${n}</a></li>`
+      : html`<li><a href="${href(n)}" aria-label="${p.page(n)}">${n}</a></li>`);
+    last = n;
+  }
+  if (page < pages) items.push(html`<li><a href="${href(page + 1)}" rel="next">${p.next}<span class="visually-hidden"> (${p.page(page + 1)})</span></a></li>`);
+  return html`<nav class="pager" aria-label="${p.label}"><p class="muted">${p.status(page, pages)}</p><ul class="pager__list">${items}</ul></nav>`;
+}
+
+/** One labelled figure in a `.stats` list. */
+export function stat(label: string, value: string, note?: string): SafeHtml {
+  return html`<div><dt>${label}</dt><dd>${value}${note ? html`<small>${note}</small>` : html``}</dd></div>`;
+}

@@ -1,0 +1,35 @@
+import type { Router } from 'express';
+import type { Config } from '../config.js';
+import type { Coordinators } from '../core/knelpunt/coordinators.js';
+import type { Outbox } from '../core/outbox.js';
+import type { KnowledgeBase } from '../knowledge/base.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/types.js';
+import { openIdClient, type OidcClient } from './oidc.js';
+import { dashboardRouter } from './router.js';
+
+export interface DashboardSetupDeps {
+  config: Config;
+  store: Store;
+  knowledge: KnowledgeBase;
+  log: Logger;
+  now: () => Date;
+  outbox: Outbox;
+  coordinators: Coordinators;
+  /** Tests may pass their own OpenID client; normally openid-client against OIDC_ISSUER. */
+  oidc?: OidcClient;
+}
+
+/** The dashboard's router when sign-in is configured, and a start-up log line saying whether it runs and why (not). */
+export function setupDashboard(deps: DashboardSetupDeps): { router: Router | null; note: string } {
+  const { config } = deps;
+  if (!config.oidc || !config.publicUrl) {
+    return { router: null, note: 'Dashboard: not mounted (/admin gives 404): OIDC_ISSUER is not set. See README, "Dashboard: beheer".' };
+  }
+  const router = dashboardRouter({
+    store: deps.store, knowledge: deps.knowledge, log: deps.log, now: deps.now, outbox: deps.outbox, coordinators: deps.coordinators,
+    defaultLocale: config.defaultLocale, oidc: deps.oidc ?? openIdClient(config.oidc, deps.log), publicUrl: config.publicUrl, redirectUri: config.oidc.redirectUri,
+  });
+  const who = deps.coordinators.size === 0 ? ' KNELPUNT_COORDINATORS is empty: whoever signs in gets "geen toegang".' : '';
+  return { router, note: `Dashboard: /admin, sign-in with ${config.oidc.issuer} (redirect URI ${config.oidc.redirectUri}).${who}` };
+}

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import { columnChart, stackedBarChart, PATTERNS } from '../src/dashboard/charts.js';
+import { gapFigures, knelpuntFigures, median, weekBoundaries, weekIndex } from '../src/dashboard/figures.js';
+import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
+import { html, raw } from '../src/dashboard/html.js';
+import { planningRows } from '../src/dashboard/pages/planning.js';
+import { filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten } from '../src/dashboard/query.js';
+import { safeReturnTo } from '../src/dashboard/router.js';
+import { sameSecret, tokenHash } from '../src/dashboard/session.js';
+import { parseEntry, validateSet } from '../src/knowledge/load.js';
+import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription } from '../src/store/types.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import { shippedKnowledge } from './helpers/core.js';
+
+const kp = (seq: number, over: Partial<KnelpuntRecord> = {}): KnelpuntRecord => ({
+  ref: `KP-2026-${String(seq).padStart(4, '0')}`, year: 2026, seq, opgave: 'opgave-wonen', beschrijving: `Knelpunt nummer ${seq} over woningbouw.`,
+  overheden: ['gemeente'], urgentie: 'middel', anoniem: true, platform: 'local', status: 'nieuw', history: [],
+  createdAt: `2026-11-${String(10 + (seq % 10)).padStart(2, '0')}T09:00:00.000Z`, updatedAt: '2026-11-20T09:00:00.000Z', ...over,
+});
+
+let gapSeq = 0;
+const gap = (text: string, at: string, over: Partial<KnowledgeGapRecord> = {}): KnowledgeGapRecord => ({ id: `g${++gapSeq}`, text, locale: 'nl', platform: 'slack', at, ...over });
+
+describe('html: every interpolation is escaped', () => {
+  it('escapes text and attributes, passes SafeHtml and raw(), skips false/null', () => {
+    const evil = `<script>alert(1)</script><img src=x onerror="alert(2)">'`;
+    const out = html`<p title="${evil}">${evil}${['a<', html`<b>b</b>`]}${false}${null}${undefined}${raw('<i>trusted</i>')}${3}</p>`.value;
+    expect(out).toBe('<p title="&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;&#39;">&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;&#39;a&lt;<b>b</b><i>trusted</i>3</p>');
+  });
+});
+
+describe('overview figures', () => {
+  it('26 weeks starting on Monday, Amsterdam time, across daylight saving', () => {
+    const { starts, bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
+    expect(starts).toHaveLength(26);
+    expect(bounds).toHaveLength(27);
+    expect(starts.at(-1)).toBe('2026-11-23');
+    expect(starts[0]).toBe('2026-06-01');
+    expect(bounds.at(-1)).toBe('2026-11-29T23:00:00.000Z'); // next Monday 00:00 CET
+    expect(bounds[0]).toBe('2026-05-31T22:00:00.000Z'); // Monday 00:00 CEST
+    expect(weekIndex('2026-11-23T09:00:00.000Z', bounds)).toBe(25);
+    expect(weekIndex('2026-11-22T22:59:59.000Z', bounds)).toBe(24); // Sunday 23:59 in Amsterdam
+    expect(weekIndex('2026-05-31T21:59:59.000Z', bounds)).toBe(-1);
+    expect(weekIndex('2026-05-31T22:00:00.000Z', bounds)).toBe(0);
+    expect(weekIndex('2027-01-01T00:00:00.000Z', bounds)).toBe(-1);
+  });
+
+  it('counts per opgave and status, the oldest open ones, and the median days to triage', () => {
+    const list = [
+      kp(1, { createdAt: '2026-11-01T00:00:00.000Z', status: 'in_behandeling', history: [{ at: '2026-11-03T00:00:00.000Z', by: 'aad:x', from: 'nieuw', to: 'in_behandeling' }] }),
+      kp(2, { createdAt: '2026-11-02T00:00:00.000Z', status: 'niet_opgepakt', opgave: 'anders', history: [{ at: '2026-11-06T00:00:00.000Z', by: 'aad:x', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'nee' }] }),
+      kp(3, { createdAt: '2026-11-03T00:00:00.000Z', status: 'opgelost', history: [
+        { at: '2026-11-04T00:00:00.000Z', by: 'aad:x', from: 'nieuw', to: 'in_behandeling' },
+        { at: '2026-11-05T00:00:00.000Z', by: 'aad:x', from: 'in_behandeling', to: 'geagendeerd' },
+        { at: '2026-11-06T00:00:00.000Z', by: 'aad:x', from: 'geagendeerd', to: 'opgelost' },
+      ] }),
+      ...Array.from({ length: 8 }, (_, i) => kp(10 + i, { createdAt: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z` })),
+    ];
+    const { starts, bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
+    const f = knelpuntFigures(list, bounds, starts);
+    expect(f.total).toBe(11);
+    expect(f.open).toBe(9);
+    expect(f.byStatus).toEqual({ nieuw: 8, in_behandeling: 1, geagendeerd: 0, opgelost: 1, niet_opgepakt: 1 });
+    expect(f.byOpgave.get('anders')).toMatchObject({ niet_opgepakt: 1 });
+    expect(f.oldestOpen.map((k) => k.seq)).toEqual([1, 10, 11, 12, 13]);
+    expect(f.medianTriageDays).toBe(2); // 2, 4 and 1 days
+    expect(f.triaged).toBe(3);
+    expect(f.perWeek.counts.reduce((a, b) => a + b, 0)).toBe(11);
+    expect(median([])).toBeNull();
+    expect(median([1, 2, 3, 10])).toBe(2.5);
+  });
+
+  it('knowledge gaps: open, handled, days until handled', () => {
+    const { starts, bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
+    const f = gapFigures([
+      gap('a', '2026-11-01T00:00:00.000Z', { handledAt: '2026-11-11T00:00:00.000Z', handledBy: 'aad:x' }),
+      gap('b', '2026-11-02T00:00:00.000Z'),
+      gap('c', '2026-11-03T00:00:00.000Z'),
+    ], bounds, starts);
+    expect(f).toMatchObject({ total: 3, open: 2, handled: 1, medianHandledDays: 10 });
+    expect(f.oldestOpen.map((g) => g.text)).toEqual(['b', 'c']);
+  });
+});
+
+describe('query strings are user input', () => {
+  const opgaven = ['opgave-wonen', 'opgave-klimaat', 'anders'];
+
+  it('keeps known values, reports unknown ones, trims long text and long lists', () => {
+    const { query, notices } = parseKnelpuntQuery({
+      status: ['nieuw', 'verzonnen', 'nieuw'], opgave: 'opgave-<script>', urgentie: 'hoog', overheid: Array.from({ length: 30 }, () => 'rijk'),
+      q: 'x'.repeat(5000), van: '2026-02-30', tot: '2026-12-01', sorteer: 'random', pagina: '-3', onbekend: 'x',
+    }, opgaven);
+    expect(query).toMatchObject({ status: ['nieuw'], opgave: [], urgentie: ['hoog'], overheden: ['rijk'], tot: '2026-12-01', sort: 'nieuwste', page: 1 });
+    expect(query.van).toBeUndefined();
+    expect(query.q).toHaveLength(200);
+    expect(notices.join('\n')).toMatch(/verzonnen/);
+    expect(notices.join('\n')).toMatch(/opgave-<script>/);
+    expect(notices.join('\n')).toMatch(/2026-02-30/);
+    expect(notices.join('\n')).toMatch(/ingekort tot 200/);
+    expect(notices.join('\n')).toMatch(/Te veel waarden bij "overheid"/);
+    expect(notices.join('\n')).toMatch(/random/);
+    expect(notices.join('\n')).toMatch(/"-3" is geen paginanummer/);
+    // objects (from a nested parser) and numbers are ignored, not a crash
+    expect(parseKnelpuntQuery({ status: { a: 1 }, q: 42 }, opgaven).query).toMatchObject({ status: [], q: '' });
+  });
+
+  it('swaps a reversed period; filters, sorts and pages; builds the query string back', () => {
+    const { query, notices } = parseKnelpuntQuery({ van: '2026-11-15', tot: '2026-11-12', q: 'NUMMER 1', sorteer: 'oudste' }, opgaven);
+    expect(notices.join()).toMatch(/omgedraaid/);
+    const list = Array.from({ length: 20 }, (_, i) => kp(i + 1));
+    const hits = filterKnelpunten(list, query);
+    // created 12..15 November (Amsterdam days), text "nummer 1…"
+    expect(hits.map((k) => k.seq).sort((a, b) => a - b)).toEqual([12, 13, 14, 15]);
+    expect(sortKnelpunten(hits, 'oudste', (id) => id).map((k) => k.seq)).toEqual([12, 13, 14, 15]);
+    expect(sortKnelpunten(hits, 'referentie', (id) => id).map((k) => k.seq)).toEqual([12, 13, 14, 15]);
+    expect(knelpuntQueryString(query, { page: 2 })).toBe('?van=2026-11-12&tot=2026-11-15&q=NUMMER+1&sorteer=oudste&pagina=2');
+    expect(paginate(list, 99, 8)).toMatchObject({ page: 3, pages: 3, clampedFrom: 99, total: 20 });
+    expect(paginate([], 5)).toMatchObject({ page: 1, pages: 1, items: [] });
+  });
+
+  it('after sign-in, only a dashboard page on this site', () => {
+    expect(safeReturnTo('/admin/knelpunten?status=nieuw')).toBe('/admin/knelpunten?status=nieuw');
+    for (const bad of ['https://evil.example', '//evil.example/admin', '/admin//evil', '/admin\\evil', '/elders', '/admin/callback?code=x', 42, undefined]) {
+      expect(safeReturnTo(bad)).toBe('/admin/overzicht');
+    }
+  });
+
+  it('compares secrets in constant time and never accepts an empty one', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abd', 'abc')).toBe(false);
+    expect(sameSecret('', '')).toBe(false);
+    expect(tokenHash('x')).not.toContain('x');
+  });
+});
+
+describe('knowledge gaps grouped by similarity', () => {
+  it('groups phrasings of the same question, keeps other questions apart, counts open ones', () => {
+    const groups = groupGaps([
+      gap('Wat is een regiodeal?', '2026-11-01T09:00:00.000Z'),
+      gap('wat is een   regiodeal', '2026-11-02T09:00:00.000Z', { handledAt: '2026-11-03T00:00:00.000Z' }),
+      gap('Wat zijn regiodeals?', '2026-11-04T09:00:00.000Z', { platform: 'teams' }),
+      gap('Hoe vraag ik subsidie aan voor een buurthuis?', '2026-11-05T09:00:00.000Z'),
+      gap('Wat is een regiodeal?', '2026-11-06T09:00:00.000Z'),
+    ]);
+    expect(groups).toHaveLength(2);
+    const [regio, subsidie] = groups;
+    expect(regio).toMatchObject({ total: 4, open: 3, representative: 'Wat is een regiodeal?', firstSeen: '2026-11-01T09:00:00.000Z', lastSeen: '2026-11-06T09:00:00.000Z', platforms: ['slack', 'teams'] });
+    expect(regio!.questions).toEqual([{ text: 'Wat is een regiodeal?', count: 3 }, { text: 'Wat zijn regiodeals?', count: 1 }]);
+    expect(subsidie).toMatchObject({ total: 1, open: 1 });
+    expect(sortGroups(groups, false).map((g) => g.key)).toEqual([regio!.key, subsidie!.key]);
+  });
+
+  it('a group keeps its key when newer questions arrive', () => {
+    const first = [gap('Waar vind ik de voortgangsrapportage van 2025?', '2026-10-01T00:00:00.000Z'), gap('Wie betaalt de woningbouwimpuls?', '2026-10-02T00:00:00.000Z')];
+    const before = groupGaps(first).map((g) => g.key);
+    const after = groupGaps([...first, gap('Waar staat de voortgangsrapportage 2025?', '2026-10-03T00:00:00.000Z'), gap('Iets heel anders over vergunningen', '2026-10-04T00:00:00.000Z')]);
+    expect(after.slice(0, 2).map((g) => g.key)).toEqual(before);
+    expect(after[0]!.total).toBe(2);
+  });
+
+  it('20,000 questions are grouped in about a second at most', () => {
+    const words = ['wonen', 'klimaat', 'schulden', 'migratie', 'regiodeal', 'subsidie', 'vergunning', 'stikstof', 'energie', 'zorg', 'jeugd', 'onderwijs', 'water', 'dijk', 'bodem', 'mest'];
+    const gaps = Array.from({ length: 20_000 }, (_, i) => gap(`Vraag over ${words[i % 16]} en ${words[(i * 7) % 16]} nummer ${i % 997}`, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()));
+    const t0 = performance.now();
+    const groups = groupGaps(gaps);
+    const ms = performance.now() - t0;
+    expect(groups.reduce((n, g) => n + g.total, 0)).toBe(20_000);
+    expect(ms).toBeLessThan(3000); // generous: other tests share the machine
+  });
+
+  it('feedback per entry: the least helpful first, with the questions asked', () => {
+    const list = feedbackPerEntry([
+      { id: '1', entryId: 'ibp', value: 'not_helpful', platform: 'local', question: 'wat is ibp', at: '2026-11-01T00:00:00Z' },
+      { id: '2', entryId: 'ibp', value: 'helpful', platform: 'local', at: '2026-11-02T00:00:00Z' },
+      { id: '3', entryId: 'opgaven', value: 'not_helpful', platform: 'slack', question: 'welke opgaven', at: '2026-11-03T00:00:00Z' },
+      { id: '4', entryId: 'opgaven', value: 'not_helpful', platform: 'slack', at: '2026-11-04T00:00:00Z' },
+      { id: '5', entryId: 'zekerheden', value: 'helpful', platform: 'slack', at: '2026-11-04T00:00:00Z' },
+    ]);
+    expect(list).toEqual([
+      { entryId: 'opgaven', notHelpful: 2, helpful: 0, lastNotHelpful: '2026-11-04T00:00:00Z', questions: ['welke opgaven'] },
+      { entryId: 'ibp', notHelpful: 1, helpful: 1, lastNotHelpful: '2026-11-01T00:00:00Z', questions: ['wat is ibp'] },
+    ]);
+  });
+
+  it('"Maak kennisitem" gives a file the knowledge validator accepts, with the questions', async () => {
+    const kb = await shippedKnowledge();
+    const [group] = groupGaps([
+      gap('Wat is een regiodeal?', '2026-11-01T09:00:00.000Z'),
+      gap('Wat zijn "regiodeals": en # hoe werkt het?', '2026-11-02T09:00:00.000Z'),
+    ]);
+    const file = knowledgeFile(group!, kb, new Date('2026-11-23T10:00:00Z'));
+    expect(file.fileName).toBe(`${file.id}.md`);
+    expect(file.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    const parsed = parseEntry(file.fileName, file.content);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.entry!.questions).toEqual(['Wat is een regiodeal?', 'Wat zijn "regiodeals": en # hoe werkt het?']);
+    expect(validateSet([...kb.entries, parsed.entry!])).toEqual([]);
+    // an id that exists already gets a suffix
+    const [dup] = groupGaps([gap('IBP', '2026-11-01T09:00:00.000Z')]);
+    expect(knowledgeFile(dup!, kb, new Date()).id).toBe('ibp-2');
+  });
+});
+
+describe('charts', () => {
+  it('an image with title and description, patterns and a legend, and the same numbers in a table; labels escaped', () => {
+    const svg = stackedBarChart({
+      id: 'c1', title: 'Titel', desc: 'Beschrijving', rowHeader: 'Opgave',
+      series: [{ label: 'nieuw', pattern: PATTERNS[0]! }, { label: 'open <b>', pattern: PATTERNS[1]! }],
+      rows: [{ label: '<script>x</script>', values: [2, 3] }, { label: 'Wonen', values: [0, 1] }],
+    }).value;
+    expect(svg).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="c1-title c1-desc"/);
+    expect(svg).toContain('<title id="c1-title">Titel</title><desc id="c1-desc">Beschrijving</desc>');
+    expect(svg).toContain('<pattern id="c1-p1"');
+    expect(svg).toContain('fill="url(#c1-p1)"');
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(svg).toMatch(/<details class="chart__data">\s*<summary>Toon de cijfers als tabel<\/summary>/);
+    expect(svg.match(/<tr><th scope="row">/g)).toHaveLength(2);
+    expect(svg).toContain('<td class="num">5</td>');
+    const col = columnChart({ id: 'c2', title: 'Per week', desc: 'd', labels: ['a', 'b'], values: [0, 7], labelHeader: 'Week', valueHeader: 'Aantal' }).value;
+    expect(col.match(/<rect /g)).toHaveLength(1); // no bar for 0
+    expect(col).toContain('<td class="num">7</td>');
+  });
+});
+
+describe('planning rows', () => {
+  it('next run in the channel time zone, paused and last result in Dutch', () => {
+    const base = {
+      channelKey: 'slack:C1', platform: 'slack' as const, conversationId: 'C1', locale: 'nl' as const, questionCursor: 0, history: [], createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z',
+      schedule: { recurrence: { kind: 'weekly' as const, days: [5] }, hour: 15, minute: 0, timeZone: 'Europe/Amsterdam', skipHolidays: true },
+    };
+    const subs: NudgeSubscription[] = [
+      { ...base, id: 'a', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', nextSlotAt: '2026-11-27T14:00:00.000Z', lastResult: { slot: '2026-11-20T14:00:00.000Z', status: 'sent', at: '2026-11-20T14:00:01.000Z' } },
+      { ...base, id: 'b', kind: 'digest', schema: 'eerste werkdag van de maand 9:00', status: 'paused', pausedReason: 'channel_not_found', nextSlotAt: '2026-12-01T08:00:00.000Z' },
+      { ...base, id: 'c', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', pausedUntil: '2026-12-15', nextSlotAt: '2026-12-18T14:00:00.000Z' },
+    ];
+    expect(planningRows(subs, new Date('2026-11-23T10:00:00Z'))).toEqual([
+      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-11-27 15:00', paused: 'nee', last: 'verstuurd, 2026-11-20 15:00' },
+      { platform: 'slack', channel: 'C1', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
+      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-12-18 15:00', paused: 'tot 2026-12-15', last: 'geen' },
+    ]);
+  });
+});
+
+describe('the store lists the dashboard reads are copies', () => {
+  it('changing a listed knelpunt or reflection changes nothing in the store', async () => {
+    const store = LowdbStore.openInMemory();
+    const { knelpunt } = await store.knelpunten.create({ opgave: 'anders', beschrijving: 'Een knelpunt om te kopiëren.', overheden: ['rijk'], urgentie: 'laag', anoniem: false, reporter: { platform: 'slack', userId: 'U1', name: 'A' }, platform: 'slack' }, 'c1', new Date());
+    await store.knelpunten.changeStatus(knelpunt.ref, { at: new Date().toISOString(), by: 'aad:x', from: 'nieuw', to: 'in_behandeling' });
+    const [listed] = await store.knelpunten.list();
+    listed!.overheden.push('gemeente');
+    listed!.reporter!.name = 'B';
+    listed!.history[0]!.by = 'someone else';
+    listed!.history.push({ at: '', by: '', from: 'nieuw', to: 'opgelost' });
+    expect(await store.knelpunten.get(knelpunt.ref)).toMatchObject({ overheden: ['rijk'], reporter: { name: 'A' }, history: [{ by: 'aad:x' }] });
+    expect((await store.knelpunten.get(knelpunt.ref))!.history).toHaveLength(1);
+    await store.reflections.add({ channelKey: 'slack:C1', platform: 'slack', anonymous: true, goed: 'x', locale: 'nl', createdAt: new Date().toISOString() });
+    const [r] = await store.reflections.list();
+    r!.goed = 'changed';
+    expect((await store.reflections.list())[0]!.goed).toBe('x');
+  });
+});
