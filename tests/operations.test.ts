@@ -9,6 +9,8 @@ import { FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID } from './helpers/fake-slack.
 import { commandBody, interactionBody, postToSlackEndpoint, signedHeaders } from './helpers/slack-sign.js';
 import { cardSubmit, personalMessage, PERSONAL_CONVERSATION, USER } from './helpers/teams-activities.js';
 import { tempDir } from './helpers/tmp.js';
+import { ACCOUNTS, signIn, startDashboardBot } from './helpers/dashboard.js';
+import { CookieClient } from './helpers/http-client.js';
 
 /**
  * Operations (issue 11): one scripted scenario through Slack, Teams and the web chat,
@@ -272,5 +274,32 @@ describe('/metrics access', () => {
     expect(kept.headers.get('x-request-id')).toBe('lb-1234.abc');
     const replaced = await fetch(`${bot.url}/healthz`, { headers: { 'x-request-id': '<script>\u00e9' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('a dashboard sign-in at LOG_LEVEL=trace', () => {
+  it('logs no client secret, cookie, code, state, nonce, token, name, e-mail or object id', async () => {
+    const dashLogs = new LogCapture();
+    const dash = await startDashboardBot({ LOG_LEVEL: 'trace', METRICS_TOKEN }, { logDestination: dashLogs, schedulerIntervalMs: 0 });
+    try {
+      const client = new CookieClient();
+      const signedIn = await signIn(client, dash.url, 'coordinator');
+      expect(signedIn.res.status).toBe(200);
+      expect(signedIn.body).toMatch(/Overzicht/);
+      const cookie = client.cookie(dash.url, 'ibp-dashboard');
+      expect(cookie).toBeTruthy();
+      // the callback URL carried the code and state: take them from the redirect chain
+      const callback = signedIn.chain.find((u) => u.includes('/admin/callback?')) ?? '';
+      const params = new URL(callback, dash.url).searchParams;
+      expect(params.get('code')).toBeTruthy();
+      const text = dashLogs.text;
+      expect(text).toMatch(/dashboard: signed in/);
+      const a = ACCOUNTS.coordinator!;
+      const forbidden = [dash.provider.clientSecret, cookie!, params.get('code')!, params.get('state')!, a.name!, a.email!, a.oid!, METRICS_TOKEN];
+      for (const secret of forbidden) expect(text, `log contains ${secret}`).not.toContain(secret);
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // no JWT (ID or access token)
+    } finally {
+      await dash.close();
+    }
   });
 });

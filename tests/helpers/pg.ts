@@ -61,10 +61,18 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
     onError: (e) => log.push(String(e)),
   });
   let running = false;
+  // A restart right after a stop can find the port or the postmaster pid file not yet
+  // released on a loaded machine: try a few times before giving up, and say why.
   const start = async (): Promise<void> => {
-    await server.start().catch((e: unknown) => {
-      throw new Error(`embedded PostgreSQL did not start: ${String(e ?? '')}\n${log.slice(-20).join('')}`);
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.start();
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw new Error(`embedded PostgreSQL did not start: ${String(e ?? '')}\n${log.slice(-20).join('')}`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
     running = true;
   };
   try {
