@@ -12,6 +12,8 @@ import { ms } from './stats.js';
 import { operationsCost } from './operations.js';
 import { storeBenchmarks } from './store.js';
 import { dashboardBenchmark } from './dashboard.js';
+import { PostgresStore } from '../src/store/postgres/store.js';
+import { startPostgres } from '../tests/helpers/pg.js';
 
 interface Row {
   name: string;
@@ -90,6 +92,15 @@ async function main(): Promise<void> {
   const size = `${dash.sizes.knelpunten.toLocaleString('en')} knelpunten, ${dash.sizes.gaps.toLocaleString('en')} gaps, ${dash.sizes.reflections.toLocaleString('en')} reflections`;
   rows.push({ name: `dashboard overview, ${size} (${dash.backend} in memory), median`, value: ms(dash.overview.median), target: '', ok: true });
   rows.push({ name: `dashboard overview, p99 (n=${dash.overview.n})`, value: ms(dash.overview.p99), target: '< 200 ms', ok: dash.overview.p99 < 200 });
+  // The same overview on PostgreSQL (embedded, fsync on).
+  const pgServer = await startPostgres({ durable: true });
+  try {
+    const pgDash = await dashboardBenchmark(async () => PostgresStore.open({ url: await pgServer.createDatabase('benchdash') }));
+    rows.push({ name: 'dashboard overview, same data (PostgreSQL), median', value: ms(pgDash.overview.median), target: '', ok: true });
+    rows.push({ name: `dashboard overview (PostgreSQL), p99 (n=${pgDash.overview.n})`, value: ms(pgDash.overview.p99), target: '< 200 ms', ok: pgDash.overview.p99 < 200 });
+  } finally {
+    await pgServer.destroy();
+  }
   rows.push({ name: `dashboard Kennisvragen (groups ${dash.sizes.gaps.toLocaleString('en')} questions), first view`, value: ms(dash.kennisvragenFirstMs), target: '', ok: true });
   rows.push({ name: 'dashboard Kennisvragen, later views, median', value: ms(dash.kennisvragen.median), target: '', ok: true });
 
