@@ -69,7 +69,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
         await server.start();
         break;
       } catch (e) {
-        if (attempt >= 4) throw new Error(`embedded PostgreSQL did not start: ${String(e ?? '')}\n${log.slice(-20).join('')}`);
+        if (attempt >= 4) throw new Error(`embedded PostgreSQL did not start: ${String(e ?? '')}\n${log.slice(-20).join('')}`, { cause: e });
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
