@@ -251,7 +251,8 @@ describe('an instance killed in the middle of a fan-out', () => {
     // The survivor sends the rest: nothing stays queued; what stays `sending` is the victim's window.
     await until('the survivor has sent the rest', async () => {
       const open = await store.nudges.list({ status: ['queued', 'sending'] });
-      return open.every((n) => n.status === 'sending') && open.length <= 8 && (await store.nudges.list({ status: ['sent'] })).length + open.length === N;
+      // only the victim's window stays `sending`: marked before the kill (the survivor's own last window may still be in flight)
+      return open.every((n) => n.status === 'sending' && Date.parse(n.updatedAt) <= killedAt) && open.length <= 8 && (await store.nudges.list({ status: ['sent'] })).length + open.length === N;
     }, 90_000);
     const inFlight = await store.nudges.list({ status: ['sending'] });
     expect(inFlight.length).toBeLessThanOrEqual(8); // at most one window (DEFAULT_CONCURRENCY)
