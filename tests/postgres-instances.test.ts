@@ -199,7 +199,7 @@ describe('two bot processes on one PostgreSQL database', () => {
     await until('successes after the outage on both', () => {
       const ok = results.slice(upFrom).filter((r) => r.status === 200);
       return ok.some((r) => r.bot === 'a') && ok.some((r) => r.bot === 'b') && ok.length >= 20;
-    }, 30_000);
+    }, 60_000); // a loaded 2-core CI machine: see the session-2 note on this test
     stop = true;
     await Promise.all(loops);
 
@@ -225,7 +225,7 @@ describe('two bot processes on one PostgreSQL database', () => {
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
     await store.close();
-  }, 90_000);
+  }, 150_000);
 });
 
 describe('an instance killed in the middle of a fan-out', () => {
