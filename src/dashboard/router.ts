@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Coordinators } from '../core/knelpunt/coordinators.js';
 import { TOELICHTING_MAX, validateToelichting } from '../core/knelpunt/form.js';
@@ -22,9 +21,8 @@ import { overviewPage, type PageDeps } from './pages/overview.js';
 import { planningPage } from './pages/planning.js';
 import { sameSecret, WebSessions, type SessionUser } from './session.js';
 
-/** The stylesheet; next to this file in the source tree (`npm start`), or found there from `dist/`. */
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PUBLIC_DIR = [path.join(HERE, 'public'), path.resolve(HERE, '../../../src/dashboard/public')].find((p) => existsSync(p)) ?? path.join(HERE, 'public');
+/** The stylesheet, next to this file (`npm run build` copies it into `dist/`). */
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export interface DashboardDeps {
   store: Store;

@@ -1,21 +1,10 @@
 import type { Router } from 'express';
 import type { Config } from '../config.js';
-import type { Coordinators } from '../core/knelpunt/coordinators.js';
-import type { Outbox } from '../core/outbox.js';
-import type { KnowledgeBase } from '../knowledge/base.js';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/types.js';
 import { openIdClient, type OidcClient } from './oidc.js';
-import { dashboardRouter } from './router.js';
+import { dashboardRouter, type DashboardDeps } from './router.js';
 
-export interface DashboardSetupDeps {
+export interface DashboardSetupDeps extends Pick<DashboardDeps, 'store' | 'knowledge' | 'log' | 'now' | 'outbox' | 'coordinators'> {
   config: Config;
-  store: Store;
-  knowledge: KnowledgeBase;
-  log: Logger;
-  now: () => Date;
-  outbox: Outbox;
-  coordinators: Coordinators;
   /** Tests may pass their own OpenID client; normally openid-client against OIDC_ISSUER. */
   oidc?: OidcClient;
 }
