@@ -169,12 +169,11 @@ describe('two bot processes on one PostgreSQL database', () => {
     expect(new Set(list.map((k) => k.ref))).toEqual(new Set(refs));
   }, 60_000);
 
-  // SKIPPED (session 2): on a loaded 2-core CI run this failed 3 times in 4 runs. Once, a bot
-  // process stopped answering /readyz during the outage ("fetch failed": probably a crash, from a
-  // pg client error with no listener); once, the instances did not resume within 30 s. It passes
-  // when run alone. Issue #8 stays open until this is diagnosed and fixed. Run it with
-  // `npx vitest run tests/postgres-instances.test.ts`, after changing it.skip back to it.
-  it.skip('database stopped and started under load: no request over 5 s, only the retry message or 503 meanwhile, nothing confirmed is lost, service resumes', async () => {
+  // Session 2 saw this fail under CI load: a bot process died during the outage. The cause was
+  // a pg client 'error' event with no listener while a transaction held the client (see Db.tx);
+  // tests/store-postgres.test.ts now reproduces that case on its own. If a process dies here
+  // again, its log is in the failure message.
+  it('database stopped and started under load: no request over 5 s, only the retry message or 503 meanwhile, nothing confirmed is lost, service resumes', async () => {
     const results: Awaited<ReturnType<typeof submitKnelpunt>>[] = [];
     const health: number[] = [];
     let phase: 'before' | 'down' | 'after' = 'before';
@@ -191,7 +190,10 @@ describe('two bot processes on one PostgreSQL database', () => {
     const downFrom = results.length;
     const probes = (async () => {
       while (phase === 'down') {
-        health.push((await fetch(`${a.url}/readyz`, { signal: AbortSignal.timeout(10_000) })).status);
+        const res = await fetch(`${a.url}/readyz`, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
+          throw new Error(`bot a did not answer /readyz (exit code ${a.child.exitCode}): ${String(e)}\n${a.out().slice(-4000)}`);
+        });
+        health.push(res.status);
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -204,7 +206,9 @@ describe('two bot processes on one PostgreSQL database', () => {
     await until('successes after the outage on both', () => {
       const ok = results.slice(upFrom).filter((r) => r.status === 200);
       return ok.some((r) => r.bot === 'a') && ok.some((r) => r.bot === 'b') && ok.length >= 20;
-    }, 60_000); // a loaded 2-core CI machine: see the session-2 note on this test
+    }, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; exit codes a=${a.child.exitCode} b=${b.child.exitCode}\n--- a ---\n${a.out().slice(-3000)}\n--- b ---\n${b.out().slice(-3000)}`);
+    });
     stop = true;
     await Promise.all(loops);
 

@@ -153,3 +153,59 @@ describe('PostgreSQL connection loss', () => {
     await s.close();
   }, 30_000);
 });
+
+describe('PostgreSQL connection broken inside a transaction', () => {
+  // pg emits 'error' on a client whose connection breaks; while a transaction holds the
+  // client, pg-pool has no listener on it. Without ours this was an uncaught exception
+  // that ended the process (vitest fails the run on one).
+  const open = async (name: string): Promise<Db> => {
+    const pool = new pg.Pool({ connectionString: await server().freshSchema(), application_name: name, max: 2 });
+    pool.on('error', () => undefined);
+    return new Db(pool);
+  };
+  const terminate = (name: string) => server().sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+
+  it('between two statements: the next statement fails with a StoreError, nothing commits, the process lives on', async () => {
+    const db = await open('tx-between');
+    await db.query('CREATE TABLE t (v int)');
+    const run = db.tx(async (q) => {
+      await q('INSERT INTO t VALUES (1)');
+      await terminate('tx-between');
+      await new Promise((r) => setTimeout(r, 300)); // the 'error' event arrives while no query runs
+      await q('INSERT INTO t VALUES (2)');
+    });
+    await expect(run).rejects.toBeInstanceOf(StoreError);
+    await new Promise((r) => setTimeout(r, 1100)); // past the fail-fast window
+    expect((await db.query('SELECT count(*)::int AS n FROM t')).rows[0]).toEqual({ n: 0 });
+    await db.close();
+  });
+
+  it('during a statement: that statement fails with a StoreError, the broken connection is not reused', async () => {
+    const db = await open('tx-during');
+    const failure = db.tx(async (q) => {
+      await q('SELECT pg_sleep(2)');
+    }).then(() => undefined, (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    await terminate('tx-during');
+    expect(await failure).toBeInstanceOf(StoreError);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 3; i++) expect((await db.tx((q) => q('SELECT 1 AS one'))).rows[0]).toEqual({ one: 1 });
+    await db.close();
+  });
+});
+
+describe('PostgreSQL pool busy', () => {
+  it('waiting too long for a free connection fails that call only; the next call does not fail fast', async () => {
+    const pool = new pg.Pool({ connectionString: await server().freshSchema(), max: 1, connectionTimeoutMillis: 200 });
+    const db = new Db(pool);
+    const holder = db.tx((q) => q('SELECT pg_sleep(0.5)'));
+    await new Promise((r) => setTimeout(r, 50));
+    const waited = await db.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+    expect(waited).toBeInstanceOf(StoreError);
+    expect(String((waited as Error).message)).toMatch(/timeout exceeded when trying to connect/);
+    await holder;
+    // The database was reachable all along: no fail-fast window.
+    expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
+    await db.close();
+  });
+});

@@ -34,7 +34,9 @@ function unreachable(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(code)) return true;
   const msg = e instanceof Error ? e.message : '';
-  return /timeout exceeded when trying to connect|Query read timeout|Connection terminated|connection timeout/i.test(msg);
+  // Not "timeout exceeded when trying to connect": pg-pool says that when every pooled
+  // connection is busy (a burst of requests), which is no reason to refuse the next calls.
+  return /Query read timeout|Connection terminated|connection timeout/i.test(msg);
 }
 
 /** Errors after which a connection must not go back to the pool. */
@@ -113,15 +115,29 @@ export class Db {
         throw toStoreError(e);
       }
       let discard = false;
+      // pg-pool removes its idle 'error' listener while a client is checked out, and a pg
+      // client emits 'error' when its connection breaks (the server stops, the network
+      // drops), even when a query also receives the error. With no listener that event
+      // would crash the process, so listen for the whole checkout: the pending or next
+      // query fails with the same error, and the connection is discarded at release.
+      let broken: unknown;
+      const onError = (err: unknown): void => {
+        broken ??= err;
+        discard = true;
+      };
+      client.on('error', onError);
       try {
-        const q: Query = (text, values = []) => client.query(timed(text, values, timeout));
+        const q: Query = (text, values = []) => {
+          if (broken !== undefined) return Promise.reject(broken as Error);
+          return client.query(timed(text, values, timeout));
+        };
         await q('BEGIN');
         if (opts.bulk) await q(`SET LOCAL statement_timeout = ${BULK_TIMEOUT_MS}`);
         const out = await fn(q);
         await q('COMMIT');
         return out;
       } catch (e) {
-        discard = connectionBroken(e);
+        discard ||= connectionBroken(e);
         // After a timeout the connection may still be waiting for an answer: never wait for a ROLLBACK on it.
         if (!discard) {
           await client.query(timed('ROLLBACK', [], QUERY_TIMEOUT_MS)).catch(() => {
@@ -136,6 +152,7 @@ export class Db {
         this.noteFailure(e);
         throw toStoreError(e);
       } finally {
+        client.removeListener('error', onError);
         client.release(discard ? true : undefined);
       }
     }
