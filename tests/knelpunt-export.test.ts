@@ -63,6 +63,14 @@ describe('export and privacy through the CLI and the admin API', () => {
     await s.knelpunten.create(kp(), 'a', new Date('2026-03-01T09:00:00Z'));
     await s.knelpunten.create(kp({ beschrijving: '=cmd|calc!A1 lijkt een formule', anoniem: true }), 'b', new Date('2026-06-01T09:00:00Z'));
     await s.conversations.upsert({ key: 'slack:DPRIV', platform: 'slack', conversationId: 'DPRIV', kind: 'personal', data: { user: 'UPRIV' } }, new Date());
+    // UPRIV is also a coordinator (a status change) and planned a reflection nudge.
+    await s.knelpunten.changeStatus('KP-2026-0002', { at: '2026-06-02T09:00:00.000Z', by: 'slack:UPRIV', from: 'nieuw', to: 'in_behandeling' });
+    await s.subscriptions.create({
+      id: 'sub-priv', kind: 'nudge', channelKey: 'slack:CTEAM', platform: 'slack', conversationId: 'CTEAM',
+      schedule: { recurrence: { kind: 'weekly', days: [5] }, hour: 15, minute: 0, timeZone: 'Europe/Amsterdam', skipHolidays: true },
+      schema: 'elke vrijdag 15:00', locale: 'nl', status: 'active', nextSlotAt: '2026-11-27T14:00:00.000Z', questionCursor: 0,
+      history: [{ at: '2026-06-01T09:00:00.000Z', by: 'slack:UPRIV', what: 'plan nudge: elke vrijdag 15:00' }], createdAt: '2026-06-01T09:00:00.000Z', updatedAt: '2026-06-01T09:00:00.000Z',
+    });
     await s.close();
   });
   afterAll(async () => {
@@ -84,17 +92,24 @@ describe('export and privacy through the CLI and the admin API', () => {
   });
 
   it('privacy export shows everything about one person; delete removes the identity but keeps the content', async () => {
-    const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as { knelpunten: unknown[]; conversations: unknown[] };
+    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[] };
+    const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
     expect(exp.knelpunten).toHaveLength(1);
     expect(exp.conversations).toHaveLength(1);
+    expect(exp.statusChanges).toEqual([{ ref: 'KP-2026-0002', at: '2026-06-02T09:00:00.000Z', by: 'slack:UPRIV', from: 'nieuw', to: 'in_behandeling' }]);
+    expect(exp.scheduleChanges).toMatchObject([{ subscription: 'sub-priv', channel: 'slack:CTEAM', by: 'slack:UPRIV' }]);
     const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
     expect(del.code).toBe(0);
-    expect(del.out).toMatch(/1 knelpunt\(en\), 1 conversation/);
-    const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as { knelpunten: unknown[]; conversations: unknown[] };
-    expect(after).toMatchObject({ knelpunten: [], conversations: [] });
+    expect(del.out).toMatch(/1 knelpunt\(en\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
+    const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
+    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [] });
     const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toMatch(/UPRIV|Priya/);
+    expect(JSON.stringify(all)).toContain('"by":"verwijderd"'); // the change itself stays
+    const s = await LowdbStore.open({ dataDir, readOnly: true });
+    expect(JSON.stringify(await s.subscriptions.list())).not.toContain('UPRIV');
+    await s.close();
     expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
   });
 

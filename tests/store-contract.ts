@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NewKnelpunt, NudgeClaim, NudgeSubscription, Store } from '../src/store/types.js';
+import { FORGOTTEN_ACTOR, type NewKnelpunt, type NudgeClaim, type NudgeSubscription, type Store } from '../src/store/types.js';
 
 /**
  * The repository contract every Store backend must pass (lowdb file, lowdb memory,
@@ -206,6 +206,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(c1[1]?.authorName).toBeUndefined();
       expect(JSON.stringify(await s.reflections.list())).not.toContain('Geheim');
       expect((await s.reflections.list({ since: '2026-10-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z' })).length).toBe(2);
+      await s.close();
+    });
+
+    it('privacy: forgetActor replaces one person in knelpunt and subscription histories, keeps every change and everyone else', async () => {
+      const s = await open();
+      const base = { opgave: 'anders', beschrijving: 'Tien tekens of meer.', overheden: [], urgentie: 'laag' as const, anoniem: true, platform: 'slack' as const };
+      const a = (await s.knelpunten.create(base, 'fa-1', now)).knelpunt;
+      const b = (await s.knelpunten.create(base, 'fa-2', now)).knelpunt;
+      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'slack:U9', from: 'nieuw', to: 'in_behandeling' });
+      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'aad:other', from: 'in_behandeling', to: 'opgelost', toelichting: 'Klaar' });
+      await s.knelpunten.changeStatus(b.ref, { at: now.toISOString(), by: 'aad:other', from: 'nieuw', to: 'niet_opgepakt' });
+      await s.subscriptions.create(sub({ id: 'fa-s1', history: [{ at: now.toISOString(), by: 'slack:U9', what: 'plan' }] }));
+      await s.subscriptions.update('fa-s1', { status: 'paused' }, { at: now.toISOString(), by: 'slack:U2', what: 'pauze' });
+      await s.subscriptions.update('fa-s1', { status: 'active', clearPause: true }, { at: now.toISOString(), by: 'slack:U9', what: 'hervat' });
+      await s.subscriptions.create(sub({ id: 'fa-s2', channelKey: 'slack:C2', history: [{ at: now.toISOString(), by: 'slack:U2', what: 'plan' }] }));
+
+      expect(await s.knelpunten.forgetActor('slack:U9')).toBe(1);
+      expect(await s.subscriptions.forgetActor('slack:U9')).toBe(1);
+      expect(await s.knelpunten.forgetActor('slack:U9')).toBe(0); // nothing left to forget
+      expect(await s.subscriptions.forgetActor('slack:nobody')).toBe(0);
+
+      const ka = await s.knelpunten.get(a.ref);
+      expect(ka?.history.map((h) => [h.by, h.to, h.toelichting])).toEqual([[FORGOTTEN_ACTOR, 'in_behandeling', undefined], ['aad:other', 'opgelost', 'Klaar']]);
+      expect(ka?.status).toBe('opgelost');
+      expect((await s.knelpunten.get(b.ref))?.history.map((h) => h.by)).toEqual(['aad:other']);
+      expect((await s.subscriptions.get('fa-s1'))?.history.map((h) => [h.by, h.what])).toEqual([[FORGOTTEN_ACTOR, 'plan'], ['slack:U2', 'pauze'], [FORGOTTEN_ACTOR, 'hervat']]);
+      expect((await s.subscriptions.get('fa-s2'))?.history.map((h) => h.by)).toEqual(['slack:U2']);
+      expect(JSON.stringify([await s.knelpunten.list(), await s.subscriptions.list()])).not.toContain('U9');
       await s.close();
     });
 

@@ -5,7 +5,7 @@ import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/expo
 import type { Platform } from '../core/turn.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
-import { StoreUnusableError, type Store } from '../store/types.js';
+import { FORGOTTEN_ACTOR, StoreUnusableError, type Store } from '../store/types.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -83,13 +83,20 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const conversations = (await store.conversations.list()).filter(
       (c) => c.platform === platform && (c.conversationId === userId || JSON.stringify(c.data).includes(userId)),
     );
+    // What this person did as a coordinator or planner: status changes and schedule changes name them.
+    const actor = `${platform}:${userId}`;
+    const statusChanges = (await store.knelpunten.list()).flatMap((k) => k.history.filter((h) => h.by === actor).map((h) => ({ ref: k.ref, ...h })));
+    const scheduleChanges = (await store.subscriptions.list()).flatMap((s) => s.history.filter((h) => h.by === actor).map((h) => ({ subscription: s.id, channel: s.channelKey, ...h })));
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: `${platform}:${userId}`, knelpunten, conversations }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges }, null, 2));
       return 0;
     }
     const forgotten = await store.knelpunten.forgetReporter(platform, userId);
     for (const c of conversations) await store.conversations.remove(c.key);
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${conversations.length} conversation reference(s). ` +
+    const statusHistories = await store.knelpunten.forgetActor(actor);
+    const scheduleHistories = await store.subscriptions.forgetActor(actor);
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${conversations.length} conversation reference(s); ` +
+      `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Feedback and unanswered questions are stored without identity.');
     return 0;
   } finally {

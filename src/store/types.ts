@@ -64,6 +64,9 @@ export interface KnelpuntReporter {
   conversationKey?: string;
 }
 
+/** What a history's `by` says after that person asked to be forgotten (`ibp-bot privacy delete`). */
+export const FORGOTTEN_ACTOR = 'verwijderd';
+
 export interface KnelpuntHistoryItem {
   at: string;
   /** Who changed it: platform-qualified coordinator id (`slack:U1`, `aad:…`). */
@@ -119,6 +122,11 @@ export interface KnelpuntRepo {
   changeStatus(ref: string, change: KnelpuntHistoryItem): Promise<{ knelpunt: KnelpuntRecord | undefined; changed: boolean }>;
   /** Privacy: removes the reporter's identity from all their knelpunten; returns how many. */
   forgetReporter(platform: Platform, userId: string): Promise<number>;
+  /**
+   * Privacy: where this person (`slack:U1`, `aad:…`) changed a status, the history says
+   * FORGOTTEN_ACTOR instead; the change itself stays. Returns how many knelpunten changed.
+   */
+  forgetActor(by: string): Promise<number>;
   count(): Promise<number>;
 }
 
@@ -404,6 +412,8 @@ export interface SubscriptionRepo {
   listDue(now: Date): Promise<NudgeSubscription[]>;
   /** Applies the patch and appends the change to the history; undefined when unknown. */
   update(id: string, patch: SubscriptionPatch, change: SubscriptionChange): Promise<NudgeSubscription | undefined>;
+  /** Privacy: like `KnelpuntRepo.forgetActor`, for the history of every subscription; returns how many changed. */
+  forgetActor(by: string): Promise<number>;
 }
 
 export interface NudgeRecord {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KnelpuntRecord, KnelpuntRepo, TriageChannelRepo } from '../types.js';
+import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo, type TriageChannelRepo } from '../types.js';
 import type { Data } from './schema.js';
 
 /** How a lowdb repository reaches the data: reads, and changes that resolve once on disk. */
@@ -93,6 +93,16 @@ export function lowdbKnelpunten(db: LowdbAccess): KnelpuntRepo {
             delete k.reporter;
             n++;
           }
+        }
+        return n;
+      }),
+    forgetActor: (by) =>
+      db.mutate((d) => {
+        let n = 0;
+        for (const k of d.knelpunten) {
+          if (!k.history.some((h) => h.by === by)) continue;
+          for (const h of k.history) if (h.by === by) h.by = FORGOTTEN_ACTOR;
+          n++;
         }
         return n;
       }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  DialogueRepo, NudgeRecord, NudgeRepo, NudgeStatus, NudgeSubscription, ReflectionRecord, ReflectionRepo, SubscriptionRepo,
+import {
+  FORGOTTEN_ACTOR, type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeStatus, type NudgeSubscription, type ReflectionRecord, type ReflectionRepo,
+  type SubscriptionRepo,
 } from '../types.js';
 import type { LowdbAccess } from './knelpunten.js';
 
@@ -107,6 +108,16 @@ export function lowdbSubscriptions(db: LowdbAccess): SubscriptionRepo {
         s.updatedAt = change.at;
         s.history.push({ ...change });
         return structuredClone(s);
+      }),
+    forgetActor: (by) =>
+      db.mutate((d) => {
+        let n = 0;
+        for (const s of d.subscriptions) {
+          if (!s.history.some((h) => h.by === by)) continue;
+          for (const h of s.history) if (h.by === by) h.by = FORGOTTEN_ACTOR;
+          n++;
+        }
+        return n;
       }),
   };
 }

@@ -1,7 +1,7 @@
-import type { KnelpuntRecord, KnelpuntRepo } from '../types.js';
+import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo } from '../types.js';
 import { knelpuntRef, submissionHash } from '../lowdb/knelpunten.js';
 import type { Db, Row } from './db.js';
-import { bound, count, iso, json, opt } from './rows.js';
+import { bound, count, forgetActorSql, iso, json, opt } from './rows.js';
 
 export function knelpuntRow(r: Row): KnelpuntRecord {
   return {
@@ -101,6 +101,7 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
       const r = await db.query(`UPDATE knelpunten SET reporter = NULL WHERE reporter->>'platform' = $1 AND reporter->>'userId' = $2`, [platform, userId]);
       return r.rowCount ?? 0;
     },
+    forgetActor: async (by) => (await db.query(forgetActorSql('knelpunten'), [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knelpunten')).rows),
   };
 }

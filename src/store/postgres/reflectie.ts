@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { NUDGE_RETENTION_MS } from '../lowdb/reflectie.js';
-import type {
-  DialogueRecord, DialogueRepo, NudgeRecord, NudgeRepo, NudgeResult, NudgeSubscription, ReflectionRecord, ReflectionRepo, SubscriptionRepo,
+import {
+  FORGOTTEN_ACTOR, type DialogueRecord, type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeResult, type NudgeSubscription, type ReflectionRecord,
+  type ReflectionRepo, type SubscriptionRepo,
 } from '../types.js';
 import type { Db, Query, Row } from './db.js';
-import { bound, count, iso, json, opt } from './rows.js';
+import { bound, count, forgetActorSql, iso, json, opt } from './rows.js';
 
 /**
  * Reflectie repositories on PostgreSQL. Several instances share them, so every
@@ -150,6 +151,7 @@ export function pgSubscriptions(db: Db): SubscriptionRepo {
         );
         return s;
       }),
+    forgetActor: async (by) => (await db.query(forgetActorSql('subscriptions'), [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
   };
 }
 
