@@ -260,6 +260,7 @@ describe('sign-in and access', () => {
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await fetch(url('/dashboard-assets/dashboard.css'))).headers.get('content-type')).toMatch(/text\/css/);
+    expect((await fetch(url('/assets/base.css'))).headers.get('content-type')).toMatch(/text\/css/);
   });
 });
 

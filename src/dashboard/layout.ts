@@ -58,6 +58,7 @@ export function page(o: PageOptions): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${d.pageTitle(o.title)}</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/base.css">
 <link rel="stylesheet" href="${ASSETS}/dashboard.css">
 </head>
 <body>

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { localChatRouter } from '../../adapters/local/http.js';
@@ -10,6 +12,9 @@ import type { Store } from '../store/types.js';
 import { adminApiRouter } from './admin.js';
 import { metricsRouter } from './metrics.js';
 import type { PlatformAdapter } from './platform.js';
+
+/** Static files every web page shares (base.css): served at /assets. */
+const SHARED_ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export interface AppDeps {
   bot: Bot;
@@ -81,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(reasons.length === 0 ? 200 : 503).json(reasons.length === 0 ? { status: 'ready' } : { status: 'not ready', reasons });
   });
 
+  app.use('/assets', express.static(SHARED_ASSETS, { index: false, maxAge: '1h' }));
   // Platform adapters first: their routes read raw bodies (signature checks).
   for (const adapter of deps.adapters) adapter.mount(app);
   if (deps.metrics) app.use(metricsRouter(deps.metrics.metrics, deps.metrics.token));

@@ -96,18 +96,20 @@ export function lowdbKnelpunten(db: LowdbAccess): KnelpuntRepo {
         }
         return n;
       }),
-    forgetActor: (by) =>
-      db.mutate((d) => {
-        let n = 0;
-        for (const k of d.knelpunten) {
-          if (!k.history.some((h) => h.by === by)) continue;
-          for (const h of k.history) if (h.by === by) h.by = FORGOTTEN_ACTOR;
-          n++;
-        }
-        return n;
-      }),
+    forgetActor: (by) => db.mutate((d) => forgetActorIn(d.knelpunten, by)),
     count: () => db.read((d) => d.knelpunten.length),
   };
+}
+
+/** Privacy: `by` becomes FORGOTTEN_ACTOR in every history item it made; returns how many records changed. */
+export function forgetActorIn(records: readonly { history: { by: string }[] }[], by: string): number {
+  let n = 0;
+  for (const r of records) {
+    if (!r.history.some((h) => h.by === by)) continue;
+    for (const h of r.history) if (h.by === by) h.by = FORGOTTEN_ACTOR;
+    n++;
+  }
+  return n;
 }
 
 export function lowdbTriageChannels(db: LowdbAccess): TriageChannelRepo {

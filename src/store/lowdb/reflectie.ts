@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  FORGOTTEN_ACTOR, type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeStatus, type NudgeSubscription, type ReflectionRecord, type ReflectionRepo,
+  type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeStatus, type NudgeSubscription, type ReflectionRecord, type ReflectionRepo,
   type SubscriptionRepo,
 } from '../types.js';
-import type { LowdbAccess } from './knelpunten.js';
+import { forgetActorIn, type LowdbAccess } from './knelpunten.js';
 
 /**
  * Reflectie repositories on lowdb. Every change is one synchronous step inside
@@ -109,16 +109,7 @@ export function lowdbSubscriptions(db: LowdbAccess): SubscriptionRepo {
         s.history.push({ ...change });
         return structuredClone(s);
       }),
-    forgetActor: (by) =>
-      db.mutate((d) => {
-        let n = 0;
-        for (const s of d.subscriptions) {
-          if (!s.history.some((h) => h.by === by)) continue;
-          for (const h of s.history) if (h.by === by) h.by = FORGOTTEN_ACTOR;
-          n++;
-        }
-        return n;
-      }),
+    forgetActor: (by) => db.mutate((d) => forgetActorIn(d.subscriptions, by)),
   };
 }
 
