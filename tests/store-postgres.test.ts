@@ -160,10 +160,18 @@ describe('PostgreSQL connection broken inside a transaction', () => {
   // that ended the process (vitest fails the run on one).
   const open = async (name: string): Promise<Db> => {
     const pool = new pg.Pool({ connectionString: await server().freshSchema(), application_name: name, max: 2 });
-    pool.on('error', () => undefined);
     return new Db(pool);
   };
   const terminate = (name: string) => server().sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+
+  it('an idle pooled connection that the server ends: no crash, the next call gets a new connection', async () => {
+    const db = await open('idle-ended');
+    expect((await db.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    await terminate('idle-ended');
+    await new Promise((r) => setTimeout(r, 300)); // the pool emits 'error' for its idle client now
+    expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
+    await db.close();
+  });
 
   it('between two statements: the next statement fails with a StoreError, nothing commits, the process lives on', async () => {
     const db = await open('tx-between');

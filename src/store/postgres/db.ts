@@ -64,7 +64,14 @@ export class Db {
   private failFastUntil = 0;
   private lastFailure = '';
 
-  constructor(readonly pool: pg.Pool) {}
+  /**
+   * An idle pooled connection that breaks (the database restarts) makes the pool emit
+   * 'error'; with no listener that would end the process. The pool drops that connection
+   * and makes a new one when needed, so reporting it is all there is to do.
+   */
+  constructor(readonly pool: pg.Pool, onIdleError: (err: Error) => void = () => undefined) {
+    pool.on('error', onIdleError);
+  }
 
   get isClosed(): boolean {
     return this.closed;

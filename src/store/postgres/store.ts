@@ -108,9 +108,7 @@ export class PostgresStore implements Store, Dumpable {
       application_name: 'ibp-bot',
       keepAlive: true,
     });
-    // An idle connection that breaks (database restarted) must not crash the process: the pool drops it and reconnects later.
-    pool.on('error', (err) => opts.log?.warn({ reason: err.message }, 'PostgreSQL: an idle connection was lost; the pool reconnects when needed'));
-    const db = new Db(pool);
+    const db = new Db(pool, (err) => opts.log?.warn({ reason: err.message }, 'PostgreSQL: an idle connection was lost; the pool reconnects when needed'));
     try {
       if (opts.migrate === false) {
         await assertCurrentSchema(db);
