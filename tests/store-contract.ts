@@ -1,5 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { FORGOTTEN_ACTOR, type NewKnelpunt, type NudgeClaim, type NudgeSubscription, type Store } from '../src/store/types.js';
+import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
+import { gapStats, knelpuntStats, reflectionStats } from '../src/store/stats.js';
+import { FORGOTTEN_ACTOR, type GapStats, type KnelpuntStats, type KnelpuntStatus, type NewKnelpunt, type NudgeClaim, type NudgeSubscription, type Store } from '../src/store/types.js';
+
+const DAY = 86_400_000;
+
+/** Medians may differ in the last bits (SQL's percentile_cont against JS); everything else must be equal. */
+function expectMedian(actual: number | null, expected: number | null): void {
+  if (expected === null) expect(actual).toBeNull();
+  else {
+    expect(actual).not.toBeNull();
+    expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(1e-9);
+  }
+}
+
+/** A backend's overview figures equal the pure reference functions over `list()` of the same data. */
+async function expectStatsMatchReference(s: Store, bounds: readonly string[], oldest: number): Promise<{ k: KnelpuntStats; g: GapStats }> {
+  const [k, g, r] = await Promise.all([s.knelpunten.stats(bounds, oldest), s.gaps.stats(bounds, oldest), s.reflections.stats(bounds)]);
+  const kRef = knelpuntStats(await s.knelpunten.list(), bounds, oldest);
+  const gRef = gapStats(await s.gaps.list(), bounds, oldest);
+  expect({ ...k, medianTriageDays: 0 }).toEqual({ ...kRef, medianTriageDays: 0 });
+  expectMedian(k.medianTriageDays, kRef.medianTriageDays);
+  expect({ ...g, medianHandledDays: 0 }).toEqual({ ...gRef, medianHandledDays: 0 });
+  expectMedian(g.medianHandledDays, gRef.medianHandledDays);
+  expect(r).toEqual(reflectionStats(await s.reflections.list(), bounds));
+  return { k, g };
+}
 
 /**
  * The repository contract every Store backend must pass (lowdb file, lowdb memory,
@@ -379,6 +405,128 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const got = await s.subscriptions.get('sub-1');
       expect(got).toMatchObject({ nextSlotAt: '2026-12-11T14:00:00.000Z', lastQuestionId: 'q1', lastResult: { slot: '2026-11-20T14:00:00.000Z', status: 'skipped-holiday', detail: 'x' } });
       expect((await s.nudges.get('sub-1', s1))?.status).toBe('queued');
+      await s.close();
+    });
+
+    // ---- dashboard overview figures (issue 10) ----
+    // 26 weeks up to the week of `now` in Amsterdam time; summer time ends on Sunday 25 October 2026.
+    const { starts, bounds } = weekBoundaries(now);
+    const week = (monday: string): number => starts.indexOf(monday);
+    const at = (iso: string): Date => new Date(iso);
+
+    /** Knelpunten, gaps and reflections across week boundaries, the DST change and the edges of the range. */
+    async function seedOverview(s: Store): Promise<void> {
+      const kp = async (key: string, created: string, over: Partial<NewKnelpunt>, path: { to: KnelpuntStatus; afterMs: number }[] = []): Promise<void> => {
+        const { knelpunt } = await s.knelpunten.create(newKp(over), key, at(created));
+        let from: KnelpuntStatus = 'nieuw';
+        for (const step of path) {
+          await s.knelpunten.changeStatus(knelpunt.ref, {
+            at: new Date(Date.parse(created) + step.afterMs).toISOString(), by: 'aad:coord', from, to: step.to,
+            ...(step.to === 'niet_opgepakt' ? { toelichting: 'Hoort elders.' } : {}),
+          });
+          from = step.to;
+        }
+      };
+      await kp('k1', '2026-05-31T21:59:59.000Z', {}); // one second before the first week: not counted per week; open
+      await kp('k2', '2026-05-31T22:00:00.000Z', {}, [{ to: 'in_behandeling', afterMs: 2 * DAY + 864 }]); // the first week's first instant
+      await kp('k3', '2026-10-25T22:30:00.000Z', { opgave: 'opgave-klimaat' }, [{ to: 'niet_opgepakt', afterMs: 1.5 * DAY }]); // Sunday 23:30 CET
+      await kp('k4', '2026-10-25T23:00:00.000Z', { opgave: 'opgave-klimaat', anoniem: true }, [
+        { to: 'in_behandeling', afterMs: 3 * DAY }, { to: 'geagendeerd', afterMs: 4 * DAY }, { to: 'opgelost', afterMs: 9 * DAY },
+      ]); // Monday 00:00 CET: the next week
+      await kp('k5', '2026-11-23T09:00:00.000Z', { opgave: 'anders', platform: 'teams', reporter: { platform: 'teams', userId: '29:x' } }); // this week
+      await kp('k6', '2026-12-01T00:00:00.000Z', { opgave: 'opgave-onbekend' }); // after the last week
+      await kp('k7', '2026-05-31T21:59:59.000Z', {}); // the same time as k1, stored later
+      await kp('k8', '2025-03-01T12:00:00.000Z', {}, [{ to: 'in_behandeling', afterMs: 0.25 * DAY }, { to: 'geagendeerd', afterMs: 40 * DAY }]); // last year
+      await kp('k9', '2026-08-12T08:00:00.000Z', { opgave: 'opgave-klimaat' }); // summer time, never triaged
+
+      const gap = (text: string, iso: string) => s.gaps.add({ text, locale: 'nl', platform: 'local', at: iso });
+      const g1 = await gap('g1', '2026-05-01T00:00:00.000Z');
+      const g2 = await gap('g2', '2026-06-10T00:00:00.000Z');
+      await gap('g3', '2026-10-25T22:59:59.999Z'); // the last millisecond before the week of 26 October
+      const g4 = await gap('g4', '2026-10-25T23:00:00.000Z');
+      await gap('g5', '2026-05-01T00:00:00.000Z'); // ties with g1
+      await gap('g6', '2026-11-29T23:00:00.000Z'); // the end bound itself: outside
+      const g7 = await gap('g7', '2026-11-01T12:00:00.000Z');
+      await gap('g8', '2026-07-07T07:07:07.007Z');
+      await gap('g9', '2026-04-01T00:00:00.000Z');
+      await gap('g10', '2026-05-01T00:00:00.000Z'); // ties with g5, stored later
+      await s.gaps.markHandled([g2.id], 'aad:coord', at('2026-06-12T00:00:00.000Z')); // 2 days
+      await s.gaps.markHandled([g4.id], 'aad:coord', at('2026-10-26T23:00:00.000Z')); // 1 day
+      await s.gaps.markHandled([g7.id, g1.id], 'aad:coord', at('2026-11-06T00:00:00.000Z')); // 4.5 days, 189 days
+      await s.gaps.markHandled([g7.id], 'aad:other', at('2026-11-20T00:00:00.000Z')); // already handled: unchanged
+
+      const refl = (createdAt: string, over: { anonymous: boolean; opgave?: string; authorName?: string }) =>
+        s.reflections.add({ goed: 'Samen', channelKey: 'slack:C1', platform: 'slack', locale: 'nl', createdAt, ...over });
+      await refl('2026-07-01T10:00:00.000Z', { anonymous: true, opgave: 'opgave-wonen' });
+      await refl('2026-10-25T22:30:00.000Z', { anonymous: false, authorName: 'Anna' });
+      await refl('2026-01-01T10:00:00.000Z', { anonymous: false, authorName: 'Bo', opgave: 'opgave-klimaat' });
+      await refl('2026-11-23T09:00:00.000Z', { anonymous: true });
+      await refl('2026-11-29T22:59:59.999Z', { anonymous: false, authorName: 'Cas', opgave: 'opgave-wonen' });
+    }
+
+    it('overview stats equal the reference figures over list(), and the hand-counted ones', async () => {
+      const s = await open();
+      await seedOverview(s);
+      const { k, g } = await expectStatsMatchReference(s, bounds, OLDEST);
+
+      expect(k).toMatchObject({ total: 9, open: 7, triaged: 4 });
+      expect(k.byStatus).toEqual({ nieuw: 5, in_behandeling: 1, geagendeerd: 1, opgelost: 1, niet_opgepakt: 1 });
+      expect(k.byOpgave.get('opgave-klimaat')).toEqual({ nieuw: 1, in_behandeling: 0, geagendeerd: 0, opgelost: 1, niet_opgepakt: 1 });
+      expect([...k.byOpgave.keys()].sort()).toEqual(['anders', 'opgave-klimaat', 'opgave-onbekend', 'opgave-wonen']);
+      expect(k.perWeek).toHaveLength(26);
+      expect(k.perWeek.reduce((a, b) => a + b, 0)).toBe(5); // k1, k6, k7 and k8 fall outside
+      expect([k.perWeek[0], k.perWeek[week('2026-10-19')], k.perWeek[week('2026-10-26')], k.perWeek[25]]).toEqual([1, 1, 1, 1]);
+      expect(k.oldestOpen.map((x) => x.createdAt)).toEqual([
+        '2025-03-01T12:00:00.000Z', '2026-05-31T21:59:59.000Z', '2026-05-31T21:59:59.000Z', '2026-05-31T22:00:00.000Z', '2026-08-12T08:00:00.000Z',
+      ]);
+      // ties keep the stored order: k1 before k7
+      const all = await s.knelpunten.list();
+      expect(k.oldestOpen.slice(1, 3).map((x) => x.ref)).toEqual([all[0]!.ref, all[6]!.ref]);
+      expect(k.oldestOpen[0]).toEqual(all[7]); // whole records
+      // triage after 0.25, 1.5, 2.00001 and 3 days
+      expectMedian(k.medianTriageDays, (1.5 + 2.00001) / 2);
+
+      expect(g).toMatchObject({ total: 10, open: 6, handled: 4 });
+      expect(g.perWeek.reduce((a, b) => a + b, 0)).toBe(5); // g1, g5, g6, g9 and g10 fall outside
+      expect([g.perWeek[week('2026-10-19')], g.perWeek[week('2026-10-26')]]).toEqual([1, 2]);
+      expect(g.oldestOpen.map((x) => x.text)).toEqual(['g9', 'g5', 'g10', 'g8', 'g3']);
+      expectMedian(g.medianHandledDays, (2 + 4.5) / 2); // 1, 2, 4.5 and 189 days
+
+      const r = await s.reflections.stats(bounds);
+      expect(r).toMatchObject({ total: 5, anonymous: 2 });
+      expect(r.byOpgave).toEqual(new Map([['opgave-wonen', 2], ['', 2], ['opgave-klimaat', 1]]));
+      expect([r.perWeek[week('2026-10-19')], r.perWeek[25], r.perWeek.reduce((a, b) => a + b, 0)]).toEqual([1, 2, 4]);
+      await s.close();
+    });
+
+    it('overview stats: any bounds and number of oldest; triage recorded by later status changes', async () => {
+      const s = await open();
+      await seedOverview(s);
+      for (const [b, n] of [[bounds.slice(20), 2], [['2026-01-01T00:00:00.000Z', '2026-07-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z'], 100], [[], 0]] as const) {
+        const { k, g } = await expectStatsMatchReference(s, b, n);
+        expect(k.perWeek).toHaveLength(Math.max(0, b.length - 1));
+        expect(k.oldestOpen).toHaveLength(Math.min(n, 7));
+        expect(g.oldestOpen).toHaveLength(Math.min(n, 6));
+      }
+      // k5 (created this week) is triaged now; k9 is declined
+      const [k5, k9] = [(await s.knelpunten.list({ opgave: ['anders'] }))[0]!, (await s.knelpunten.list({ status: ['nieuw'], opgave: ['opgave-klimaat'] }))[0]!];
+      await s.knelpunten.changeStatus(k5.ref, { at: new Date(Date.parse(k5.createdAt) + 0.5 * DAY).toISOString(), by: 'aad:coord', from: 'nieuw', to: 'in_behandeling' });
+      await s.knelpunten.changeStatus(k9.ref, { at: new Date(Date.parse(k9.createdAt) + 0.1 * DAY).toISOString(), by: 'aad:coord', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'x' });
+      const { k } = await expectStatsMatchReference(s, bounds, OLDEST);
+      expect(k).toMatchObject({ open: 6, triaged: 6 });
+      expectMedian(k.medianTriageDays, (0.5 + 1.5) / 2); // 0.1, 0.25, 0.5, 1.5, 2.00001, 3
+      await s.close();
+    });
+
+    it('overview stats of an empty store: zeros, no oldest, no medians', async () => {
+      const s = await open();
+      const { k, g } = await expectStatsMatchReference(s, bounds, OLDEST);
+      expect(k).toEqual({
+        total: 0, open: 0, byOpgave: new Map(), byStatus: { nieuw: 0, in_behandeling: 0, geagendeerd: 0, opgelost: 0, niet_opgepakt: 0 },
+        perWeek: new Array(26).fill(0), oldestOpen: [], medianTriageDays: null, triaged: 0,
+      });
+      expect(g).toEqual({ total: 0, open: 0, handled: 0, perWeek: new Array(26).fill(0), oldestOpen: [], medianHandledDays: null });
+      expect(await s.reflections.stats(bounds)).toEqual({ total: 0, anonymous: 0, byOpgave: new Map(), perWeek: new Array(26).fill(0) });
       await s.close();
     });
 

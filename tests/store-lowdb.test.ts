@@ -17,6 +17,19 @@ storeContract('lowdb (memory)', async () => LowdbStore.openInMemory());
 // The metrics wrapper must be transparent: the same contract through it.
 storeContract('lowdb (memory, instrumented for metrics)', async () => instrumentStore(LowdbStore.openInMemory(), new Metrics()));
 
+describe('metrics wrapper', () => {
+  it('times the overview stats like every other store call', async () => {
+    const metrics = new Metrics();
+    const s = instrumentStore(LowdbStore.openInMemory(), metrics);
+    await Promise.all([s.knelpunten.stats([], 5), s.gaps.stats([], 5), s.reflections.stats([])]);
+    const text = await metrics.text();
+    for (const repo of ['knelpunten', 'gaps', 'reflections']) {
+      expect(text).toContain(`ibp_store_operation_duration_seconds_count{backend="lowdb",repo="${repo}",op="stats"} 1`);
+    }
+    await s.close();
+  });
+});
+
 async function openInChild(dir: string, mode = 'rw'): Promise<{ code: number; out: string }> {
   try {
     const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'tests/fixtures/open-store.ts', dir, mode]);

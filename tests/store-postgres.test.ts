@@ -7,7 +7,9 @@ import { Db } from '../src/store/postgres/db.js';
 import { migrate } from '../src/store/postgres/migrate.js';
 import { LATEST_VERSION, MIGRATIONS } from '../src/store/postgres/migrations/index.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
-import { StoreError, StoreUnusableError } from '../src/store/types.js';
+import { KNELPUNT_COLUMNS, knelpuntValues } from '../src/store/postgres/knelpunten.js';
+import { knelpuntStats } from '../src/store/stats.js';
+import { StoreError, StoreUnusableError, type KnelpuntRecord } from '../src/store/types.js';
 import { LogCapture } from './helpers/core.js';
 import { usePostgres } from './helpers/pg.js';
 import { tempDir } from './helpers/tmp.js';
@@ -80,6 +82,41 @@ describe('PostgreSQL schema migrations', () => {
 });
 
 describe('PostgreSQL store semantics', () => {
+  it('migration 2 fills triaged_at from the stored histories; an import derives it too; stats match the reference', async () => {
+    const url = await server().freshSchema();
+    const db = new Db(new pg.Pool({ connectionString: url }));
+    await migrate(db, MIGRATIONS.filter((m) => m.version === 1));
+    const at = (days: number): string => new Date(Date.parse('2026-09-01T08:00:00Z') + days * 86_400_000).toISOString();
+    const k = (seq: number, history: KnelpuntRecord['history'], status: KnelpuntRecord['status']): KnelpuntRecord => ({
+      ref: `KP-2026-000${seq}`, year: 2026, seq, opgave: 'opgave-wonen', beschrijving: 'x', overheden: ['rijk'], urgentie: 'laag', anoniem: true,
+      platform: 'local', status, history, createdAt: at(seq), updatedAt: at(seq),
+    });
+    const by = 'aad:c';
+    const records = [
+      k(1, [], 'nieuw'),
+      k(2, [{ at: at(2.5), by, from: 'nieuw', to: 'in_behandeling' }, { at: at(4), by, from: 'in_behandeling', to: 'geagendeerd' }], 'geagendeerd'),
+      k(3, [{ at: at(3.25), by, from: 'nieuw', to: 'niet_opgepakt', toelichting: 'nee' }], 'niet_opgepakt'),
+    ];
+    // as version 1 stored them: no triaged_at column yet
+    const v1 = KNELPUNT_COLUMNS.replace(', triaged_at', '');
+    for (const r of records) await db.query(`INSERT INTO knelpunten (${v1}) VALUES (${v1.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, knelpuntValues(r).slice(0, -1));
+    expect(await migrate(db)).toMatchObject({ from: 1, to: LATEST_VERSION });
+    const triaged = await db.query<{ ref: string; t: Date | null }>('SELECT ref, triaged_at AS t FROM knelpunten ORDER BY ref');
+    expect(triaged.rows.map((r) => r.t?.toISOString() ?? null)).toEqual([null, at(2.5), at(3.25)]);
+    await db.close();
+
+    const bounds = ['2026-09-01T00:00:00.000Z', '2026-09-03T00:00:00.000Z', '2026-10-01T00:00:00.000Z'];
+    const migrated = await PostgresStore.open({ url });
+    const copy = await PostgresStore.open({ url: await server().freshSchema() });
+    await copy.importAll(await migrated.exportAll());
+    for (const s of [migrated, copy]) {
+      const stats = await s.knelpunten.stats(bounds, 5);
+      expect(stats).toEqual(knelpuntStats(await s.knelpunten.list(), bounds, 5));
+      expect(stats).toMatchObject({ triaged: 2, medianTriageDays: 0.375, perWeek: [1, 2], open: 2 }); // 0.5 and 0.25 days
+    }
+    await Promise.all([migrated.close(), copy.close()]);
+  });
+
   it('rate limits: the SQL arithmetic gives the same answers as takeToken, take for take', async () => {
     const s = await PostgresStore.open({ url: await server().freshSchema() });
     const mem = memoryRateLimits();

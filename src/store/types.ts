@@ -128,6 +128,57 @@ export interface KnelpuntRepo {
    */
   forgetActor(by: string): Promise<number>;
   count(): Promise<number>;
+  /**
+   * The dashboard overview's figures over every knelpunt, computed where the data is
+   * (SQL aggregates on PostgreSQL). `bounds`: ascending ISO instants; bucket `i` counts
+   * creation times in [bounds[i], bounds[i + 1]). `oldest`: how many open knelpunten to return.
+   */
+  stats(bounds: readonly string[], oldest: number): Promise<KnelpuntStats>;
+}
+
+export type StatusCounts = Record<KnelpuntStatus, number>;
+
+/**
+ * Figures for the dashboard overview. Every backend must return exactly what the pure
+ * reference functions in src/store/stats.ts compute over `list()` (the contract tests
+ * check this).
+ */
+export interface KnelpuntStats {
+  total: number;
+  /** Not yet opgelost or niet opgepakt. */
+  open: number;
+  /** Per opgave id: counts per status. */
+  byOpgave: Map<string, StatusCounts>;
+  byStatus: StatusCounts;
+  /** Created per bucket (`bounds.length - 1` of them); outside the bounds is not counted. */
+  perWeek: number[];
+  /** The oldest open knelpunten, oldest first (ties in the order they were stored). */
+  oldestOpen: KnelpuntRecord[];
+  /** Median days from creation to the first triage (the first change away from `nieuw`); null when none was triaged yet. */
+  medianTriageDays: number | null;
+  /** How many were triaged: the median's basis. */
+  triaged: number;
+}
+
+export interface GapStats {
+  total: number;
+  open: number;
+  handled: number;
+  /** Asked per bucket, as KnelpuntStats.perWeek. */
+  perWeek: number[];
+  /** The oldest unhandled questions, oldest first (ties in the order they were stored). */
+  oldestOpen: KnowledgeGapRecord[];
+  /** Median days from asked to handled; null when none was handled yet. */
+  medianHandledDays: number | null;
+}
+
+export interface ReflectionStats {
+  total: number;
+  anonymous: number;
+  /** Per opgave id ('' = none chosen). */
+  byOpgave: Map<string, number>;
+  /** Shared per bucket, as KnelpuntStats.perWeek. */
+  perWeek: number[];
 }
 
 /** Channels where new knelpunten are posted for triage (conversation reference keys). */
@@ -150,6 +201,8 @@ export interface KnowledgeGapRepo {
   count(): Promise<number>;
   /** Marks gaps handled (ids that are unknown or already handled are skipped); returns how many changed. */
   markHandled(ids: readonly string[], by: string, now: Date): Promise<number>;
+  /** The overview's figures; `bounds` and `oldest` as in KnelpuntRepo.stats. */
+  stats(bounds: readonly string[], oldest: number): Promise<GapStats>;
 }
 
 export interface ConversationRefRepo {
@@ -308,6 +361,8 @@ export interface ReflectionRepo {
   /** Oldest first; `since` inclusive, `until` exclusive (ISO timestamps). */
   list(filter?: { channelKey?: string; since?: string; until?: string }): Promise<ReflectionRecord[]>;
   count(): Promise<number>;
+  /** The overview's figures; `bounds` as in KnelpuntRepo.stats. */
+  stats(bounds: readonly string[]): Promise<ReflectionStats>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { knelpuntStats } from '../stats.js';
 import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo, type TriageChannelRepo } from '../types.js';
 import type { Data } from './schema.js';
 
@@ -98,6 +99,12 @@ export function lowdbKnelpunten(db: LowdbAccess): KnelpuntRepo {
       }),
     forgetActor: (by) => db.mutate((d) => forgetActorIn(d.knelpunten, by)),
     count: () => db.read((d) => d.knelpunten.length),
+    // One pass over the records in memory, without copying them: only the few oldest are copied.
+    stats: (bounds, oldest) =>
+      db.read((d) => {
+        const s = knelpuntStats(d.knelpunten, bounds, oldest);
+        return { ...s, oldestOpen: s.oldestOpen.map(copy) };
+      }),
   };
 }
 

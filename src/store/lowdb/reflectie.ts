@@ -3,6 +3,7 @@ import {
   type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeStatus, type NudgeSubscription, type ReflectionRecord, type ReflectionRepo,
   type SubscriptionRepo,
 } from '../types.js';
+import { reflectionStats } from '../stats.js';
 import { forgetActorIn, type LowdbAccess } from './knelpunten.js';
 
 /**
@@ -31,6 +32,7 @@ export function lowdbReflections(db: LowdbAccess): ReflectionRepo {
           .map((r) => ({ ...r })), // flat records: a shallow copy is a full copy
       ),
     count: () => db.read((d) => d.reflections.length),
+    stats: (bounds) => db.read((d) => reflectionStats(d.reflections, bounds)),
   };
 }
 

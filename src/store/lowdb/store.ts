@@ -31,6 +31,7 @@ import { lowdbSessions } from './sessions.js';
 import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } from './reflectie.js';
 import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
 import { isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
+import { gapStats } from '../stats.js';
 
 /** Where the serialised data goes: the atomic JSON file, or memory. */
 export interface TextPersistence {
@@ -148,6 +149,10 @@ export class LowdbStore implements Store, Dumpable {
           n++;
         }
         return n;
+      }),
+      stats: (bounds, oldest) => this.read((d) => {
+        const s = gapStats(d.gaps, bounds, oldest);
+        return { ...s, oldestOpen: s.oldestOpen.map((g) => ({ ...g })) };
       }),
     };
     this.conversations = {

@@ -6,7 +6,7 @@ import type {
   RateLimitRepo, TriageChannelRepo, WebSessionRecord, WebSessionRepo,
 } from '../types.js';
 import type { Db, Row } from './db.js';
-import { bound, count, iso, isoOpt, json, opt } from './rows.js';
+import { bound, bucketCounts, bucketCountsSql, count, iso, isoOpt, json, medianDaysSql, numberOrNull, opt } from './rows.js';
 
 export function feedbackRow(r: Row): FeedbackRecord {
   return {
@@ -55,6 +55,25 @@ export function pgGaps(db: Db): KnowledgeGapRepo {
       const r = await db.query('UPDATE knowledge_gaps SET handled_at = $2, handled_by = $3 WHERE id = ANY($1::text[]) AND handled_at IS NULL',
         [[...ids], now.toISOString(), by]);
       return r.rowCount ?? 0;
+    },
+    // One statement: totals and the median in one scan, asked per bucket on the `at` index, the oldest open on the partial index of migration 2.
+    stats: async (bounds, oldest) => {
+      const r = await db.query(
+        `SELECT count(*)::int AS total, count(handled_at)::int AS handled,
+           ${medianDaysSql('at', 'handled_at')} AS median_days,
+           ${bucketCountsSql('knowledge_gaps', 'at')} AS weeks,
+           (SELECT coalesce(json_agg(row_to_json(o) ORDER BY o.at, o.pos), '[]'::json)
+              FROM (SELECT * FROM knowledge_gaps WHERE handled_at IS NULL ORDER BY at, pos LIMIT $2) AS o) AS oldest
+         FROM knowledge_gaps`,
+        [bounds, Math.max(0, oldest)],
+      );
+      const row = r.rows[0]!;
+      const total = Number(row.total);
+      const handled = Number(row.handled);
+      return {
+        total, open: total - handled, handled, perWeek: bucketCounts(row.weeks, bounds), oldestOpen: (row.oldest as Row[]).map(gapRow),
+        medianHandledDays: numberOrNull(row.median_days),
+      };
     },
   };
 }

@@ -1,7 +1,8 @@
-import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo } from '../types.js';
+import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo, type StatusCounts } from '../types.js';
 import { knelpuntRef, submissionHash } from '../lowdb/knelpunten.js';
+import { emptyStatusCounts, firstTriage, OPEN_STATUSES } from '../stats.js';
 import type { Db, Row } from './db.js';
-import { bound, count, forgetActorSql, iso, json, opt } from './rows.js';
+import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, medianDaysSql, numberOrNull, opt } from './rows.js';
 
 export function knelpuntRow(r: Row): KnelpuntRecord {
   return {
@@ -13,10 +14,13 @@ export function knelpuntRow(r: Row): KnelpuntRecord {
   };
 }
 
-export const KNELPUNT_COLUMNS = 'ref, year, seq, opgave, beschrijving, overheden, urgentie, anoniem, reporter, platform, status, history, created_at, updated_at';
+/** `triaged_at` (migration 2) is derived from the history: when the knelpunt first left `nieuw`, for the overview's median. */
+export const KNELPUNT_COLUMNS = 'ref, year, seq, opgave, beschrijving, overheden, urgentie, anoniem, reporter, platform, status, history, created_at, updated_at, triaged_at';
 export const knelpuntValues = (k: KnelpuntRecord): unknown[] => [
   k.ref, k.year, k.seq, k.opgave, k.beschrijving, k.overheden, k.urgentie, k.anoniem, json(k.reporter), k.platform, k.status, json(k.history), k.createdAt, k.updatedAt,
+  firstTriage(k.history) ?? null,
 ];
+const KNELPUNT_PLACEHOLDERS = KNELPUNT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ');
 
 /** Thrown inside the create transaction when another one stored the same submission first: roll back, return that one. */
 class SameSubmission extends Error {
@@ -54,7 +58,7 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
             ...structuredClone(input), ref: knelpuntRef(year, seq), year, seq, status: 'nieuw', history: [], createdAt: at, updatedAt: at,
           };
           if (rec.anoniem) delete rec.reporter;
-          await q(`INSERT INTO knelpunten (${KNELPUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, knelpuntValues(rec));
+          await q(`INSERT INTO knelpunten (${KNELPUNT_COLUMNS}) VALUES (${KNELPUNT_PLACEHOLDERS})`, knelpuntValues(rec));
           const s = await q('INSERT INTO knelpunt_submissions (key, ref) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, rec.ref]);
           if (s.rowCount === 0) throw new SameSubmission();
           return rec;
@@ -86,9 +90,11 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
       return r.rows.map(knelpuntRow);
     },
     // Compare-and-set on the status: of two coordinators clicking at once, one changes it.
+    // The first change away from `nieuw` is the triage (as firstTriage reads the history).
     changeStatus: async (ref, change) => {
       const r = await db.query(
-        `UPDATE knelpunten SET status = $3, updated_at = $4, history = history || jsonb_build_array($5::jsonb)
+        `UPDATE knelpunten SET status = $3, updated_at = $4, history = history || jsonb_build_array($5::jsonb),
+           triaged_at = CASE WHEN triaged_at IS NULL AND $2::text = 'nieuw' THEN $4::timestamptz ELSE triaged_at END
          WHERE ref = $1 AND status = $2 RETURNING *`,
         [ref, change.from, change.to, change.at, json(change)],
       );
@@ -103,5 +109,40 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
     },
     forgetActor: async (by) => (await db.query(forgetActorSql('knelpunten'), [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knelpunten')).rows),
+    /**
+     * One statement (one snapshot): counts per opgave and status, creations per bucket
+     * (the created_at index), the median over `triaged_at` (no history is read), and the
+     * oldest open ones in list order on ties (the partial index of migration 2).
+     */
+    stats: async (bounds, oldest) => {
+      const r = await db.query(
+        `SELECT t.median_days, t.triaged,
+           (SELECT coalesce(json_agg(json_build_array(opgave, status, n)), '[]'::json)
+              FROM (SELECT opgave, status, count(*)::int AS n FROM knelpunten GROUP BY opgave, status) AS c) AS counts,
+           ${bucketCountsSql('knelpunten', 'created_at')} AS weeks,
+           (SELECT coalesce(json_agg(row_to_json(o) ORDER BY o.created_at, o.pos), '[]'::json)
+              FROM (SELECT * FROM knelpunten WHERE status = ANY($3::text[]) ORDER BY created_at, pos LIMIT $2) AS o) AS oldest
+         FROM (SELECT ${medianDaysSql('created_at', 'triaged_at')} AS median_days,
+                 count(triaged_at)::int AS triaged FROM knelpunten) AS t`,
+        [bounds, Math.max(0, oldest), OPEN_STATUSES],
+      );
+      const row = r.rows[0]!;
+      const byOpgave = new Map<string, StatusCounts>();
+      const byStatus = emptyStatusCounts();
+      let total = 0;
+      let open = 0;
+      for (const [opgave, status, n] of row.counts as [string, KnelpuntRecord['status'], number][]) {
+        let counts = byOpgave.get(opgave);
+        if (!counts) byOpgave.set(opgave, (counts = emptyStatusCounts()));
+        counts[status] += n;
+        byStatus[status] += n;
+        total += n;
+        if (OPEN_STATUSES.includes(status)) open += n;
+      }
+      return {
+        total, open, byOpgave, byStatus, perWeek: bucketCounts(row.weeks, bounds), oldestOpen: (row.oldest as Row[]).map(knelpuntRow),
+        medianTriageDays: numberOrNull(row.median_days), triaged: Number(row.triaged),
+      };
+    },
   };
 }

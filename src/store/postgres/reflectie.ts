@@ -5,7 +5,7 @@ import {
   type ReflectionRepo, type SubscriptionRepo,
 } from '../types.js';
 import type { Db, Query, Row } from './db.js';
-import { bound, count, forgetActorSql, iso, json, opt } from './rows.js';
+import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, opt } from './rows.js';
 
 /**
  * Reflectie repositories on PostgreSQL. Several instances share them, so every
@@ -48,6 +48,21 @@ export function pgReflections(db: Db): ReflectionRepo {
       return r.rows.map(reflectionRow);
     },
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM reflections')).rows),
+    stats: async (bounds) => {
+      const r = await db.query(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE anonymous)::int AS anonymous,
+           (SELECT coalesce(json_agg(json_build_array(opgave, n)), '[]'::json)
+              FROM (SELECT coalesce(opgave, '') AS opgave, count(*)::int AS n FROM reflections GROUP BY 1) AS g) AS by_opgave,
+           ${bucketCountsSql('reflections', 'created_at')} AS weeks
+         FROM reflections`,
+        [bounds],
+      );
+      const row = r.rows[0]!;
+      return {
+        total: Number(row.total), anonymous: Number(row.anonymous), byOpgave: new Map(row.by_opgave as [string, number][]),
+        perWeek: bucketCounts(row.weeks, bounds),
+      };
+    },
   };
 }
 

@@ -46,3 +46,33 @@ export const forgetActorSql = (table: 'knelpunten' | 'subscriptions'): string =>
     SELECT jsonb_agg(CASE WHEN h->>'by' = $1 THEN jsonb_set(h, '{by}', to_jsonb($2::text)) ELSE h END ORDER BY i)
     FROM jsonb_array_elements(history) WITH ORDINALITY AS e(h, i))
   WHERE history @> jsonb_build_array(jsonb_build_object('by', $1::text))`;
+
+/**
+ * The median of the days from one timestamptz column to another (rows where either is
+ * NULL are left out; NULL when none is left). The median is taken over intervals
+ * (cheap to compare, exact to the microsecond) and turned into days once: about five
+ * times faster than converting every row to a number first.
+ */
+export const medianDaysSql = (from: string, to: string): string =>
+  `(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY ${to} - ${from})) * 1000)::float8 / 86400000`;
+
+/**
+ * Counts per bucket of `bounds` (parameter `$1`, an ascending ISO instant array) as a
+ * JSON array of `[bucket, count]` (buckets from 1), read back with `bucketCounts`. The
+ * range condition lets the column's index skip everything outside the bounds.
+ */
+export function bucketCountsSql(table: string, column: string): string {
+  const b = '$1::timestamptz[]';
+  return `(SELECT coalesce(json_agg(json_build_array(w, n)), '[]'::json) FROM (
+    SELECT width_bucket(${column}, ${b}) AS w, count(*)::int AS n FROM ${table}
+    WHERE ${column} >= (${b})[1] AND ${column} < (${b})[cardinality(${b})] GROUP BY 1) AS buckets)`;
+}
+
+export function bucketCounts(json: unknown, bounds: readonly string[]): number[] {
+  const counts = new Array<number>(Math.max(0, bounds.length - 1)).fill(0);
+  for (const [w, n] of json as [number, number][]) counts[w - 1] = n;
+  return counts;
+}
+
+/** A float8 column that may be NULL (a median of nothing). */
+export const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));

@@ -1,4 +1,5 @@
 import { initial } from './001-initial.js';
+import { overviewStats } from './002-overview-stats.js';
 
 /**
  * The schema's history, oldest first. A migration is never changed once released:
@@ -12,6 +13,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, overviewStats];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
