@@ -76,9 +76,9 @@ export async function seedDashboard(store: Store, sizes: DashboardBenchSizes, no
 }
 
 /**
- * Server time of the overview with the issue's data volume: reading the store, the
- * figures (one pass per list), and the HTML. `openStore` picks the backend; lowdb in
- * memory by default.
+ * Server time of the overview with the issue's data volume: the store's figures (the
+ * repositories' `stats`: one pass in memory on lowdb, SQL aggregates on PostgreSQL)
+ * and the HTML. `openStore` picks the backend; lowdb in memory by default.
  */
 export async function dashboardBenchmark(
   openStore: () => Promise<Store> = async () => LowdbStore.openInMemory(),

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { columnChart, stackedBarChart, PATTERNS } from '../src/dashboard/charts.js';
-import { gapFigures, knelpuntFigures, median, weekBoundaries, weekIndex } from '../src/dashboard/figures.js';
+import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
 import { html, raw } from '../src/dashboard/html.js';
+import { loadOverview, overviewPage } from '../src/dashboard/pages/overview.js';
 import { planningRows } from '../src/dashboard/pages/planning.js';
 import { filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten } from '../src/dashboard/query.js';
 import { safeReturnTo } from '../src/dashboard/router.js';
 import { sameSecret, tokenHash } from '../src/dashboard/session.js';
 import { parseEntry, validateSet } from '../src/knowledge/load.js';
-import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription } from '../src/store/types.js';
+import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription, Store } from '../src/store/types.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
+import { gapStats, knelpuntStats, median, weekIndex } from '../src/store/stats.js';
 import { shippedKnowledge } from './helpers/core.js';
 
 const kp = (seq: number, over: Partial<KnelpuntRecord> = {}): KnelpuntRecord => ({
@@ -56,8 +58,8 @@ describe('overview figures', () => {
       ] }),
       ...Array.from({ length: 8 }, (_, i) => kp(10 + i, { createdAt: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z` })),
     ];
-    const { starts, bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
-    const f = knelpuntFigures(list, bounds, starts);
+    const { bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
+    const f = knelpuntStats(list, bounds, OLDEST);
     expect(f.total).toBe(11);
     expect(f.open).toBe(9);
     expect(f.byStatus).toEqual({ nieuw: 8, in_behandeling: 1, geagendeerd: 0, opgelost: 1, niet_opgepakt: 1 });
@@ -65,20 +67,43 @@ describe('overview figures', () => {
     expect(f.oldestOpen.map((k) => k.seq)).toEqual([1, 10, 11, 12, 13]);
     expect(f.medianTriageDays).toBe(2); // 2, 4 and 1 days
     expect(f.triaged).toBe(3);
-    expect(f.perWeek.counts.reduce((a, b) => a + b, 0)).toBe(11);
+    expect(f.perWeek.reduce((a, b) => a + b, 0)).toBe(11);
     expect(median([])).toBeNull();
     expect(median([1, 2, 3, 10])).toBe(2.5);
   });
 
   it('knowledge gaps: open, handled, days until handled', () => {
-    const { starts, bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
-    const f = gapFigures([
+    const { bounds } = weekBoundaries(new Date('2026-11-23T10:00:00Z'));
+    const f = gapStats([
       gap('a', '2026-11-01T00:00:00.000Z', { handledAt: '2026-11-11T00:00:00.000Z', handledBy: 'aad:x' }),
       gap('b', '2026-11-02T00:00:00.000Z'),
       gap('c', '2026-11-03T00:00:00.000Z'),
-    ], bounds, starts);
+    ], bounds, OLDEST);
     expect(f).toMatchObject({ total: 3, open: 2, handled: 1, medianHandledDays: 10 });
     expect(f.oldestOpen.map((g) => g.text)).toEqual(['b', 'c']);
+  });
+
+  it('the overview asks the store for its figures and never lists every record', async () => {
+    const store = LowdbStore.openInMemory();
+    const now = new Date('2026-11-23T10:00:00Z');
+    const { knelpunt } = await store.knelpunten.create({ opgave: 'opgave-onbekend', beschrijving: 'Oudste open knelpunt', overheden: ['rijk'], urgentie: 'hoog', anoniem: true, platform: 'local' }, 'k1', new Date('2026-11-16T09:00:00Z'));
+    await store.gaps.add({ text: 'Open vraag', locale: 'nl', platform: 'local', at: '2026-11-17T09:00:00.000Z' });
+    await store.reflections.add({ goed: 'x', channelKey: 'slack:C1', platform: 'slack', anonymous: true, locale: 'nl', createdAt: '2026-11-18T09:00:00.000Z' });
+    const refuse = (): never => {
+      throw new Error('the overview must not read every record');
+    };
+    const noLists: Store = {
+      ...store, backend: store.backend, shared: store.shared, health: () => store.health(), close: () => store.close(),
+      knelpunten: { ...store.knelpunten, list: refuse }, gaps: { ...store.gaps, list: refuse }, reflections: { ...store.reflections, list: refuse },
+    };
+    const deps = { store: noLists, knowledge: await shippedKnowledge(), now: () => now };
+    const f = await loadOverview(deps);
+    expect(f.weekStarts).toHaveLength(26);
+    expect([f.knelpunten.total, f.knelpunten.perWeek[24], f.gaps.perWeek[24], f.reflections.perWeek[24]]).toEqual([1, 1, 1, 1]);
+    const body = (await overviewPage(deps)).body.value;
+    expect(body).toContain(knelpunt.ref);
+    expect(body).toContain('Open vraag');
+    await store.close();
   });
 });
 

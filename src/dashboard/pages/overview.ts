@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../../knowledge/base.js';
 import { KNELPUNT_STATUSES, type Store } from '../../store/types.js';
 import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
 import { PATTERNS, columnChart, formatNumber, longDate, shortDate, stackedBarChart } from '../charts.js';
-import { overviewFigures, type OverviewFigures, type WeekSeries } from '../figures.js';
+import { OLDEST, weekBoundaries, type OverviewFigures } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 import { d, dateTime, formatDecimal, opgaveLabel, snippet, stat, statusLabel } from './common.js';
 
@@ -12,24 +12,26 @@ export interface PageDeps {
   now: () => Date;
 }
 
-/** Reads the three lists once each and computes every figure in one pass per list. */
+/** The figures, computed by the store (aggregates, not every record) for the last 26 weeks. */
 export async function loadOverview(deps: PageDeps): Promise<OverviewFigures> {
-  const [knelpunten, gaps, reflections] = await Promise.all([deps.store.knelpunten.list(), deps.store.gaps.list(), deps.store.reflections.list()]);
-  return overviewFigures({ knelpunten, gaps, reflections }, deps.now());
+  const { starts, bounds } = weekBoundaries(deps.now());
+  const [knelpunten, gaps, reflections] = await Promise.all([
+    deps.store.knelpunten.stats(bounds, OLDEST), deps.store.gaps.stats(bounds, OLDEST), deps.store.reflections.stats(bounds),
+  ]);
+  return { weekStarts: starts, knelpunten, gaps, reflections };
 }
 
-/** The opgaven of the knowledge base (in its order), "anders", then any other id that has records. */
+/** The opgaven of the knowledge base (in its order), "anders", then any other id that has records (sorted: the same on every backend). */
 function opgaveOrder(kb: KnowledgeBase, seen: Iterable<string>): string[] {
   const ids = [...kb.ofType('opgave').map((e) => e.id), OPGAVE_ANDERS];
-  for (const id of seen) if (!ids.includes(id)) ids.push(id);
-  return ids;
+  return [...ids, ...[...seen].filter((id) => !ids.includes(id)).sort()];
 }
 
-function weekChart(id: string, title: string, desc: (total: number, max: number) => string, s: WeekSeries): SafeHtml {
-  const total = s.counts.reduce((a, b) => a + b, 0);
+function weekChart(id: string, title: string, desc: (total: number, max: number) => string, starts: string[], counts: number[]): SafeHtml {
+  const total = counts.reduce((a, b) => a + b, 0);
   return columnChart({
-    id, title, desc: desc(total, Math.max(0, ...s.counts)),
-    labels: s.starts.map(shortDate), tableLabels: s.starts.map(longDate), values: s.counts,
+    id, title, desc: desc(total, Math.max(0, ...counts)),
+    labels: starts.map(shortDate), tableLabels: starts.map(longDate), values: counts,
     labelHeader: d().charts.week, valueHeader: d().charts.count,
   });
 }
@@ -94,7 +96,7 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
   ${stat(o.medianTriage, days(kp.medianTriageDays), kp.triaged > 0 ? o.basedOn(kp.triaged) : undefined)}
 </dl>
 ${perOpgave}
-${weekChart('chart-knelpunten-week', o.perWeekTitle, o.perWeekDesc, kp.perWeek)}
+${weekChart('chart-knelpunten-week', o.perWeekTitle, o.perWeekDesc, f.weekStarts, kp.perWeek)}
 <h3>${o.oldestHeading}</h3>
 ${oldest}
 <p><a href="/admin/knelpunten">${o.allKnelpunten}</a></p>
@@ -107,7 +109,7 @@ ${oldest}
   ${stat(o.gapsHandled, formatNumber(g.handled))}
   ${stat(o.medianHandled, days(g.medianHandledDays), g.handled > 0 ? o.basedOnGaps(g.handled) : undefined)}
 </dl>
-${weekChart('chart-kennisvragen-week', o.gapsPerWeekTitle, o.gapsPerWeekDesc, g.perWeek)}
+${weekChart('chart-kennisvragen-week', o.gapsPerWeekTitle, o.gapsPerWeekDesc, f.weekStarts, g.perWeek)}
 <h3>${o.gapsOldest}</h3>
 ${gapsOldest}
 <p><a href="/admin/kennisvragen">${o.allGaps}</a></p>
@@ -119,7 +121,7 @@ ${gapsOldest}
   ${stat(o.reflAnonymous, formatNumber(r.anonymous))}
 </dl>
 ${reflPerOpgave}
-${weekChart('chart-reflecties-week', o.reflPerWeekTitle, o.reflPerWeekDesc, r.perWeek)}
+${weekChart('chart-reflecties-week', o.reflPerWeekTitle, o.reflPerWeekDesc, f.weekStarts, r.perWeek)}
 <p><a href="/admin/lessen">${o.allLessons}</a></p>
 </section>`;
 }
