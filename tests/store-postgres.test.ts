@@ -82,7 +82,7 @@ describe('PostgreSQL schema migrations', () => {
 });
 
 describe('PostgreSQL store semantics', () => {
-  it('migration 2 fills triaged_at from the stored histories; an import derives it too; stats match the reference', async () => {
+  it('migration 2 fills triaged_at from the stored histories; the database keeps it for every writer; stats match the reference', async () => {
     const url = await server().freshSchema();
     const db = new Db(new pg.Pool({ connectionString: url }));
     await migrate(db, MIGRATIONS.filter((m) => m.version === 1));
@@ -97,22 +97,28 @@ describe('PostgreSQL store semantics', () => {
       k(2, [{ at: at(2.5), by, from: 'nieuw', to: 'in_behandeling' }, { at: at(4), by, from: 'in_behandeling', to: 'geagendeerd' }], 'geagendeerd'),
       k(3, [{ at: at(3.25), by, from: 'nieuw', to: 'niet_opgepakt', toelichting: 'nee' }], 'niet_opgepakt'),
     ];
-    // as version 1 stored them: no triaged_at column yet
-    const v1 = KNELPUNT_COLUMNS.replace(', triaged_at', '');
-    for (const r of records) await db.query(`INSERT INTO knelpunten (${v1}) VALUES (${v1.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, knelpuntValues(r).slice(0, -1));
+    // stored by version 1 (the statement is the same today: triaged_at is never written by the code)
+    for (const r of records) await db.query(`INSERT INTO knelpunten (${KNELPUNT_COLUMNS}) VALUES (${KNELPUNT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})`, knelpuntValues(r));
     expect(await migrate(db)).toMatchObject({ from: 1, to: LATEST_VERSION });
-    const triaged = await db.query<{ ref: string; t: Date | null }>('SELECT ref, triaged_at AS t FROM knelpunten ORDER BY ref');
-    expect(triaged.rows.map((r) => r.t?.toISOString() ?? null)).toEqual([null, at(2.5), at(3.25)]);
-    await db.close();
+    const triaged = async (): Promise<(string | null)[]> =>
+      (await db.query<{ t: Date | null }>('SELECT triaged_at AS t FROM knelpunten ORDER BY ref')).rows.map((r) => r.t?.toISOString() ?? null);
+    expect(await triaged()).toEqual([null, at(2.5), at(3.25)]);
 
     const bounds = ['2026-09-01T00:00:00.000Z', '2026-09-03T00:00:00.000Z', '2026-10-01T00:00:00.000Z'];
     const migrated = await PostgresStore.open({ url });
+    expect(await migrated.knelpunten.stats(bounds, 5)).toMatchObject({ triaged: 2, medianTriageDays: 0.375, perWeek: [1, 2], open: 2 }); // 0.5 and 0.25 days
+    // a status change: the trigger sets it, the later change of k2 keeps its first triage
+    await migrated.knelpunten.changeStatus('KP-2026-0001', { at: at(2), by, from: 'nieuw', to: 'in_behandeling' });
+    await migrated.knelpunten.changeStatus('KP-2026-0002', { at: at(9), by, from: 'geagendeerd', to: 'opgelost' });
+    expect(await triaged()).toEqual([at(2), at(2.5), at(3.25)]);
+    await db.close();
+    // an import (ibp-bot store copy) gets it from the histories too
     const copy = await PostgresStore.open({ url: await server().freshSchema() });
     await copy.importAll(await migrated.exportAll());
     for (const s of [migrated, copy]) {
       const stats = await s.knelpunten.stats(bounds, 5);
       expect(stats).toEqual(knelpuntStats(await s.knelpunten.list(), bounds, 5));
-      expect(stats).toMatchObject({ triaged: 2, medianTriageDays: 0.375, perWeek: [1, 2], open: 2 }); // 0.5 and 0.25 days
+      expect(stats).toMatchObject({ triaged: 3, medianTriageDays: 0.5, open: 1 }); // 1, 0.5 and 0.25 days
     }
     await Promise.all([migrated.close(), copy.close()]);
   });

@@ -1,6 +1,6 @@
 import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo, type StatusCounts } from '../types.js';
 import { knelpuntRef, submissionHash } from '../lowdb/knelpunten.js';
-import { emptyStatusCounts, firstTriage, OPEN_STATUSES } from '../stats.js';
+import { emptyStatusCounts, OPEN_STATUSES } from '../stats.js';
 import type { Db, Row } from './db.js';
 import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, medianDaysSql, numberOrNull, opt } from './rows.js';
 
@@ -14,13 +14,11 @@ export function knelpuntRow(r: Row): KnelpuntRecord {
   };
 }
 
-/** `triaged_at` (migration 2) is derived from the history: when the knelpunt first left `nieuw`, for the overview's median. */
-export const KNELPUNT_COLUMNS = 'ref, year, seq, opgave, beschrijving, overheden, urgentie, anoniem, reporter, platform, status, history, created_at, updated_at, triaged_at';
+/** `triaged_at` is not written: the database derives it from `history` (migration 2). */
+export const KNELPUNT_COLUMNS = 'ref, year, seq, opgave, beschrijving, overheden, urgentie, anoniem, reporter, platform, status, history, created_at, updated_at';
 export const knelpuntValues = (k: KnelpuntRecord): unknown[] => [
   k.ref, k.year, k.seq, k.opgave, k.beschrijving, k.overheden, k.urgentie, k.anoniem, json(k.reporter), k.platform, k.status, json(k.history), k.createdAt, k.updatedAt,
-  firstTriage(k.history) ?? null,
 ];
-const KNELPUNT_PLACEHOLDERS = KNELPUNT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ');
 
 /** Thrown inside the create transaction when another one stored the same submission first: roll back, return that one. */
 class SameSubmission extends Error {
@@ -58,7 +56,7 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
             ...structuredClone(input), ref: knelpuntRef(year, seq), year, seq, status: 'nieuw', history: [], createdAt: at, updatedAt: at,
           };
           if (rec.anoniem) delete rec.reporter;
-          await q(`INSERT INTO knelpunten (${KNELPUNT_COLUMNS}) VALUES (${KNELPUNT_PLACEHOLDERS})`, knelpuntValues(rec));
+          await q(`INSERT INTO knelpunten (${KNELPUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, knelpuntValues(rec));
           const s = await q('INSERT INTO knelpunt_submissions (key, ref) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, rec.ref]);
           if (s.rowCount === 0) throw new SameSubmission();
           return rec;
@@ -90,11 +88,9 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
       return r.rows.map(knelpuntRow);
     },
     // Compare-and-set on the status: of two coordinators clicking at once, one changes it.
-    // The first change away from `nieuw` is the triage (as firstTriage reads the history).
     changeStatus: async (ref, change) => {
       const r = await db.query(
-        `UPDATE knelpunten SET status = $3, updated_at = $4, history = history || jsonb_build_array($5::jsonb),
-           triaged_at = CASE WHEN triaged_at IS NULL AND $2::text = 'nieuw' THEN $4::timestamptz ELSE triaged_at END
+        `UPDATE knelpunten SET status = $3, updated_at = $4, history = history || jsonb_build_array($5::jsonb)
          WHERE ref = $1 AND status = $2 RETURNING *`,
         [ref, change.from, change.to, change.at, json(change)],
       );
