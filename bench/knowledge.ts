@@ -2,6 +2,7 @@ import { nullOutbox } from '../src/core/outbox.js';
 import { Bot } from '../src/core/bot.js';
 import type { Turn } from '../src/core/turn.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
+import { KnowledgeIndex } from '../src/knowledge/search.js';
 import { parseMarkdown } from '../src/core/richtext.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { createLogger } from '../src/log.js';
@@ -79,4 +80,18 @@ export async function answerLatency(entries: KnowledgeEntry[], questions: string
     samples.push(performance.now() - t0);
   }
   return summarise(samples);
+}
+
+/** A pasted essay as a question: search time (the index alone) for 12,000+ characters. */
+export function hugeQuestionLatency(entries: readonly KnowledgeEntry[], runs = 200): Summary & { chars: number } {
+  const index = new KnowledgeIndex([...entries]);
+  const huge = `${'klimaat '.repeat(2_000)}${'x'.repeat(10_000)}`;
+  for (let i = 0; i < 20; i++) index.search(huge); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    index.search(huge);
+    samples.push(performance.now() - t0);
+  }
+  return { ...summarise(samples), chars: huge.length };
 }
