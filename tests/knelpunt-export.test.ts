@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { csvCell, knelpuntenCsv, parseSince } from '../src/core/knelpunt/export.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
+import { authorKeyOf } from '../src/core/reflectie/dialogue.js';
 import type { NewKnelpunt } from '../src/store/types.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { tempDir } from './helpers/tmp.js';
@@ -71,6 +72,11 @@ describe('export and privacy through the CLI and the admin API', () => {
       schema: 'elke vrijdag 15:00', locale: 'nl', status: 'active', nextSlotAt: '2026-11-27T14:00:00.000Z', questionCursor: 0,
       history: [{ at: '2026-06-01T09:00:00.000Z', by: 'slack:UPRIV', what: 'plan nudge: elke vrijdag 15:00' }], createdAt: '2026-06-01T09:00:00.000Z', updatedAt: '2026-06-01T09:00:00.000Z',
     });
+    // and shared one reflection with their name and one anonymously; someone else shared one with theirs
+    const refl = { channelKey: 'slack:CTEAM', platform: 'slack' as const, locale: 'nl' as const, createdAt: '2026-06-03T09:00:00.000Z' };
+    await s.reflections.add({ ...refl, goed: 'Met naam gedeeld', anonymous: false, authorName: 'Priya Privacy', authorKey: authorKeyOf('slack', 'UPRIV') });
+    await s.reflections.add({ ...refl, goed: 'Anoniem gedeeld', anonymous: true });
+    await s.reflections.add({ ...refl, goed: 'Van een ander', anonymous: false, authorName: 'Olaf Ander', authorKey: authorKeyOf('slack', 'UOTHER') });
     await s.close();
   });
   afterAll(async () => {
@@ -92,23 +98,30 @@ describe('export and privacy through the CLI and the admin API', () => {
   });
 
   it('privacy export shows everything about one person; delete removes the identity but keeps the content', async () => {
-    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[] };
+    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[]; reflections: { goed?: string }[] };
     const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
     expect(exp.knelpunten).toHaveLength(1);
     expect(exp.conversations).toHaveLength(1);
     expect(exp.statusChanges).toEqual([{ ref: 'KP-2026-0002', at: '2026-06-02T09:00:00.000Z', by: 'slack:UPRIV', from: 'nieuw', to: 'in_behandeling' }]);
     expect(exp.scheduleChanges).toMatchObject([{ subscription: 'sub-priv', channel: 'slack:CTEAM', by: 'slack:UPRIV' }]);
+    expect(exp.reflections.map((r) => r.goed)).toEqual(['Met naam gedeeld']);
     const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
     expect(del.code).toBe(0);
-    expect(del.out).toMatch(/1 knelpunt\(en\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
+    expect(del.out).toMatch(/1 knelpunt\(en\) and 1 named reflection\(s\) \(now anonymous\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
     const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
-    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [] });
+    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [] });
     const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toMatch(/UPRIV|Priya/);
     expect(JSON.stringify(all)).toContain('"by":"verwijderd"'); // the change itself stays
     const s = await LowdbStore.open({ dataDir, readOnly: true });
     expect(JSON.stringify(await s.subscriptions.list())).not.toContain('UPRIV');
+    // the reflection's text stays, now anonymous; the other person's stays named
+    const reflections = await s.reflections.list();
+    expect(reflections.map((r) => [r.goed, r.anonymous, r.authorName])).toEqual([
+      ['Met naam gedeeld', true, undefined], ['Anoniem gedeeld', true, undefined], ['Van een ander', false, 'Olaf Ander'],
+    ]);
+    expect(JSON.stringify(reflections)).not.toContain('Priya');
     await s.close();
     expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
   });

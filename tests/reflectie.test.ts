@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authorKeyOf } from '../src/core/reflectie/dialogue.js';
 import { reflectieFeature } from '../src/core/reflectie/feature.js';
 import { ANSWER_MAX, validateReflectie } from '../src/core/reflectie/form.js';
 import type { Block, Form, Reply } from '../src/core/reply.js';
@@ -112,6 +113,9 @@ describe('reflection dialogue through the core', () => {
     expect(textOf(outbox.sent[0]!.reply)).toMatch(/Eerder de waterschappen betrekken/);
     const [rec] = await store.reflections.list();
     expect(rec).toMatchObject({ ...filled, channelKey: 'slack:C-TEAM', platform: 'slack', anonymous: false, authorName: 'Alice Ambtenaar' });
+    // a hash of Alice's id, so a privacy request finds it; not her id itself
+    expect(rec!.authorKey).toBe(authorKeyOf('slack', ALICE.id));
+    expect(JSON.stringify(rec)).not.toContain(ALICE.id);
     const again = await bot.handle(slack({ kind: 'action', action: named.action, value: named.value }));
     expect(textOf(again.replies[0]!)).toMatch(/verlopen of al afgerond/);
     expect(outbox.sent).toHaveLength(1);
@@ -130,6 +134,7 @@ describe('reflection dialogue through the core', () => {
     const dump = JSON.stringify({ r: await store.reflections.list(), sent: outbox.sent });
     expect(dump).not.toMatch(/U-SECRET-42|Geheime|Gerrit/);
     expect((await store.reflections.list())[0]).toMatchObject({ anonymous: true, opgave: 'opgave-wonen', zekerheid: 'zekerheid-7' });
+    expect((await store.reflections.list())[0]!.authorKey).toBeUndefined();
     const shareLog = logs.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(shareLog.find((l) => l.route === 'action:reflectie.share')).toBeDefined();
     expect(shareLog.every((l) => !('userHash' in l))).toBe(true);

@@ -263,6 +263,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('reflections: a named one keeps its author key, an anonymous one never; forgetAuthor makes the author\'s anonymous', async () => {
+      const s = await open();
+      const base = { channelKey: 'slack:C1', platform: 'slack' as const, locale: 'nl' as const, createdAt: now.toISOString() };
+      await s.reflections.add({ ...base, goed: 'A1', anonymous: false, authorName: 'Anna', authorKey: 'key-anna' });
+      await s.reflections.add({ ...base, goed: 'A2', anonymous: true, authorName: 'Anna', authorKey: 'key-anna' });
+      await s.reflections.add({ ...base, goed: 'B1', anonymous: false, authorName: 'Bo', authorKey: 'key-bo' });
+      await s.reflections.add({ ...base, goed: 'A3', anonymous: false, authorName: 'Anna', authorKey: 'key-anna' });
+      expect((await s.reflections.list({ authorKey: 'key-anna' })).map((r) => r.goed)).toEqual(['A1', 'A3']);
+      expect((await s.reflections.list()).find((r) => r.goed === 'A2')).toEqual(expect.not.objectContaining({ authorKey: expect.anything() }));
+      expect(await s.reflections.forgetAuthor('key-anna')).toBe(2);
+      expect(await s.reflections.forgetAuthor('key-anna')).toBe(0);
+      expect(await s.reflections.list({ authorKey: 'key-anna' })).toEqual([]);
+      const all = await s.reflections.list();
+      expect(all.map((r) => [r.goed, r.anonymous, r.authorName ?? null, r.authorKey ?? null])).toEqual([
+        ['A1', true, null, null], ['A2', true, null, null], ['B1', false, 'Bo', 'key-bo'], ['A3', true, null, null],
+      ]);
+      expect(JSON.stringify(all)).not.toContain('Anna');
+      await s.close();
+    });
+
     it('dialogues: expire, take is atomic (one of 20 concurrent takes wins), prune removes expired', async () => {
       const s = await open();
       const d = { key: 'draft:1', kind: 'draft' as const, owner: 'h', step: 0, answers: { goed: 'x' }, shareKey: 'slack:C1', locale: 'nl' as const, updatedAt: now.toISOString(), expiresAt: '2026-11-24T10:00:00.000Z' };

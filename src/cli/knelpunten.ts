@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
+import { authorKeyOf } from '../core/reflectie/dialogue.js';
 import type { Platform } from '../core/turn.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
@@ -87,15 +88,19 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const actor = `${platform}:${userId}`;
     const statusChanges = (await store.knelpunten.list()).flatMap((k) => k.history.filter((h) => h.by === actor).map((h) => ({ ref: k.ref, ...h })));
     const scheduleChanges = (await store.subscriptions.list()).flatMap((s) => s.history.filter((h) => h.by === actor).map((h) => ({ subscription: s.id, channel: s.channelKey, ...h })));
+    // Reflections shared with their name (anonymous ones cannot be traced to anyone).
+    const authorKey = authorKeyOf(platform, userId);
+    const reflections = await store.reflections.list({ authorKey });
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections }, null, 2));
       return 0;
     }
     const forgotten = await store.knelpunten.forgetReporter(platform, userId);
     for (const c of conversations) await store.conversations.remove(c.key);
     const statusHistories = await store.knelpunten.forgetActor(actor);
     const scheduleHistories = await store.subscriptions.forgetActor(actor);
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${conversations.length} conversation reference(s); ` +
+    const anonymised = await store.reflections.forgetAuthor(authorKey);
+    io.out(`Removed: identity from ${forgotten} knelpunt(en) and ${anonymised} named reflection(s) (now anonymous), ${conversations.length} conversation reference(s); ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Feedback and unanswered questions are stored without identity.');
     return 0;

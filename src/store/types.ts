@@ -352,6 +352,11 @@ export interface ReflectionRecord extends ReflectionAnswers {
   anonymous: boolean;
   /** Only when shared with the author's name: no user id, and nothing at all when anonymous. */
   authorName?: string;
+  /**
+   * Only with a name: a hash of the author's platform id (`authorKeyOf`), so a privacy
+   * request can find their named reflections. Never set when anonymous.
+   */
+  authorKey?: string;
   locale: Locale;
   createdAt: string;
 }
@@ -359,8 +364,13 @@ export interface ReflectionRecord extends ReflectionAnswers {
 export interface ReflectionRepo {
   add(rec: Omit<ReflectionRecord, 'id'>): Promise<ReflectionRecord>;
   /** Oldest first; `since` inclusive, `until` exclusive (ISO timestamps). */
-  list(filter?: { channelKey?: string; since?: string; until?: string }): Promise<ReflectionRecord[]>;
+  list(filter?: { channelKey?: string; since?: string; until?: string; authorKey?: string }): Promise<ReflectionRecord[]>;
   count(): Promise<number>;
+  /**
+   * Privacy: the author's named reflections become anonymous (name and key removed, the
+   * text stays, as with knelpunten). Returns how many changed.
+   */
+  forgetAuthor(authorKey: string): Promise<number>;
   /** The overview's figures; `bounds` as in KnelpuntRepo.stats. */
   stats(bounds: readonly string[]): Promise<ReflectionStats>;
 }

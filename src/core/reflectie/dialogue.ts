@@ -4,7 +4,7 @@ import type { DialogueRecord, ReflectionAnswers } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
 import { block, reply, type Button } from '../reply.js';
-import { conversationKey, type FormValues, type Turn } from '../turn.js';
+import { conversationKey, type FormValues, type Platform, type Turn } from '../turn.js';
 import { ACTION_STEP, sharedCard, summaryCard } from './cards.js';
 import { ANSWER_MAX, opgaveOptions, reflectieForm, validateReflectie, zekerheidOptions } from './form.js';
 
@@ -16,6 +16,8 @@ type Step = (typeof STEPS)[number];
 const hash = (s: string): string => createHash('sha256').update(s).digest('base64url').slice(0, 32);
 /** Who owns a dialogue, as a hash: the store never holds the platform id of a reflecting user. */
 export const ownerOf = (turn: Turn): string => hash(`owner:${turn.platform}:${turn.user.id}`);
+/** The author of a named reflection, as a hash (ReflectionRecord.authorKey): what `ibp-bot privacy` looks for. */
+export const authorKeyOf = (platform: Platform, userId: string): string => hash(`author:${platform}:${userId}`);
 /** One step-by-step dialogue per person per conversation. */
 export const stepKey = (turn: Turn): string => `step:${hash(`${turn.platform}:${turn.user.id}:${turn.conversation.id}`)}`;
 const draftKey = (id: string): string => `draft:${id}`;
@@ -92,6 +94,7 @@ export async function share(ctx: TurnContext, value: string): Promise<RouteResul
   if (!draft?.shareKey) return { ...gone(ctx), anonymous };
   const authorName = anonymous ? undefined : (ctx.turn.user.name ?? ctx.turn.user.id);
   const rec = { ...draft.answers, anonymous, ...(authorName ? { authorName } : {}) };
+  const authorKey = anonymous ? undefined : authorKeyOf(ctx.turn.platform, ctx.turn.user.id);
   const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, draft.locale));
   if (!res.ok) {
     await ctx.deps.store.dialogues.put(draft); // so the author can try again
@@ -99,7 +102,7 @@ export async function share(ctx: TurnContext, value: string): Promise<RouteResul
     return { replies: [simpleReply(ctx.locale, t.shareFailed, { private: true })], outcome: 'error', anonymous };
   }
   await ctx.deps.store.reflections.add({
-    ...rec, channelKey: draft.shareKey, platform: ctx.turn.platform, locale: draft.locale, createdAt: ctx.deps.now().toISOString(),
+    ...rec, ...(authorKey ? { authorKey } : {}), channelKey: draft.shareKey, platform: ctx.turn.platform, locale: draft.locale, createdAt: ctx.deps.now().toISOString(),
   });
   // Anonymous: not even the conversation is logged (a personal chat's key points to its owner).
   ctx.deps.log.info(anonymous ? { anonymous } : { channel: draft.shareKey, anonymous }, 'reflection shared');

@@ -21,16 +21,32 @@ export function lowdbReflections(db: LowdbAccess): ReflectionRepo {
     add: (rec) =>
       db.mutate((d) => {
         const full: ReflectionRecord = { id: randomUUID(), ...structuredClone(rec) };
-        if (full.anonymous) delete full.authorName;
+        if (full.anonymous) {
+          delete full.authorName;
+          delete full.authorKey;
+        }
         d.reflections.push(full);
         return structuredClone(full);
       }),
     list: (f) =>
       db.read((d) =>
         d.reflections
-          .filter((r) => (!f?.channelKey || r.channelKey === f.channelKey) && (!f?.since || r.createdAt >= f.since) && (!f?.until || r.createdAt < f.until))
+          .filter((r) => (!f?.channelKey || r.channelKey === f.channelKey) && (!f?.since || r.createdAt >= f.since) && (!f?.until || r.createdAt < f.until)
+            && (!f?.authorKey || r.authorKey === f.authorKey))
           .map((r) => ({ ...r })), // flat records: a shallow copy is a full copy
       ),
+    forgetAuthor: (authorKey) =>
+      db.mutate((d) => {
+        let n = 0;
+        for (const r of d.reflections) {
+          if (r.authorKey !== authorKey) continue;
+          r.anonymous = true;
+          delete r.authorName;
+          delete r.authorKey;
+          n++;
+        }
+        return n;
+      }),
     count: () => db.read((d) => d.reflections.length),
     stats: (bounds) => db.read((d) => reflectionStats(d.reflections, bounds)),
   };

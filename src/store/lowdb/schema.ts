@@ -49,6 +49,7 @@ const reflection = z.object({
   platform,
   anonymous: z.boolean(),
   authorName: z.string().optional(),
+  authorKey: z.string().optional(),
   locale: z.enum(['nl', 'en']),
   createdAt: z.string(),
 });
