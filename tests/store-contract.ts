@@ -252,6 +252,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.subscriptions.forgetActor('slack:U9')).toBe(1);
       expect(await s.knelpunten.forgetActor('slack:U9')).toBe(0); // nothing left to forget
       expect(await s.subscriptions.forgetActor('slack:nobody')).toBe(0);
+      // hostile ids are data, not JSON or SQL
+      for (const hostile of ['slack:"}]', "aad:' OR 1=1 --", '%', '']) {
+        expect(await s.knelpunten.forgetActor(hostile)).toBe(0);
+        expect(await s.subscriptions.forgetActor(hostile)).toBe(0);
+        expect(await s.reflections.forgetAuthor(hostile)).toBe(0);
+      }
 
       const ka = await s.knelpunten.get(a.ref);
       expect(ka?.history.map((h) => [h.by, h.to, h.toelichting])).toEqual([[FORGOTTEN_ACTOR, 'in_behandeling', undefined], ['aad:other', 'opgelost', 'Klaar']]);
