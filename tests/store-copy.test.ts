@@ -40,7 +40,7 @@ async function fill(s: Store): Promise<void> {
   await s.knelpunten.create({ ...kp, anoniem: false, reporter: { platform: 'teams', userId: '29:x' } }, 'sub-3', new Date('2027-01-02T00:00:00Z'));
   await s.knelpunten.changeStatus(knelpunt.ref, { at, by: 'slack:UC', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'Buiten het IBP.' });
   await s.triageChannels.add('slack:C1', 'slack:UC', now);
-  await s.reflections.add({ goed: 'Samen', opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', channelKey: 'slack:C1', platform: 'slack', anonymous: false, authorName: 'Bo', locale: 'nl', createdAt: at });
+  await s.reflections.add({ goed: 'Samen', opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', channelKey: 'slack:C1', platform: 'slack', anonymous: false, authorName: 'Bo', authorKey: 'author-key-bo', locale: 'nl', createdAt: at });
   await s.reflections.add({ beter: 'Eerder', channelKey: 'slack:C1', platform: 'slack', anonymous: true, locale: 'en', createdAt: at });
   await s.dialogues.put({ key: 'draft:1', kind: 'draft', owner: 'h', step: 0, answers: { goed: 'x', opgave: 'opgave-wonen' }, shareKey: 'slack:C1', locale: 'nl', updatedAt: at, expiresAt: '2026-11-24T10:00:00.000Z' });
   const schedule = { recurrence: { kind: 'weekly' as const, days: [5] }, hour: 15, minute: 0, timeZone: 'Europe/Amsterdam', skipHolidays: true };
