@@ -69,7 +69,9 @@ export class RateLimiter {
   async take(kind: string, key: string, now: Date): Promise<TakeResult> {
     const l = this.limits[kind];
     if (!l || l.limit <= 0) return { ok: true };
-    const result = await this.repo.take(`${kind}\u0000${key}`, l.limit, l.windowMs, now);
+    // `kind` is one of a few fixed words without a colon, so `kind:key` is unambiguous; the
+    // separator must be a character every backend stores (PostgreSQL refuses NUL).
+    const result = await this.repo.take(`${kind}:${key}`, l.limit, l.windowMs, now);
     if (!result.ok) this.onRefused?.(kind);
     return result;
   }
