@@ -7,7 +7,7 @@ import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, Rou
 import { chooseLocale } from './language.js';
 import type { TakeResult } from './ratelimit.js';
 import { answerQuestion, qaFeature } from './qa.js';
-import { qualifiedUserId, type Turn } from './turn.js';
+import { cleanTurn, qualifiedUserId, type Turn } from './turn.js';
 
 /** Longest message the core accepts (characters); adapters may refuse earlier. */
 export const MAX_INPUT_LENGTH = 4000;
@@ -55,7 +55,9 @@ export class Bot {
     return currentRequestId() ? this.handleTurn(turn) : withRequestId(requestIdFrom(undefined), () => this.handleTurn(turn));
   }
 
-  private async handleTurn(turn: Turn): Promise<BotResult> {
+  private async handleTurn(raw: Turn): Promise<BotResult> {
+    // The one text boundary: everything below sees cleaned text and ids (src/domain/text.ts).
+    const turn = cleanTurn(raw);
     const started = performance.now();
     const text = turn.input.kind === 'text' ? turn.input.text : turn.input.kind === 'command' ? turn.input.args : undefined;
     const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
@@ -103,6 +105,9 @@ export class Bot {
     const t = messages(ctx.locale);
     switch (input.kind) {
       case 'command':
+        if (input.args.length > MAX_INPUT_LENGTH) {
+          return ['invalid', { replies: [simpleReply(ctx.locale, t.tooLong(MAX_INPUT_LENGTH))], outcome: 'invalid' }];
+        }
         return this.command(ctx, input.command, input.args);
       case 'action': {
         const h = this.actions.get(input.action);

@@ -1,3 +1,5 @@
+import { cleanId, cleanName, cleanText } from '../domain/text.js';
+
 /**
  * A platform-neutral incoming turn. Adapters build one from a Slack event, a Bot
  * Framework activity or a web-chat request; the core never sees platform types.
@@ -60,4 +62,50 @@ export function conversationKey(turn: Pick<Turn, 'platform' | 'conversation'>): 
 /** `slack:U123`: the platform-qualified id used for coordinators, privacy requests and rate limits. */
 export function qualifiedUserId(turn: Pick<Turn, 'platform' | 'user'>): string {
   return `${turn.platform}:${turn.user.id}`;
+}
+
+/**
+ * The text boundary for turns: every string a platform hands us (what the person typed,
+ * form values, their display name, and the ids used in keys) passes `cleanText` once,
+ * here where it enters the core. Lengths are checked later, per field, with a friendly
+ * message; ids and names are bounded silently.
+ */
+export function cleanTurn(turn: Turn): Turn {
+  const { user, conversation } = turn;
+  return {
+    ...turn,
+    id: cleanId(turn.id),
+    user: {
+      ...user,
+      id: cleanId(user.id),
+      ...(user.name !== undefined ? { name: cleanName(user.name) } : {}),
+      ...(user.locale !== undefined ? { locale: cleanId(user.locale) } : {}),
+      ...(user.aadObjectId !== undefined ? { aadObjectId: cleanId(user.aadObjectId) } : {}),
+    },
+    conversation: {
+      ...conversation,
+      id: cleanId(conversation.id),
+      ...(conversation.threadId !== undefined ? { threadId: cleanId(conversation.threadId) } : {}),
+      ...(conversation.teamId !== undefined ? { teamId: cleanId(conversation.teamId) } : {}),
+    },
+    input: cleanInput(turn.input),
+  };
+}
+
+function cleanInput(input: TurnInput): TurnInput {
+  switch (input.kind) {
+    case 'text':
+      return { kind: 'text', text: cleanText(input.text) };
+    case 'command':
+      return { kind: 'command', command: cleanId(input.command), args: cleanText(input.args) };
+    case 'action':
+      return { kind: 'action', action: cleanId(input.action), value: cleanText(input.value) };
+    case 'form': {
+      const values: FormValues = Object.create(null) as FormValues;
+      for (const [k, v] of Object.entries(input.values)) {
+        values[cleanId(k)] = typeof v === 'string' ? cleanText(v) : Array.isArray(v) ? v.map((x) => cleanText(String(x))) : v;
+      }
+      return { kind: 'form', formId: cleanId(input.formId), values, ...(input.state !== undefined ? { state: cleanText(input.state) } : {}) };
+    }
+  }
 }

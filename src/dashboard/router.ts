@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cleanText, truncateText } from '../domain/text.js';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Coordinators } from '../core/knelpunt/coordinators.js';
@@ -51,7 +52,8 @@ export function safeReturnTo(value: unknown): string {
 }
 
 const hasBearer = (req: Request): boolean => /^bearer\s/i.test(req.get('authorization') ?? '');
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A form or query field as text, through the one text boundary (src/domain/text.ts). */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? cleanText(v) : undefined);
 const isStatus = (v: unknown): v is KnelpuntStatus => typeof v === 'string' && (KNELPUNT_STATUSES as readonly string[]).includes(v);
 
 /**
@@ -285,7 +287,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const to = body.to;
     const from = body.from;
-    const toelichting = (str(body.toelichting) ?? '').slice(0, TOELICHTING_MAX * 4);
+    const toelichting = truncateText(str(body.toelichting) ?? '', TOELICHTING_MAX * 4);
     const keep: StatusFormState = { ...(typeof to === 'string' ? { to } : {}), toelichting };
     const errorNotice: Notice[] = [{ kind: 'error', text: t.detail.errorsIntro }];
     if (!isStatus(to)) return detail(res, ref, 422, { ...keep, errors: { to: t.detail.chooseStatus } }, errorNotice);

@@ -1,3 +1,4 @@
+import { cleanText } from '../../domain/text.js';
 import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
 import type { CoreDeps } from '../context.js';
 import { reporterUpdateCard } from './cards.js';
@@ -38,7 +39,8 @@ export type StatusChangeResult =
 export async function changeKnelpuntStatus(deps: StatusChangeDeps, req: StatusChangeRequest): Promise<StatusChangeResult> {
   const { ref, from, to, by } = req;
   if (!canMove(from, to)) return { ok: false, reason: 'invalid' };
-  const toelichting = req.toelichting?.trim() || undefined;
+  // Chat forms pass cleaned text already; the dashboard and other callers pass through the same boundary here.
+  const toelichting = (req.toelichting !== undefined ? cleanText(req.toelichting).trim() : '') || undefined;
   if (needsToelichting(to) && !toelichting) return { ok: false, reason: 'toelichting_required' };
   const { knelpunt, changed } = await deps.store.knelpunten.changeStatus(ref, {
     at: deps.now().toISOString(),
