@@ -9,10 +9,12 @@ import { DATA_FILE, LOCK_FILE, LowdbStore } from '../src/store/lowdb/store.js';
 import { StoreError, StoreUnusableError } from '../src/store/types.js';
 import { tempDir } from './helpers/tmp.js';
 import { storeContract } from './store-contract.js';
+import { hostileStringContract } from './store-hostile.js';
 
 const exec = promisify(execFile);
 
 storeContract('lowdb (file)', () => LowdbStore.open({ dataDir: tempDir() }));
+hostileStringContract('lowdb (file)', () => LowdbStore.open({ dataDir: tempDir() }));
 storeContract('lowdb (memory)', async () => LowdbStore.openInMemory());
 // The metrics wrapper must be transparent: the same contract through it.
 storeContract('lowdb (memory, instrumented for metrics)', async () => instrumentStore(LowdbStore.openInMemory(), new Metrics()));

@@ -14,11 +14,13 @@ import { LogCapture } from './helpers/core.js';
 import { usePostgres } from './helpers/pg.js';
 import { tempDir } from './helpers/tmp.js';
 import { storeContract } from './store-contract.js';
+import { hostileStringContract } from './store-hostile.js';
 
 const server = usePostgres();
 
 // A fresh schema per test: the same contract the lowdb store passes.
 storeContract('postgres', async () => PostgresStore.open({ url: await server().freshSchema() }));
+hostileStringContract('postgres', async () => PostgresStore.open({ url: await server().freshSchema() }));
 
 const searchPath = (url: string): string => decodeURIComponent(new URL(url).searchParams.get('options') ?? '').replace('-c search_path=', '');
 
@@ -246,16 +248,21 @@ describe('PostgreSQL connection broken inside a transaction', () => {
 });
 
 describe('PostgreSQL pool busy', () => {
-  it('waiting too long for a free connection fails that call only; the next call does not fail fast', async () => {
+  it('a busy pool queues a call until a connection is free (no refusal, no fail-fast); only a very long wait fails', async () => {
     const pool = new pg.Pool({ connectionString: await server().freshSchema(), max: 1, connectionTimeoutMillis: 200 });
-    const db = new Db(pool);
+    const db = new Db(pool, undefined, 2_000);
     const holder = db.tx((q) => q('SELECT pg_sleep(0.5)'));
+    await new Promise((r) => setTimeout(r, 50));
+    // Longer than pg's connectionTimeoutMillis (200 ms), which used to refuse it: now it waits its turn.
+    expect((await db.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    await holder;
+    // Busier than the wait allows: that call fails with a StoreError that says so; the next one works at once.
+    const long = db.tx((q) => q('SELECT pg_sleep(2.5)'));
     await new Promise((r) => setTimeout(r, 50));
     const waited = await db.query('SELECT 1').then(() => undefined, (e: unknown) => e);
     expect(waited).toBeInstanceOf(StoreError);
-    expect(String((waited as Error).message)).toMatch(/timeout exceeded when trying to connect/);
-    await holder;
-    // The database was reachable all along: no fail-fast window.
+    expect(String((waited as Error).message)).toMatch(/every connection stayed busy for 2000 ms/);
+    await long;
     expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
     await db.close();
   });

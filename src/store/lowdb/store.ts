@@ -24,6 +24,7 @@ import {
   type StoreHealth,
 } from '../types.js';
 import { AtomicJsonFile } from './file.js';
+import { guardRepo, storableDeep } from '../guard.js';
 import { lowdbKnelpunten, lowdbTriageChannels, type LowdbAccess } from './knelpunten.js';
 import { acquireLock } from './lock.js';
 import { memoryRateLimits } from '../../core/ratelimit.js';
@@ -214,6 +215,19 @@ export class LowdbStore implements Store, Dumpable {
         return true;
       }),
     };
+    // The same text rules as every backend (src/store/guard.ts): what PostgreSQL cannot store, lowdb does not keep either.
+    this.feedback = guardRepo(this.feedback);
+    this.gaps = guardRepo(this.gaps);
+    this.conversations = guardRepo(this.conversations);
+    this.dedupe = guardRepo(this.dedupe);
+    this.knelpunten = guardRepo(this.knelpunten);
+    this.triageChannels = guardRepo(this.triageChannels);
+    this.reflections = guardRepo(this.reflections);
+    this.dialogues = guardRepo(this.dialogues);
+    this.subscriptions = guardRepo(this.subscriptions);
+    this.nudges = guardRepo(this.nudges);
+    this.rateLimits = guardRepo(this.rateLimits);
+    this.sessions = guardRepo(this.sessions);
   }
 
   /** An empty store that lives in memory only (CLI `ask`/`chat`, tests); same code path, no file. */
@@ -334,7 +348,8 @@ export class LowdbStore implements Store, Dumpable {
   }
 
   /** Loads a dump into this empty store, checked like a data file; refuses when it holds any record. */
-  async importAll(dump: StoreDump): Promise<void> {
+  async importAll(raw: StoreDump): Promise<void> {
+    const dump = storableDeep(raw);
     const parsed = dataSchema.safeParse({ ...dump, version: LOWDB_SCHEMA_VERSION, dedupe: {} });
     if (!parsed.success) {
       const first = parsed.error.issues[0];

@@ -345,7 +345,7 @@ export function pgNudges(db: Db): NudgeRepo {
            FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(sid, slot, status, detail)
            WHERE n.subscription_id = u.sid AND n.slot = u.slot AND (n.status = 'queued' OR u.status NOT LIKE 'skipped-%')
            RETURNING n.*`,
-          [list.map((r) => r.subscriptionId), list.map((r) => r.slot), list.map((r) => r.status), list.map((r) => r.detail ?? null), at],
+          [list.map((r) => r.subscriptionId), list.map((r) => r.slot), list.map((r) => r.status), list.map((r) => r.detail || null), at],
         );
         const done = new Map(upd.rows.map((row) => { const n = nudgeRow(row); return [keyOf(n.subscriptionId, n.slot), n]; }));
         const last = new Map<string, { result?: LastResult }>();

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describePostgresUrl } from '../../config.js';
 import type { Logger } from '../../log.js';
+import { guardRepo, storableDeep } from '../guard.js';
 import { DUMP_KINDS, dumpCounts, isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
 import {
   StoreError, StoreUnusableError,
@@ -37,15 +38,46 @@ const TABLES = [
   'reflections', 'dialogues', 'subscriptions', 'nudges', 'web_sessions',
 ] as const;
 
-/** Multi-row INSERT in chunks (a statement takes at most 65,535 parameters). */
-async function insertMany(q: Query, table: string, columns: string, rows: unknown[][]): Promise<void> {
+/**
+ * Multi-row INSERT in chunks (a statement takes at most 65,535 parameters). When a chunk
+ * is refused, its rows are tried one at a time (each under a savepoint) to find the
+ * record, and the error names the table and that record's key, so an operator can fix
+ * the source instead of guessing.
+ */
+async function insertMany(q: Query, table: string, columns: string, rows: unknown[][], keyOf: (row: unknown[]) => string = (r) => String(r[0])): Promise<void> {
   const width = columns.split(',').length;
   const per = Math.max(1, Math.floor(10_000 / width));
+  const insert = (chunk: unknown[][]): Promise<unknown> => {
+    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
+    return q(`INSERT INTO ${table} (${columns}) VALUES ${values}`, chunk.flat());
+  };
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
-    await q(`INSERT INTO ${table} (${columns}) VALUES ${values}`, chunk.flat());
+    await q('SAVEPOINT chunk');
+    try {
+      await insert(chunk);
+      await q('RELEASE SAVEPOINT chunk');
+      continue;
+    } catch (e) {
+      await q('ROLLBACK TO SAVEPOINT chunk');
+      if (chunk.length === 1) throw recordError(table, keyOf(chunk[0]!), e);
+      for (const row of chunk) {
+        await q('SAVEPOINT one');
+        try {
+          await insert([row]);
+        } catch (err) {
+          throw recordError(table, keyOf(row), err);
+        }
+        await q('RELEASE SAVEPOINT one');
+      }
+      throw recordError(table, '(unknown)', e); // the chunk failed but every row alone succeeded: report the chunk's error
+    }
   }
+}
+
+function recordError(table: string, key: string, cause: unknown): StoreError {
+  const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
+  return new StoreError(`PostgreSQL refused the record ${shown} of table ${table}: ${(cause as Error).message}`, { cause });
 }
 
 /**
@@ -76,18 +108,18 @@ export class PostgresStore implements Store, Dumpable {
     readonly location: string,
     sendingLeaseMs: number | undefined,
   ) {
-    this.feedback = pgFeedback(db);
-    this.gaps = pgGaps(db);
-    this.conversations = pgConversations(db);
-    this.dedupe = pgDedupe(db);
-    this.knelpunten = pgKnelpunten(db);
-    this.triageChannels = pgTriageChannels(db);
-    this.reflections = pgReflections(db);
-    this.dialogues = pgDialogues(db);
-    this.subscriptions = pgSubscriptions(db);
-    this.nudges = pgNudges(db);
-    this.rateLimits = pgRateLimits(db);
-    this.sessions = pgSessions(db);
+    this.feedback = guardRepo(pgFeedback(db));
+    this.gaps = guardRepo(pgGaps(db));
+    this.conversations = guardRepo(pgConversations(db));
+    this.dedupe = guardRepo(pgDedupe(db));
+    this.knelpunten = guardRepo(pgKnelpunten(db));
+    this.triageChannels = guardRepo(pgTriageChannels(db));
+    this.reflections = guardRepo(pgReflections(db));
+    this.dialogues = guardRepo(pgDialogues(db));
+    this.subscriptions = guardRepo(pgSubscriptions(db));
+    this.nudges = guardRepo(pgNudges(db));
+    this.rateLimits = guardRepo(pgRateLimits(db));
+    this.sessions = guardRepo(pgSessions(db));
     if (sendingLeaseMs !== undefined) this.sendingLeaseMs = sendingLeaseMs;
   }
 
@@ -185,7 +217,8 @@ export class PostgresStore implements Store, Dumpable {
   }
 
   /** Loads a dump in one transaction; refuses a database that holds any record (dedupe keys and buckets aside). */
-  async importAll(dump: StoreDump): Promise<void> {
+  async importAll(raw: StoreDump): Promise<void> {
+    const dump = storableDeep(raw);
     await this.db.tx(async (q) => {
       // Nobody may write while we check and load.
       await q(`LOCK TABLE ${TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
@@ -206,7 +239,7 @@ export class PostgresStore implements Store, Dumpable {
       await insertMany(q, 'subscriptions', SUBSCRIPTION_COLUMNS, dump.subscriptions.map(subscriptionValues));
       await insertMany(q, 'nudges', NUDGE_COLUMNS, Object.values(dump.nudges).map((n) => [
         n.subscriptionId, n.slot, n.kind, n.channelKey, n.status, n.questionId ?? null, n.detail ?? null, n.claimedAt, n.updatedAt,
-      ]));
+      ]), (r) => `${String(r[0])}|${String(r[1])}`);
       await insertMany(q, 'web_sessions', SESSION_COLUMNS, Object.values(dump.sessions).map(sessionValues));
     }, { bulk: true });
   }
