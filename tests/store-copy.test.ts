@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
@@ -102,6 +102,51 @@ describe('ibp-bot store copy', () => {
     const refused = await cli(['store', 'copy', '--to-lowdb', path.join(dir2, DATA_FILE)], { DATABASE_URL: url });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/is not empty/);
+  }, 60_000);
+
+  it('copies a data file an older release wrote with NUL and lone surrogates in it; says what it cleaned', async () => {
+    const dir = tempDir();
+    const source = await LowdbStore.open({ dataDir: dir });
+    await fill(source);
+    await source.close();
+    // Older releases stored text as typed: put the characters PostgreSQL refuses straight into the file.
+    const file = path.join(dir, DATA_FILE);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { gaps: { text: string }[]; knelpunten: { beschrijving: string }[]; reflections: { goed?: string }[]; conversations: Record<string, { data: Record<string, unknown> }> };
+    data.gaps[0]!.text = 'Wat is\u0000 dit?';
+    data.knelpunten[1]!.beschrijving = 'Kapot \ud800 en \u0000 ook.';
+    data.reflections[0]!.goed = 'Goed\udc00';
+    data.conversations['teams:19:abc']!.data['k\u0000'] = 'v\u0000';
+    writeFileSync(file, JSON.stringify(data));
+    const url = await server().createDatabase('hostile');
+    const res = await cli(['store', 'copy', '--to', url], { DATA_DIR: dir });
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/Note: some records held characters no store keeps .*gaps: 1, conversations: 1, knelpunten: 1, reflections: 1 records/);
+    expect(res.out).toMatch(/OK: all 12 record kinds copied/);
+    const pgStore = await PostgresStore.open({ url });
+    expect((await pgStore.gaps.list())[0]?.text).toBe('Wat is dit?');
+    expect((await pgStore.knelpunten.list())[1]?.beschrijving).toBe('Kapot \ufffd en  ook.');
+    expect((await pgStore.conversations.get('teams:19:abc'))?.data).toMatchObject({ k: 'v' });
+    await pgStore.close();
+  }, 60_000);
+
+  it('a record PostgreSQL refuses is named, and nothing is written', async () => {
+    const dir = tempDir();
+    const source = await LowdbStore.open({ dataDir: dir });
+    await fill(source);
+    await source.close();
+    const file = path.join(dir, DATA_FILE);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { feedback: { id: string }[] };
+    data.feedback[1]!.id = data.feedback[0]!.id; // a hand-edited file: two records with one id
+    writeFileSync(file, JSON.stringify(data));
+    const url = await server().createDatabase('refused');
+    const res = await cli(['store', 'copy', '--to', url], { DATA_DIR: dir });
+    expect(res.code).toBe(1);
+    expect(res.err).toContain(`PostgreSQL refused the record "${data.feedback[0]!.id}" of table feedback`);
+    expect(res.err).toMatch(/nothing was written there/);
+    const pgStore = await PostgresStore.open({ url });
+    expect(await pgStore.isEmpty()).toBe(true);
+    await pgStore.close();
   }, 60_000);
 
   it('refuses bad input with a clear message and never echoes the URL', async () => {

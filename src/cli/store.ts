@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { describePostgresUrl, isPostgresUrl, type Config } from '../config.js';
 import { createLogger } from '../log.js';
+import { storableDeep } from '../store/guard.js';
 import { DUMP_KINDS, dumpCounts, isEmptyDump, type Dumpable, type StoreDump } from '../store/dump.js';
 import { DATA_FILE, LowdbStore } from '../store/lowdb/store.js';
 import { LATEST_VERSION, MIGRATIONS } from '../store/postgres/migrations/index.js';
@@ -112,6 +113,14 @@ async function openOr<T>(io: Io, open: () => Promise<T>, hint = ''): Promise<T |
   }
 }
 
+/** How many records of a kind (list entries or map values) the cleaning changed. */
+function changedRecords(before: unknown, after: unknown): number {
+  const values = (v: unknown): unknown[] => (Array.isArray(v) ? v : Object.values(v as object));
+  const b = values(before);
+  const a = values(after);
+  return b.filter((x, i) => x !== a[i]).length;
+}
+
 /** Same data, whatever the key order of objects: both sides as plain JSON. */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
@@ -122,8 +131,17 @@ async function copy(source: Dumpable, target: Dumpable, from: string, to: string
     io.err(`The target ${to} is not empty (${full.join(', ')}). Copy only into an empty store; nothing was changed.`);
     return 1;
   }
-  const dump: StoreDump = await source.exportAll();
-  await target.importAll(dump);
+  const raw: StoreDump = await source.exportAll();
+  // What no backend stores (NUL, lone surrogate halves; an older release could write them
+  // into a lowdb file) is cleaned on the way, as every store does on every write.
+  const dump = storableDeep(raw);
+  const cleaned = DUMP_KINDS.flatMap((k) => (dump[k] === raw[k] ? [] : [`${k}: ${changedRecords(raw[k], dump[k])}`]));
+  try {
+    await target.importAll(dump);
+  } catch (e) {
+    io.err(`The copy to ${to} failed; nothing was written there.\n${(e as Error).message}`);
+    return 1;
+  }
   const after = await target.exportAll();
   const src = dumpCounts(dump);
   const dst = dumpCounts(after);
@@ -136,6 +154,9 @@ async function copy(source: Dumpable, target: Dumpable, from: string, to: string
   if (bad.length > 0) {
     io.err(`\nThe copy differs from the source for: ${bad.map((r) => r.k).join(', ')}. Do not switch over; check the target.`);
     return 1;
+  }
+  if (cleaned.length > 0) {
+    io.out(`\nNote: some records held characters no store keeps (NUL, lone surrogate halves); they were removed or replaced by U+FFFD (${cleaned.join(', ')} records).`);
   }
   io.out(`\nOK: all ${rows.length} record kinds copied; counts and contents match.` +
     '\nNot copied (transient): redelivery dedupe keys and rate-limit buckets.');
