@@ -7,7 +7,9 @@ import { StoreError } from '../types.js';
  * bot then answers "probeer het zo nog eens"); a deadlock or serialisation failure is
  * retried. Nothing waits long while the database is down:
  *
- * - connecting (or waiting for a free connection) gives up after CONNECT_TIMEOUT_MS;
+ * - connecting gives up after CONNECT_TIMEOUT_MS; a call that only waits for a busy pool
+ *   (a burst of requests) queues in our own gate for up to BUSY_WAIT_MS instead, so a
+ *   burst is served a little later rather than answered with "try again";
  * - the server cancels a statement after STATEMENT_TIMEOUT_MS (statement_timeout);
  * - the client gives up on an answer after QUERY_TIMEOUT_MS (a server that is gone
  *   answers nothing, not even the cancel), and that connection is discarded;
@@ -21,6 +23,8 @@ export const CONNECT_TIMEOUT_MS = 2_000;
 export const STATEMENT_TIMEOUT_MS = 3_000;
 export const QUERY_TIMEOUT_MS = 3_500;
 export const FAIL_FAST_MS = 1_000;
+/** How long a call may wait for one of the pool's connections while all are busy. */
+export const BUSY_WAIT_MS = 10_000;
 /** Scheduler claims of thousands of slots, migrations, dumps: not on a user's request path. */
 export const BULK_TIMEOUT_MS = 120_000;
 
@@ -59,8 +63,47 @@ export function toStoreError(e: unknown): unknown {
   return new StoreError(`PostgreSQL: ${msg}${typeof code === 'string' && !msg.includes(code) ? ` (${code})` : ''}`, { cause: e });
 }
 
+/**
+ * At most `size` calls use the pool at once; the rest wait here, first come first served.
+ * pg-pool's own wait shares CONNECT_TIMEOUT_MS with connecting, so a busy pool looked
+ * like an unreachable database and a burst got 503s (seen with the default rate limits,
+ * which add a statement to every turn).
+ */
+class Gate {
+  private active = 0;
+  private readonly waiting: { go: () => void; timer: NodeJS.Timeout }[] = [];
+  constructor(private readonly size: number) {}
+
+  async enter(timeoutMs: number): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        go: (): void => {
+          clearTimeout(entry.timer);
+          resolve();
+        },
+        timer: setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          reject(new StoreError(`PostgreSQL: every connection stayed busy for ${timeoutMs} ms; try again shortly.`));
+        }, timeoutMs),
+      };
+      this.waiting.push(entry);
+    });
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next.go(); // the slot passes straight to the next caller
+    else this.active--;
+  }
+}
+
 export class Db {
   private closed = false;
+  private readonly gate: Gate;
   private failFastUntil = 0;
   private lastFailure = '';
 
@@ -69,8 +112,13 @@ export class Db {
    * 'error'; with no listener that would end the process. The pool drops that connection
    * and makes a new one when needed, so reporting it is all there is to do.
    */
-  constructor(readonly pool: pg.Pool, onIdleError: (err: Error) => void = () => undefined) {
+  constructor(
+    readonly pool: pg.Pool,
+    onIdleError: (err: Error) => void = () => undefined,
+    private readonly busyWaitMs = BUSY_WAIT_MS,
+  ) {
     pool.on('error', onIdleError);
+    this.gate = new Gate(pool.options.max ?? 10);
   }
 
   get isClosed(): boolean {
@@ -97,11 +145,15 @@ export class Db {
   /** One statement on any pooled connection (auto-commit). */
   async query<R extends Row = Row>(text: string, values: unknown[] = [], timeoutMs = QUERY_TIMEOUT_MS): Promise<pg.QueryResult<R>> {
     this.check();
+    await this.gate.enter(this.busyWaitMs);
     try {
+      this.check(); // the database may have been found down while this call waited
       return await this.pool.query<R>(timed(text, values, timeoutMs));
     } catch (e) {
       this.noteFailure(e);
       throw toStoreError(e);
+    } finally {
+      this.gate.leave();
     }
   }
 
@@ -114,10 +166,13 @@ export class Db {
     const timeout = opts.bulk ? BULK_TIMEOUT_MS : QUERY_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       this.check();
+      await this.gate.enter(this.busyWaitMs);
       let client: pg.PoolClient;
       try {
+        this.check();
         client = await this.pool.connect();
       } catch (e) {
+        this.gate.leave();
         this.noteFailure(e);
         throw toStoreError(e);
       }
@@ -161,6 +216,7 @@ export class Db {
       } finally {
         client.removeListener('error', onError);
         client.release(discard ? true : undefined);
+        this.gate.leave();
       }
     }
   }
