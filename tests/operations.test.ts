@@ -84,7 +84,6 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl,
       ADMIN_TOKEN, METRICS_TOKEN, LOG_HASH_KEY,
       KNELPUNT_COORDINATORS: `local:${LOCAL_COORD}`,
-      RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0',
     },
     { logDestination: logs, schedulerIntervalMs: 0 },
   );

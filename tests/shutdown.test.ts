@@ -27,7 +27,7 @@ describe('graceful shutdown', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
         ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'),
-        NODE_ENV: 'production', LOG_LEVEL: 'info', RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0',
+        NODE_ENV: 'production', LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

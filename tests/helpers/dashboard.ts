@@ -30,7 +30,7 @@ export async function startDashboardBot(env: Record<string, string> = {}, opts: 
     const bot = await startBot({
       PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATA_DIR: tempDir('ibp-dash-'), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test',
       OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret,
-      KNELPUNT_COORDINATORS: COORDINATORS, RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0',
+      KNELPUNT_COORDINATORS: COORDINATORS,
       ...env,
     }, opts);
     return {
