@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock, type LockLog } from '../src/store/lowdb/lock.js';
 import { currentIdentity, DEFAULT_LOCK_LEASE_MS, judgeLock, lockTimings, parseLock, type LockRecord } from '../src/store/lowdb/lock-record.js';
 import { DATA_FILE, LOCK_FILE, LowdbStore } from '../src/store/lowdb/store.js';
 import { StoreError, StoreUnusableError } from '../src/store/types.js';
+import { freePort, nsPids, startBotProcess, unshareProblem, waitReady, type BotProcess } from './helpers/bot-process.js';
 import { tempDir } from './helpers/tmp.js';
 
 const exec = promisify(execFile);
@@ -289,4 +291,125 @@ describe('lowdb store and its lock', () => {
     expect((await store.health()).ok).toBe(true);
     await store.close();
   });
+});
+
+/**
+ * The container case with real processes: the bot as PID 1 of a fresh PID namespace, as
+ * a container runs it (`unshare --pid --fork --mount-proc`), needs root (or user
+ * namespaces). Without it these tests are skipped with the reason, except on CI (env
+ * `CI`), where a skipped test would hide what this file exists to show.
+ */
+const noUnshare = unshareProblem();
+const noUts = noUnshare ?? unshareProblem(['--uts']);
+if (noUnshare && process.env.CI) throw new Error(`CI is set but ${noUnshare}: the container lock tests must run on CI.`);
+if (noUnshare) console.warn(`store-lock.test.ts: container tests skipped: ${noUnshare}`);
+else if (noUts) console.warn(`store-lock.test.ts: the other-host test is skipped: ${noUts}`);
+
+describe('the real bot as PID 1 of a container (unshare)', () => {
+  const running: BotProcess[] = [];
+  afterEach(async () => {
+    for (const bot of running.splice(0)) await bot.kill('SIGKILL').catch(() => undefined);
+  });
+
+  const start = (dataDir: string, port: number, opts: { hostname?: string } = {}): BotProcess => {
+    // The default lease: DATA_LOCK_LEASE_MS is not set.
+    const { DATA_LOCK_LEASE_MS: _unset, ...env } = process.env;
+    const bot = startBotProcess(
+      { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'production', LOG_LEVEL: 'info' },
+      { namespace: true, ...opts },
+    );
+    running.push(bot);
+    return bot;
+  };
+
+  async function submitKnelpunt(port: number): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${port}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        session: 'lock-container-session',
+        messageId: `lock-container-${randomUUID()}`,
+        input: { kind: 'form', formId: 'knelpunt', values: { opgave: 'anders', beschrijving: 'Knelpunt van voor de herstart van de container.', urgentie: 'laag' } },
+      }),
+    });
+    const body = (await res.json()) as { replies?: { fallbackText: string }[] };
+    const ref = /KP-\d{4}-\d+/.exec(body.replies?.[0]?.fallbackText ?? '')?.[0];
+    if (res.status !== 200 || !ref) throw new Error(`no knelpunt stored: ${res.status} ${JSON.stringify(body)}`);
+    return ref;
+  }
+
+  it.skipIf(noUnshare !== null)(`killed as PID 1, restarted in a fresh PID namespace: ready within the default lease, data kept${noUnshare ? ` (skipped: ${noUnshare})` : ''}`, async () => {
+    const dataDir = tempDir();
+    const port1 = await freePort();
+    const first = start(dataDir, port1);
+    await waitReady(first, port1, 60_000);
+    const firstPid = await first.pid();
+    expect(nsPids(firstPid).at(-1)).toBe(1); // PID 1 in its namespace, as in a container
+    // Keep the old namespace's number taken, as on a host where the new container gets a new
+    // namespace; a freed number may be handed out again (that case, the lock naming our own pid
+    // in our own namespace, is taken over at once: see the unit test above).
+    const pin = openSync(`/proc/${firstPid}/ns/pid`, 'r');
+    try {
+      const ref = await submitKnelpunt(port1);
+      await first.kill('SIGKILL'); // a crash: no shutdown, the lock file stays
+      await first.exited;
+      const left = readLock(path.join(dataDir, LOCK_FILE));
+      expect(left).toMatchObject({ pid: 1, host: hostname() });
+
+      const port2 = await freePort();
+      const started = performance.now();
+      const second = start(dataDir, port2);
+      await waitReady(second, port2, DEFAULT_LOCK_LEASE_MS + 30_000);
+      const ms = Math.round(performance.now() - started);
+      const now = readLock(path.join(dataDir, LOCK_FILE));
+      console.info(`container restart: ready ${ms} ms after the start (lease ${DEFAULT_LOCK_LEASE_MS} ms); lock left in ${left.pidNs}, new one in ${now.pidNs}`);
+      expect(now).toMatchObject({ pid: 1, host: hostname() });
+      expect(now.pidNs).not.toBe(left.pidNs);
+      expect(ms).toBeGreaterThanOrEqual(DEFAULT_LOCK_LEASE_MS); // it waited for the lease: it cannot see the old PID 1
+      expect(ms).toBeLessThan(DEFAULT_LOCK_LEASE_MS + 30_000);
+      // What the operator sees: why it waits, how long at most, and the takeover.
+      expect(second.output()).toMatch(/lowdb lock .* is held by pid 1 on .* but it was written in another PID namespace .*Waiting up to 60 s/);
+      expect(second.output()).toMatch(/taking over the lowdb lock .*: it was not refreshed for 60 s while this process watched it/);
+
+      const store = await LowdbStore.open({ dataDir, readOnly: true });
+      expect((await store.knelpunten.list()).map((k) => k.ref)).toContain(ref);
+      await store.close();
+      expect(await submitKnelpunt(port2)).not.toBe(ref); // and it writes
+      await second.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+    } finally {
+      closeSync(pin);
+    }
+  }, DEFAULT_LOCK_LEASE_MS + 90_000);
+
+  it.skipIf(noUnshare !== null)(`while a bot holds DATA_DIR, one in another PID namespace and one on another host refuse with exit 1${noUnshare ? ` (skipped: ${noUnshare})` : ''}`, async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const holder = start(dataDir, port);
+    await waitReady(holder, port, 60_000);
+    const ref = await submitKnelpunt(port);
+    const holderNs = readLock(path.join(dataDir, LOCK_FILE)).pidNs!;
+
+    const sameHost = start(dataDir, await freePort());
+    const otherHost = noUts ? null : start(dataDir, await freePort(), { hostname: 'ibp-other-host' });
+    const who = `Another ibp-bot process \\(pid 1 on ${hostname()}, PID namespace ${holderNs.replace(/[[\]]/g, '\\$&')}, since [^)]+\\) is using ${dataDir}/ibp-bot.json: it refreshed its lock while this process waited`;
+    expect(await sameHost.exited).toBe(1);
+    expect(sameHost.output()).toMatch(new RegExp(`ibp-bot cannot start\\.\\n${who}`));
+    expect(sameHost.output()).toMatch(/written in another PID namespace/);
+    if (otherHost) {
+      expect(await otherHost.exited).toBe(1);
+      expect(otherHost.output()).toMatch(new RegExp(`ibp-bot cannot start\\.\\n${who}`));
+      expect(otherHost.output()).toMatch(/written on another host/);
+    } else {
+      console.warn(`other-host part skipped: ${noUts}`);
+    }
+
+    // The holder never noticed: still ready, still writing, its lock intact.
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await submitKnelpunt(port)).not.toBe(ref);
+    expect(readLock(path.join(dataDir, LOCK_FILE)).pidNs).toBe(holderNs);
+    await holder.kill('SIGTERM');
+    expect(await holder.exited).toBe(0);
+  }, 90_000);
 });
