@@ -28,7 +28,7 @@ export interface LockTimings {
 export function lockTimings(leaseMs: number): LockTimings {
   return {
     leaseMs,
-    refreshMs: Math.floor(leaseMs / REFRESHES_PER_LEASE),
+    refreshMs: Math.max(1, Math.floor(leaseMs / REFRESHES_PER_LEASE)),
     // Half the lease: a data write that starts just before this limit still has half a
     // lease to finish before a waiting starter can possibly take over.
     writableMs: Math.floor(leaseMs / 2),
@@ -138,7 +138,7 @@ export function effectiveLease(rec: LockRecord | null, ownLeaseMs: number): numb
  * - `unsure`: cannot be checked from here (another host, another PID namespace, a
  *   reused pid): watch the file for a lease.
  */
-export type LockVerdict = { kind: 'dead' | 'live' | 'unsure'; reason: string };
+export type LockVerdict = { kind: 'dead' | 'live' | 'unsure'; reason: string; byThisProcess?: true };
 
 export interface LockProbe {
   /** Instances this process holds itself (a second store on the same DATA_DIR). */
@@ -151,7 +151,7 @@ export interface LockProbe {
 export function judgeLock(rec: LockRecord | null, me: ProcessIdentity, probe: LockProbe): LockVerdict {
   if (!rec) return { kind: 'unsure', reason: 'the lock file does not hold a readable lock (being written, or damaged)' };
   if (rec.instance && probe.heldHere(rec.instance)) {
-    return { kind: 'live', reason: 'it is this very process (a second store on the same DATA_DIR)' };
+    return { kind: 'live', reason: 'a second store on the same DATA_DIR', byThisProcess: true };
   }
   const legacy = rec.instance === undefined;
   // A field the writer could not read is not compared: an older lock (or one written
