@@ -90,7 +90,7 @@ describe('judging a lock at first sight (pure)', () => {
   });
 
   it('a lock held by this very process is live, whatever its pid says', () => {
-    expect(judgeLock(here, self, { ...probe, heldHere: (i) => i === 'i' })).toMatchObject({ kind: 'live', byThisProcess: true });
+    expect(judgeLock(here, self, { ...probe, heldHere: (i) => i === 'i' })).toMatchObject({ kind: 'live', reason: expect.stringMatching(/this very process/) });
   });
 });
 
@@ -245,7 +245,7 @@ describe('lowdb store and its lock', () => {
     const { value: err, ms } = await timed(() => LowdbStore.open({ dataDir: dir }).then(() => null, (e: unknown) => e));
     expect(ms).toBeLessThan(1000);
     expect(err).toBeInstanceOf(StoreUnusableError);
-    expect(String(err)).toMatch(/This very process already uses .*ibp-bot.json; a second store on the same DATA_DIR is refused/);
+    expect(String(err)).toMatch(/Another ibp-bot process \(pid \d+ .*\) is using .*ibp-bot.json: that is this very process, which refuses a second store on the same DATA_DIR/);
     await first.close();
   });
 

@@ -138,7 +138,7 @@ export function effectiveLease(rec: LockRecord | null, ownLeaseMs: number): numb
  * - `unsure`: cannot be checked from here (another host, another PID namespace, a
  *   reused pid): watch the file for a lease.
  */
-export type LockVerdict = { kind: 'dead' | 'live' | 'unsure'; reason: string; byThisProcess?: true };
+export type LockVerdict = { kind: 'dead' | 'live' | 'unsure'; reason: string };
 
 export interface LockProbe {
   /** Instances this process holds itself (a second store on the same DATA_DIR). */
@@ -151,7 +151,7 @@ export interface LockProbe {
 export function judgeLock(rec: LockRecord | null, me: ProcessIdentity, probe: LockProbe): LockVerdict {
   if (!rec) return { kind: 'unsure', reason: 'the lock file does not hold a readable lock (being written, or damaged)' };
   if (rec.instance && probe.heldHere(rec.instance)) {
-    return { kind: 'live', reason: 'a second store on the same DATA_DIR', byThisProcess: true };
+    return { kind: 'live', reason: 'that is this very process, which refuses a second store on the same DATA_DIR' };
   }
   const legacy = rec.instance === undefined;
   // A field the writer could not read is not compared: an older lock (or one written

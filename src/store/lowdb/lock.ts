@@ -100,9 +100,6 @@ async function acquire(lockFile: string, dataFile: string, instance: string, opt
     if (text === null) continue; // released just now: create it again
     const rec = parseLock(text);
     const verdict = judgeLock(rec, me, { heldHere: (i) => heldHere.has(i), alive, nowMs: Date.now(), leaseMs: timings.leaseMs });
-    if (verdict.byThisProcess) {
-      throw new StoreUnusableError(`This very process already uses ${dataFile}; ${verdict.reason} is refused. (Lock file: ${lockFile})`);
-    }
     if (verdict.kind === 'live') throw refuse(rec!, verdict.reason);
     if (verdict.kind === 'unsure') {
       const leaseMs = effectiveLease(rec, timings.leaseMs);
