@@ -70,6 +70,12 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').max(86_400_000, 'must be at most 86400000 (a day)').default(300_000),
   ),
+  // lowdb only: the lock on DATA_DIR is a lease of this length, refreshed every sixth of it; a lock
+  // not refreshed for this long (a crashed process, another container) is taken over
+  DATA_LOCK_LEASE_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(5000, 'must be at least 5000').max(3_600_000, 'must be at most 3600000 (an hour)').default(60_000),
+  ),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(10_000),
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
@@ -147,6 +153,8 @@ export interface Config {
   nudgeGraceMinutes: number;
   /** Shared store: how long a `sending` nudge belongs to its sender before it is recorded unconfirmed. */
   nudgeSendingLeaseMs: number;
+  /** lowdb: how long the DATA_DIR lock belongs to its holder without a refresh (a start may wait this long). */
+  dataLockLeaseMs: number;
   teams: {
     appId?: string;
     appPassword?: string;
@@ -226,6 +234,7 @@ export function loadConfig(env: Env): Config {
         : { mode: 'off' },
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
     nudgeSendingLeaseMs: v.NUDGE_SENDING_LEASE_MS,
+    dataLockLeaseMs: v.DATA_LOCK_LEASE_MS,
     teams: {
       appType: v.MICROSOFT_APP_TYPE,
       ...(v.MICROSOFT_APP_ID ? { appId: v.MICROSOFT_APP_ID } : {}),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { DEFAULT_LOCK_LEASE_MS } from '../src/store/lowdb/lock-record.js';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -25,6 +26,14 @@ describe('configuration', () => {
     expect(err!.message).toMatch(/LOG_LEVEL="loud"/);
     expect(err!.message).toMatch(/PUBLIC_URL="ibp.example.nl": must be a full URL/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/between 0 and 65535/);
+  });
+
+  it('DATA_LOCK_LEASE_MS: the lowdb lock lease, a minute by default, at least 5 s', () => {
+    expect(loadConfig({}).dataLockLeaseMs).toBe(DEFAULT_LOCK_LEASE_MS);
+    expect(loadConfig({ DATA_LOCK_LEASE_MS: '15000' }).dataLockLeaseMs).toBe(15_000);
+    expect(loadConfig({ DATA_LOCK_LEASE_MS: '' }).dataLockLeaseMs).toBe(60_000);
+    expect(() => loadConfig({ DATA_LOCK_LEASE_MS: '1000' })).toThrow(/DATA_LOCK_LEASE_MS="1000": must be at least 5000/);
+    expect(() => loadConfig({ DATA_LOCK_LEASE_MS: '1m' })).toThrow(/DATA_LOCK_LEASE_MS="1m": must be a whole number of milliseconds/);
   });
 
   it('metrics: a token wins over a port; neither is off; a short token is refused without echoing it', () => {

@@ -5,6 +5,7 @@ import { describePostgresUrl, isPostgresUrl, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { storableDeep } from '../store/guard.js';
 import { DUMP_KINDS, dumpCounts, isEmptyDump, type Dumpable, type StoreDump } from '../store/dump.js';
+import type { LockLog } from '../store/lowdb/lock.js';
 import { DATA_FILE, LowdbStore } from '../store/lowdb/store.js';
 import { LATEST_VERSION, MIGRATIONS } from '../store/postgres/migrations/index.js';
 import { PostgresStore } from '../store/postgres/store.js';
@@ -20,6 +21,9 @@ const COPY_USAGE = `Usage:
       copies everything from the lowdb file in DATA_DIR into an empty PostgreSQL database
   ibp-bot store copy --to-lowdb <folder or …/${DATA_FILE}>
       copies everything from DATABASE_URL into a new (or empty) lowdb data file`;
+
+/** The lowdb lock's notes on stderr: a copy may wait up to a lease for the lock of a bot that crashed. */
+const lockNotes = (io: Io): LockLog => ({ info: () => undefined, warn: (_o, msg) => io.err(msg), error: (_o, msg) => io.err(msg) });
 
 /** `ibp-bot migrate`: brings the PostgreSQL schema (DATABASE_URL) to this version; the bot also does this at start-up. */
 export async function migrateCommand(config: Config, args: string[], io: Io): Promise<number> {
@@ -69,7 +73,7 @@ export async function storeCommand(config: Config, args: string[], io: Io): Prom
         return 1;
       }
       // With its lock: a running bot on this DATA_DIR makes this refuse (stop it first, so nothing is written after the copy).
-      const source = await openOr(io, () => LowdbStore.open({ dataDir: config.dataDir }), 'Stop the bot that uses this DATA_DIR before copying.');
+      const source = await openOr(io, () => LowdbStore.open({ dataDir: config.dataDir, lockLeaseMs: config.dataLockLeaseMs, log: lockNotes(io) }), 'Stop the bot that uses this DATA_DIR before copying.');
       if (!source) return 1;
       opened.push(source);
       const target = await openOr(io, () => PostgresStore.open({ url: toPg, log }));
@@ -93,7 +97,7 @@ export async function storeCommand(config: Config, args: string[], io: Io): Prom
     const source = await openOr(io, () => PostgresStore.open({ url: config.databaseUrl!, log, migrate: false }));
     if (!source) return 1;
     opened.push(source);
-    const dest = await openOr(io, () => LowdbStore.open({ dataDir: dir }));
+    const dest = await openOr(io, () => LowdbStore.open({ dataDir: dir, lockLeaseMs: config.dataLockLeaseMs, log: lockNotes(io) }));
     if (!dest) return 1;
     opened.push(dest);
     io.err('Note: stop every bot instance first; records written after the snapshot are not copied.');

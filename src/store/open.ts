@@ -21,5 +21,5 @@ export async function openStore(config: Config, log: Logger, opts: OpenStoreOpti
   if (config.databaseUrl) {
     return PostgresStore.open({ url: config.databaseUrl, log, migrate: !opts.readOnly, sendingLeaseMs: config.nudgeSendingLeaseMs });
   }
-  return LowdbStore.open({ dataDir: config.dataDir, ...(opts.readOnly ? { readOnly: true } : {}) });
+  return LowdbStore.open({ dataDir: config.dataDir, lockLeaseMs: config.dataLockLeaseMs, log, ...(opts.readOnly ? { readOnly: true } : {}) });
 }

@@ -26,7 +26,7 @@ import {
 import { AtomicJsonFile } from './file.js';
 import { guardRepo, storableDeep } from '../guard.js';
 import { lowdbKnelpunten, lowdbTriageChannels, type LowdbAccess } from './knelpunten.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type HeldLock, type LockLog } from './lock.js';
 import { memoryRateLimits } from '../../core/ratelimit.js';
 import { lowdbSessions } from './sessions.js';
 import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } from './reflectie.js';
@@ -49,6 +49,10 @@ export interface LowdbStoreOptions {
   dataDir: string;
   /** Read-only: no lock, no writes (CLI commands that read while the server runs). */
   readOnly?: boolean;
+  /** How long the lock belongs to this process without a refresh (DATA_LOCK_LEASE_MS); see lock.ts. */
+  lockLeaseMs?: number;
+  /** Where the lock tells that it waits for, takes over or lost the lock. */
+  log?: LockLog;
 }
 
 /**
@@ -91,6 +95,10 @@ export function parseDataFile(file: string, text: string): Data {
  * interleave) and every caller waits for the flush that contains its change. If a
  * flush fails, every waiting caller gets a StoreError and the memory is reloaded
  * from the last good file: nothing is reported stored that is not on disk.
+ *
+ * One process writes the file, under the lease in lock.ts. A process that lost its
+ * lease (another one took the file over) fails every write with StoreError and reports
+ * itself unhealthy: two writers would each overwrite the other's changes.
  */
 export class LowdbStore implements Store, Dumpable {
   readonly feedback: FeedbackRepo;
@@ -119,7 +127,8 @@ export class LowdbStore implements Store, Dumpable {
     private readonly file: TextPersistence,
     readonly path: string,
     private readonly readOnly: boolean,
-    private readonly releaseLock: () => Promise<void>,
+    /** The lease on the data file; null in memory and read-only (nothing written). */
+    private readonly lock: HeldLock | null,
   ) {
     this.feedback = {
       add: (rec) => this.mutate((d) => {
@@ -244,19 +253,22 @@ export class LowdbStore implements Store, Dumpable {
   static onPersistence(persistence: TextPersistence, data: Data, label: string): LowdbStore {
     const db = new Low<Data>(new Memory<Data>(), emptyData());
     db.data = data;
-    return new LowdbStore(db, persistence, label, false, async () => undefined);
+    return new LowdbStore(db, persistence, label, false, null);
   }
 
   static async open(opts: LowdbStoreOptions): Promise<LowdbStore> {
     const file = path.join(opts.dataDir, DATA_FILE);
-    let release: () => Promise<void> = async () => undefined;
+    let lock: HeldLock | null = null;
     if (!opts.readOnly) {
       try {
         await mkdir(opts.dataDir, { recursive: true });
       } catch (e) {
         throw new StoreUnusableError(`Cannot create DATA_DIR ${opts.dataDir}: ${(e as Error).message}`, { cause: e });
       }
-      release = await acquireLock(path.join(opts.dataDir, LOCK_FILE), file);
+      lock = await acquireLock(path.join(opts.dataDir, LOCK_FILE), file, {
+        ...(opts.lockLeaseMs ? { leaseMs: opts.lockLeaseMs } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
     }
     try {
       const adapter = new AtomicJsonFile<Data>(file);
@@ -271,9 +283,9 @@ export class LowdbStore implements Store, Dumpable {
       }
       const db = new Low<Data>(adapter, emptyData());
       db.data = data;
-      return new LowdbStore(db, adapter, file, opts.readOnly ?? false, release);
+      return new LowdbStore(db, adapter, file, opts.readOnly ?? false, lock);
     } catch (e) {
-      await release();
+      await lock?.release();
       if (e instanceof StoreError) throw e;
       throw new StoreUnusableError(`Cannot open the data file ${file}: ${(e as Error).message}`, { cause: e });
     }
@@ -287,6 +299,7 @@ export class LowdbStore implements Store, Dumpable {
   /** Applies a change in memory and resolves once it is on disk (or rejects, with memory restored). */
   private async mutate<T>(fn: (d: Data) => T): Promise<T> {
     if (this.readOnly) throw new StoreError(`The store at ${this.path} is opened read-only.`);
+    await this.lock?.ensureWritable();
     await this.ensureUsable();
     const result = fn(this.db.data);
     await new Promise<void>((resolve, reject) => {
@@ -306,10 +319,12 @@ export class LowdbStore implements Store, Dumpable {
         const batch = this.waiting;
         this.waiting = [];
         try {
+          // Checked again here: the lock may have been lost while the change waited.
+          await this.lock?.ensureWritable();
           if (!this.file.inMemory) await this.file.writeText(JSON.stringify(this.db.data));
           for (const w of batch) w.resolve();
         } catch (e) {
-          const err = new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+          const err = e instanceof StoreError ? e : new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
           // Changes made after this flush started are in memory too: they fail as well.
           const all = [...batch, ...this.waiting];
           this.waiting = [];
@@ -364,6 +379,8 @@ export class LowdbStore implements Store, Dumpable {
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed' };
     if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message };
+    const lockProblem = this.lock?.problem();
+    if (lockProblem) return { ok: false, backend: 'lowdb', detail: lockProblem };
     return { ok: true, backend: 'lowdb', detail: this.path };
   }
 
@@ -371,6 +388,6 @@ export class LowdbStore implements Store, Dumpable {
     if (this.closed) return;
     while (this.flushing) await this.flushing.catch(() => undefined);
     this.closed = true;
-    await this.releaseLock();
+    await this.lock?.release();
   }
 }
