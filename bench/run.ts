@@ -14,13 +14,8 @@ import { storeBenchmarks } from './store.js';
 import { dashboardBenchmark } from './dashboard.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startPostgres } from '../tests/helpers/pg.js';
+import { finish, type Row } from './report.js';
 
-interface Row {
-  name: string;
-  value: string;
-  target: string;
-  ok: boolean;
-}
 
 /** Time from `npm start`-equivalent spawn to the "ready" log line (tsx, like `npm start`). */
 async function startupTime(): Promise<number> {
@@ -107,12 +102,7 @@ async function main(): Promise<void> {
   rows.push({ name: `dashboard Kennisvragen (groups ${dash.sizes.gaps.toLocaleString('en')} questions), first view`, value: ms(dash.kennisvragenFirstMs), target: '', ok: true });
   rows.push({ name: 'dashboard Kennisvragen, later views, median', value: ms(dash.kennisvragen.median), target: '', ok: true });
 
-  const w = Math.max(...rows.map((r) => r.name.length));
-  process.stdout.write(`\nibp-bot benchmarks (node ${process.version}, ${new Date().toISOString()})\n\n`);
-  for (const r of rows) {
-    process.stdout.write(`${r.name.padEnd(w)}  ${r.value.padStart(12)}  ${r.target.padEnd(8)} ${r.target ? (r.ok ? 'OK' : 'MISSED') : ''}\n`);
-  }
-  if (rows.some((r) => !r.ok)) process.exitCode = 1;
+  finish(rows);
 }
 
 await main();
