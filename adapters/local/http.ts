@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Bot } from '../../src/core/bot.js';
-import { conversationKey, type Turn } from '../../src/core/turn.js';
+import { conversationKey, type Turn } from '../../src/domain/turn.js';
 import { messages } from '../../src/i18n/index.js';
 import { MemoryInbox } from './inbox.js';
 import { MAX_TEXT_LENGTH } from './protocol.js';

@@ -19,7 +19,7 @@
  * Response 409: { "replies": [], "duplicate": true }  (same messageId seen before)
  * Response 503: { "replies": Reply[] }  (store or core trouble: the replies hold a friendly "try again" message)
  */
-import type { TurnInput } from '../../src/core/turn.js';
+import type { TurnInput } from '../../src/domain/turn.js';
 
 export interface ChatRequest {
   session: string;

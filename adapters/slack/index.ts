@@ -2,7 +2,7 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import express, { type Express } from 'express';
 import type { Reply } from '../../src/core/reply.js';
-import type { Turn } from '../../src/core/turn.js';
+import type { Turn } from '../../src/domain/turn.js';
 import type { AdapterDeps } from '../../src/server/adapters.js';
 import type { AdapterSetup, PlatformAdapter, ProactiveResult } from '../../src/server/platform.js';
 import type { ConversationRefRecord } from '../../src/store/types.js';

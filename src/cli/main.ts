@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.js';
 import { Bot } from '../core/bot.js';
-import type { Locale, Turn, TurnInput } from '../core/turn.js';
+import type { Locale, Turn, TurnInput } from '../domain/turn.js';
 import { KnowledgeBase, KnowledgeInvalidError, openKnowledgeBase } from '../knowledge/base.js';
 import { formatKnowledgeErrors, loadKnowledge } from '../knowledge/load.js';
 import { loadReflectieQuestions, REFLECTIE_DIR } from '../knowledge/reflectie.js';

@@ -4,7 +4,7 @@ import type { Feature } from '../../src/core/context.js';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Bot } from '../../src/core/bot.js';
-import type { Turn, TurnInput } from '../../src/core/turn.js';
+import type { Turn, TurnInput } from '../../src/domain/turn.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/base.js';
 import { createLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb/store.js';

@@ -51,6 +51,11 @@ export interface JournalOptions {
   /** Turns a version-1 data file (the single-file store) into tables. */
   fromV1?: (raw: Record<string, unknown>) => Record<string, unknown[]>;
   compactMinBytes?: number;
+  /**
+   * Called before each journal write; what it throws fails that write like an I/O error
+   * would. Tests use it for a full disk; nothing else sets it.
+   */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 const checksum = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -82,6 +87,11 @@ export class JournalFile implements Adapter<Tables> {
   private compacting: Promise<void> | null = null;
   /** Appends that failed so far: a snapshot taken meanwhile may hold a change that was reported failed, so it is dropped. */
   private failures = 0;
+  /**
+   * After a failed write, every append fails until the owner reloads (`reload`): changes
+   * made in memory after the failure may rest on changes that never reached the disk.
+   */
+  private failed: StoreError | null = null;
   /** Set by the owner: the tables to snapshot when compaction is due. */
   tables: (() => Tables) | null = null;
   private readonly compactMin: number;
@@ -310,6 +320,7 @@ export class JournalFile implements Adapter<Tables> {
    */
   append(changes: readonly Change[]): Promise<void> {
     if (this.opts.readOnly) return Promise.reject(new StoreError(`The store at ${this.snapshotPath} is opened read-only.`));
+    if (this.failed) return Promise.reject(this.failed);
     if (changes.length === 0) return Promise.resolve();
     const body = JSON.stringify(changes);
     const line = `${checksum(body)}\t${body}\n`;
@@ -328,6 +339,7 @@ export class JournalFile implements Adapter<Tables> {
         const text = batch.map((b) => b.line).join('');
         const before = this.journalBytes;
         try {
+          await this.opts.beforeWrite?.();
           const fh = await this.journal();
           await fh.write(text, null, 'utf8');
           await fh.datasync();
@@ -338,7 +350,11 @@ export class JournalFile implements Adapter<Tables> {
           await this.fh?.truncate(before).catch(() => undefined);
           this.failures++;
           const err = new StoreError(`Could not write ${path.join(this.dir, journalName(this.journalNo))}: ${(e as Error).message}`, { cause: e });
-          for (const b of batch) b.reject(err);
+          this.failed = err;
+          // What waits was built on this batch in memory: it fails too.
+          const all = [...batch, ...this.pending];
+          this.pending = [];
+          for (const b of all) b.reject(err);
         }
       }
     } finally {
@@ -437,6 +453,22 @@ export class JournalFile implements Adapter<Tables> {
       await fh.close();
     }
     await fsyncDir(this.dir);
+  }
+
+  /** After a failed write: the tables as they are on disk, and appends work again. */
+  async reload(): Promise<Tables> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    await this.fh?.close().catch(() => undefined);
+    this.fh = null;
+    const tables = await this.read();
+    this.failed = null;
+    if (!tables) throw new StoreError(`The data file ${this.snapshotPath} is gone.`);
+    return tables;
+  }
+
+  /** Why writes fail at the moment (a failed write not yet followed by a reload), or null. */
+  get problem(): string | null {
+    return this.failed?.message ?? null;
   }
 
   /** Waits for pending appends and a running compaction, then closes the journal. */
