@@ -47,6 +47,8 @@ export interface StartOptions {
   features?: Feature[];
   /** How often the nudge scheduler runs; 0 starts no timer (tests call `scheduler.tick()`). */
   schedulerIntervalMs?: number;
+  /** Tests: a local OpenID metadata document whose keys sign the test's Teams tokens (never the network). */
+  teamsOpenIdMetadataUrl?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     }, store.rateLimits, (kind) => metrics?.rateLimited.inc({ kind }));
     const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
     const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits, ...(observe ? { observe } : {}) }, features);
-    const setups = await setupAdapters({ config, bot, store, log, now });
+    const setups = await setupAdapters({ config, bot, store, log, now, ...(opts.teamsOpenIdMetadataUrl ? { teamsOpenIdMetadataUrl: opts.teamsOpenIdMetadataUrl } : {}) });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
