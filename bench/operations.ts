@@ -21,6 +21,8 @@ async function start(on: boolean, sink: Sink): Promise<RunningBot> {
     {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ibp-bench-ops-')), KNOWLEDGE_DIR: path.resolve('knowledge'),
       NODE_ENV: 'production', LOG_LEVEL: on ? 'info' : 'silent', RATE_LIMIT_TURNS_PER_MINUTE: '0',
+      // Measured through the web chat (off in production without sign-in), 50 sessions from one address.
+      WEB_CHAT: 'open', RATE_LIMIT_WEB_SESSIONS_PER_HOUR: '0',
       ...(on ? { METRICS_TOKEN: 'bench-metrics-token-0123456789-abcdef' } : {}),
     },
     { logDestination: sink, schedulerIntervalMs: 0 },

@@ -28,8 +28,8 @@ const valid = { opgave: 'opgave-schulden', beschrijving: 'Schuldhulp en Rijk del
 beforeAll(async () => {
   bot = await startBot(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'debug', KNELPUNT_COORDINATORS: `local:${COORD}`,
-      // a load test: the per-user limits are tested in tests/ratelimit.test.ts
-      RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0' },
+      // a load test from one address: the per-user and per-address limits are tested in tests/ratelimit.test.ts
+      RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0', RATE_LIMIT_WEB_SESSIONS_PER_HOUR: '0', RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR: '0' },
     { logDestination: logs },
   );
 });

@@ -44,7 +44,9 @@ function spawnBot(name: string, env: Record<string, string>): Promise<BotProcess
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'info',
-      RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0', SHUTDOWN_TIMEOUT_MS: '1000', ...env,
+      RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_KNELPUNTEN_PER_HOUR: '0', SHUTDOWN_TIMEOUT_MS: '1000',
+      // 200 knelpunten from one address: the per-address limits of the open web chat are tested in tests/ratelimit.test.ts
+      RATE_LIMIT_WEB_SESSIONS_PER_HOUR: '0', RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR: '0', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
