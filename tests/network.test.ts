@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exposureWarning, openDoors } from '../src/server/exposure.js';
 import { addressKey, isLoopbackAddress, isLoopbackHost, isLoopbackUrl, whyNotLocal } from '../src/server/network.js';
 
 const request = (remoteAddress: string | undefined, headers: Record<string, string> = {}): Parameters<typeof whyNotLocal>[0] =>
@@ -44,5 +45,30 @@ describe('network: what counts as this machine', () => {
     expect(addressKey('2001:db8:1:3::1')).not.toBe(addressKey('2001:db8:1:2::1'));
     expect(addressKey(undefined)).toBe('unknown');
     expect(addressKey('garbage')).toBe('unknown');
+  });
+});
+
+describe('the start-up warning about what is open', () => {
+  const base = { nodeEnv: 'development' as const, host: '127.0.0.1', webChat: 'open' as const, teams: { appType: 'MultiTenant' as const, anonymous: false }, metrics: { mode: 'off' as const } };
+
+  it('says nothing while only this machine can connect', () => {
+    expect(exposureWarning(base)).toBeUndefined();
+    expect(exposureWarning({ ...base, host: 'localhost', teams: { ...base.teams, anonymous: true } })).toBeUndefined();
+  });
+
+  it('in development on another address: names every open door, or says there is none', () => {
+    expect(exposureWarning({ ...base, host: '0.0.0.0' })).toMatch(/^HOST=0\.0\.0\.0: other machines can reach this development server\. Open without sign-in: the web chat \(WEB_CHAT=open/);
+    const all = exposureWarning({ ...base, host: '0.0.0.0', teams: { ...base.teams, anonymous: true }, metrics: { mode: 'port', port: 9464 } });
+    expect(all).toMatch(/the web chat .*; Teams, anonymously .*; metrics without a token on port 9464/);
+    expect(exposureWarning({ ...base, host: '192.168.1.10', webChat: 'signin' })).toMatch(/Nothing is open without sign-in/);
+    // credentials win over TEAMS_ANONYMOUS (config refuses the pair anyway)
+    expect(openDoors({ ...base, webChat: 'off', teams: { ...base.teams, appId: 'app', anonymous: true } })).toEqual([]);
+  });
+
+  it('in production: only when something is open without sign-in', () => {
+    const prod = { ...base, nodeEnv: 'production' as const, host: '0.0.0.0' };
+    expect(exposureWarning({ ...prod, webChat: 'signin' })).toBeUndefined();
+    expect(exposureWarning({ ...prod, webChat: 'off' })).toBeUndefined();
+    expect(exposureWarning(prod)).toMatch(/^Open without sign-in to anyone who reaches 0\.0\.0\.0: the web chat/);
   });
 });

@@ -163,6 +163,9 @@ describe('Teams without credentials on an address other machines reach', () => {
     const bot = await startBot({ ...baseEnv, HOST: '0.0.0.0', DATA_DIR: tempDir(), NODE_ENV: 'test' }, { logDestination: logs, schedulerIntervalMs: 0 });
     try {
       expect(logs.text).toMatch(/Teams: every request to POST \/api\/messages gets 401: MICROSOFT_APP_ID is not set and HOST=0.0.0.0/);
+      const warning = logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.startsWith('HOST=0.0.0.0'));
+      expect(warning).toMatchObject({ level: 40, msg: expect.stringMatching(/other machines can reach this test server\. Open without sign-in: the web chat \(WEB_CHAT=open/) });
+      expect(warning?.msg).not.toMatch(/Teams/);
       expect(await rawPost(`http://127.0.0.1:${bot.port}/api/messages`, personalMessage(connector.url, 'Wat is de zevende zekerheid?'))).toBe(401);
       expect(await rawPost(`http://127.0.0.1:${bot.port}/api/messages`, { type: 'message' }, { authorization: 'Bearer anything' })).toBe(401);
       expect(connector.calls).toHaveLength(0);
@@ -178,6 +181,7 @@ describe('Teams without credentials on an address other machines reach', () => {
     const bot = await startBot({ ...baseEnv, HOST: '0.0.0.0', DATA_DIR: tempDir(), NODE_ENV: 'test', TEAMS_ANONYMOUS: 'true' }, { logDestination: logs, schedulerIntervalMs: 0 });
     try {
       expect(logs.text).toMatch(/Teams: anonymous mode on POST \/api\/messages from anywhere \(TEAMS_ANONYMOUS=true\)/);
+      expect(logs.text).toMatch(/"level":40,.*"msg":"HOST=0.0.0.0: .*Open without sign-in: the web chat .*; Teams, anonymously \(TEAMS_ANONYMOUS=true/);
       const status = await rawPost(`http://127.0.0.1:${bot.port}/api/messages`, personalMessage(connector.url, 'Wat is de zevende zekerheid?'), { 'x-forwarded-for': '203.0.113.9' });
       expect(status).toBe(200);
       expect(connector.sent).toHaveLength(1);

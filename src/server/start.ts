@@ -20,6 +20,7 @@ import { setupDashboard } from '../dashboard/setup.js';
 import { createApp } from './app.js';
 import { setupAdapters } from './adapters.js';
 import { AdapterOutbox } from './outbox.js';
+import { exposureWarning } from './exposure.js';
 import { webChatAccess } from './webchat.js';
 import type { PlatformAdapter } from './platform.js';
 
@@ -112,6 +113,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     for (const s of setups) log.info(s.note);
     log.info(dashboard.note);
     log.info({ webChat: config.webChat }, WEB_CHAT_NOTES[config.webChat]);
+    const exposure = exposureWarning(config);
+    if (exposure) log.warn({ host: config.host }, exposure);
     // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
     // before the port is taken, with nothing left running.
     try {
