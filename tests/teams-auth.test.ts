@@ -63,8 +63,8 @@ describe('Teams endpoint with credentials', () => {
 
   it('forged, malformed and unverifiable tokens get 401: nothing processed, nothing sent, no stack trace', async () => {
     const turnsBefore = turns();
-    const started = Date.now();
     const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const [forger, otherForger] = [strangerKey(), strangerKey()];
     const cases: Array<[string, Record<string, string>]> = [
       ['no header', {}],
       ['Bearer garbage', bearer('not-a-jwt')],
@@ -72,8 +72,8 @@ describe('Teams endpoint with credentials', () => {
       ['alg none, unsigned', bearer(unsignedToken(claims()))],
       ['alg none with the published key id', bearer(`${b64({ alg: 'none', kid: keys.kid })}.${b64(claims())}.`)],
       ['HS256 (a key confusion attempt)', bearer(`${b64({ alg: 'HS256', kid: keys.kid })}.${b64(claims())}.c2lnbmF0dXJl`)],
-      ['signed by an unknown key, under an unknown key id', bearer(keys.sign(claims(), { key: strangerKey(), kid: 'stranger-key' }))],
-      ['signed by an unknown key, under the published key id', bearer(keys.sign(claims(), { key: strangerKey() }))],
+      ['signed by an unknown key, under an unknown key id', bearer(keys.sign(claims(), { key: forger, kid: 'stranger-key' }))],
+      ['signed by an unknown key, under the published key id', bearer(keys.sign(claims(), { key: otherForger }))],
       ['wrong audience', bearer(keys.sign(claims({ aud: '00000000-0000-4000-8000-00000000bad0' })))],
       ['wrong issuer', bearer(keys.sign(claims({ iss: 'https://evil.example' })))],
       ['expired', bearer(keys.sign(claims({ nbf: now() - 7200, exp: now() - 3600 })))],
@@ -81,6 +81,7 @@ describe('Teams endpoint with credentials', () => {
       ['another serviceUrl than the activity', bearer(keys.sign(claims({ serviceurl: 'https://evil.example/' })))],
       ['a token body that is not JSON', bearer(`${b64({ alg: 'RS256', kid: keys.kid })}.bm90IGpzb24.c2ln`)],
     ];
+    const started = Date.now();
     for (const [name, headers] of cases) {
       const res = await post(headers);
       expect(res.status, name).toBe(401);
