@@ -63,7 +63,11 @@ export interface WebChatUser {
  * Connect sign-in, or `off`.
  */
 export type WebChatAccess =
-  | { mode: 'open' }
+  | {
+      mode: 'open';
+      /** RATE_LIMIT_WEB_SESSIONS_PER_HOUR is on: a session id the server has not seen is looked up and costs a token. */
+      limitNewSessions: boolean;
+    }
   | {
       mode: 'signin';
       /** The signed-in person of this request, or undefined. */
@@ -78,7 +82,7 @@ export type WebChatAccess =
 const INDEX = path.join(PUBLIC_DIR, 'index.html');
 
 /** The local adapter: the web chat page and its JSON endpoint, open, behind sign-in, or off. */
-export function localChatRouter(bot: Bot, inbox: MemoryInbox, access: WebChatAccess = { mode: 'open' }): Router {
+export function localChatRouter(bot: Bot, inbox: MemoryInbox, access: WebChatAccess = { mode: 'open', limitNewSessions: true }): Router {
   const router = express.Router();
   const t = messages('nl');
 
@@ -118,7 +122,7 @@ export function localChatRouter(bot: Bot, inbox: MemoryInbox, access: WebChatAcc
     }
     const user = res.locals.webChatUser as WebChatUser | undefined;
     const turn = user ? signedInTurn(parsed.turn, user) : { ...parsed.turn, addressKey: addressKey(req.ip) };
-    if (!user && !(await newSessionAllowed(bot, turn))) {
+    if (access.mode === 'open' && access.limitNewSessions && !(await newSessionAllowed(bot, turn))) {
       res.status(429).json({ error: messages(turn.user.locale === 'en' ? 'en' : 'nl').rateLimited.webSession, code: 'rate_limited' });
       return;
     }

@@ -10,8 +10,10 @@ import type { SessionUser, WebSessions } from '../dashboard/session.js';
  * signed in for the chat gives nothing in /admin: the dashboard still lets only
  * coordinators in.
  */
-export function webChatAccess(config: Pick<Config, 'webChat' | 'publicUrl'>, sessions: WebSessions | undefined): WebChatAccess {
-  if (config.webChat !== 'signin') return { mode: config.webChat };
+export function webChatAccess(config: Pick<Config, 'webChat' | 'publicUrl' | 'rateLimits'>, sessions: WebSessions | undefined): WebChatAccess {
+  if (config.webChat === 'off') return { mode: 'off' };
+  // With the limit off there is nothing to count, so no store look-up per request either.
+  if (config.webChat === 'open') return { mode: 'open', limitNewSessions: config.rateLimits.webSessionsPerHour > 0 };
   // loadConfig refuses WEB_CHAT=signin without OIDC_ISSUER (and OIDC needs PUBLIC_URL), so the dashboard is there.
   if (!sessions || !config.publicUrl) throw new Error('WEB_CHAT=signin needs the dashboard sign-in (OIDC_ISSUER)');
   return {
