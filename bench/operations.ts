@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { forwardedFor } from '../tests/helpers/people.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -20,7 +21,9 @@ async function start(on: boolean, sink: Sink): Promise<RunningBot> {
   return startBot(
     {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ibp-bench-ops-')), KNOWLEDGE_DIR: path.resolve('knowledge'),
-      NODE_ENV: 'production', LOG_LEVEL: on ? 'info' : 'silent', RATE_LIMIT_TURNS_PER_MINUTE: '0',
+      NODE_ENV: 'production', LOG_LEVEL: on ? 'info' : 'silent',
+      // Measured through the web chat, which production turns off without sign-in unless an operator opens it.
+      WEB_CHAT: 'open',
       ...(on ? { METRICS_TOKEN: 'bench-metrics-token-0123456789-abcdef' } : {}),
     },
     { logDestination: sink, schedulerIntervalMs: 0 },
@@ -45,8 +48,9 @@ export async function operationsCost(count: number): Promise<{ on: Summary; off:
     const t0 = performance.now();
     const res = await fetch(`${bot.url}/api/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ session: `bench-session-${i % 50}`, messageId: `bench-msg-${++i}-abcdef`, input: { kind: 'text', text } }),
+      // Ten questions per person (within the default 20 a minute), each person at their own address behind the proxy.
+      headers: { 'content-type': 'application/json', ...forwardedFor(`bench-session-${Math.floor(i / 10)}`) },
+      body: JSON.stringify({ session: `bench-session-${Math.floor(i / 10)}`, messageId: `bench-msg-${++i}-abcdef`, input: { kind: 'text', text } }),
     });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -23,7 +23,8 @@ const schema = z.object({
     .min(0, 'must be between 0 and 65535')
     .max(65535, 'must be between 0 and 65535')
     .default(3978),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Default by NODE_ENV (see hostDefault): only this machine in development, every interface in production
+  HOST: z.preprocess(emptyAsUndefined, z.string().optional()),
   DATA_DIR: z.string().min(1).default('./data'),
   // PostgreSQL (src/store/postgres): when set, every record lives there instead of DATA_DIR; a secret (it holds a password)
   DATABASE_URL: z.preprocess(
@@ -39,6 +40,11 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
   MICROSOFT_APP_TENANT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
   MICROSOFT_APP_TYPE: z.preprocess(emptyAsUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+  // Without credentials, Teams accepts unauthenticated activities only from this machine (HOST on loopback),
+  // or from anywhere when this is `true`; refused in production
+  TEAMS_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  // The web chat: open (no sign-in), signin (the dashboard's OpenID Connect sign-in) or off; default by NODE_ENV
+  WEB_CHAT: z.preprocess(emptyAsUndefined, z.enum(['open', 'signin', 'off']).optional()),
   // Slack (adapters/slack): mounted when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP), or
   // SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), are set
   SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional()),
@@ -80,6 +86,9 @@ const schema = z.object({
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
   RATE_LIMIT_KNELPUNTEN_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(5),
+  // The open web chat (no sign-in), per client address: a new session id is free to make, an address is not
+  RATE_LIMIT_WEB_SESSIONS_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
+  RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(10),
   // Prometheus metrics: GET /metrics with this bearer token on the main port; without it, only
   // on METRICS_PORT (for a port that is not exposed publicly); with neither, metrics are off
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (use a long random value)').optional()),
@@ -144,7 +153,13 @@ export interface Config {
   adminToken?: string;
   /** Dashboard sign-in; absent when OIDC_ISSUER is not set (then /admin is not mounted). */
   oidc?: OidcConfig;
-  rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number };
+  /**
+   * Per user: turns a minute, knelpunten an hour. Per client address, only for the open
+   * web chat: new sessions an hour, knelpunten an hour. 0 switches one off.
+   */
+  rateLimits: { turnsPerMinute: number; knelpuntenPerHour: number; webSessionsPerHour: number; webKnelpuntenPerHour: number };
+  /** The web chat: `open` (anyone who reaches the port), `signin` (OpenID Connect, as the dashboard), `off`. */
+  webChat: WebChatMode;
   /** `/metrics`: behind a bearer token on the main port, or open on a separate port, or off. */
   metrics: { mode: 'token'; token: string } | { mode: 'port'; port: number } | { mode: 'off' };
   /** How long in-flight requests may take to finish at shutdown. */
@@ -160,6 +175,8 @@ export interface Config {
     appPassword?: string;
     tenantId?: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** TEAMS_ANONYMOUS=true: unauthenticated activities from anywhere (never in production). */
+    anonymous: boolean;
   };
   slack: {
     botToken?: string;
@@ -168,6 +185,8 @@ export interface Config {
     apiUrl: string;
   };
 }
+
+export type WebChatMode = 'open' | 'signin' | 'off';
 
 export interface OidcConfig {
   issuer: string;
@@ -207,10 +226,12 @@ export function loadConfig(env: Env): Config {
   const v = res.data;
   const oidc = oidcConfig(v);
   if ('problems' in oidc) throw new ConfigError(oidc.problems);
+  const doors = doorProblems(v);
+  if (doors.length > 0) throw new ConfigError(doors);
   return {
     nodeEnv: v.NODE_ENV,
     port: v.PORT,
-    host: v.HOST,
+    host: v.HOST ?? hostDefault(v.NODE_ENV),
     dataDir: path.resolve(v.DATA_DIR),
     ...(v.DATABASE_URL ? { databaseUrl: v.DATABASE_URL } : {}),
     knowledgeDir: path.resolve(v.KNOWLEDGE_DIR),
@@ -226,7 +247,13 @@ export function loadConfig(env: Env): Config {
     ...(v.ADMIN_TOKEN ? { adminToken: v.ADMIN_TOKEN } : {}),
     ...(oidc.config ? { oidc: oidc.config } : {}),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
-    rateLimits: { turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE, knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR },
+    rateLimits: {
+      turnsPerMinute: v.RATE_LIMIT_TURNS_PER_MINUTE,
+      knelpuntenPerHour: v.RATE_LIMIT_KNELPUNTEN_PER_HOUR,
+      webSessionsPerHour: v.RATE_LIMIT_WEB_SESSIONS_PER_HOUR,
+      webKnelpuntenPerHour: v.RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR,
+    },
+    webChat: v.WEB_CHAT ?? webChatDefault(v.NODE_ENV, Boolean(v.OIDC_ISSUER)),
     metrics: v.METRICS_TOKEN
       ? { mode: 'token', token: v.METRICS_TOKEN }
       : v.METRICS_PORT !== undefined
@@ -237,6 +264,7 @@ export function loadConfig(env: Env): Config {
     dataLockLeaseMs: v.DATA_LOCK_LEASE_MS,
     teams: {
       appType: v.MICROSOFT_APP_TYPE,
+      anonymous: v.TEAMS_ANONYMOUS === 'true',
       ...(v.MICROSOFT_APP_ID ? { appId: v.MICROSOFT_APP_ID } : {}),
       ...(v.MICROSOFT_APP_PASSWORD ? { appPassword: v.MICROSOFT_APP_PASSWORD } : {}),
       ...(v.MICROSOFT_APP_TENANT_ID ? { tenantId: v.MICROSOFT_APP_TENANT_ID } : {}),
@@ -248,6 +276,31 @@ export function loadConfig(env: Env): Config {
       ...(v.SLACK_APP_TOKEN ? { appToken: v.SLACK_APP_TOKEN } : {}),
     },
   };
+}
+
+/** Development listens on this machine only (`npm start` needs no more); production on every interface (a container, a VM). */
+export function hostDefault(nodeEnv: Config['nodeEnv']): string {
+  return nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1';
+}
+
+/** Open while developing; in production behind the sign-in when there is one, otherwise off unless WEB_CHAT=open. */
+export function webChatDefault(nodeEnv: Config['nodeEnv'], signIn: boolean): WebChatMode {
+  if (nodeEnv !== 'production') return 'open';
+  return signIn ? 'signin' : 'off';
+}
+
+/** Settings that would open a door without anyone noticing: refused at start-up, naming the variable. */
+function doorProblems(v: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (v.TEAMS_ANONYMOUS === 'true' && v.NODE_ENV === 'production') {
+    problems.push('TEAMS_ANONYMOUS="true": not allowed with NODE_ENV=production (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead)');
+  } else if (v.TEAMS_ANONYMOUS === 'true' && v.MICROSOFT_APP_ID) {
+    problems.push('TEAMS_ANONYMOUS="true": cannot be combined with MICROSOFT_APP_ID (with credentials every request needs a valid token); remove one of them');
+  }
+  if (v.WEB_CHAT === 'signin' && !v.OIDC_ISSUER) {
+    problems.push('WEB_CHAT="signin": needs the OpenID Connect sign-in of the dashboard (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL)');
+  }
+  return problems;
 }
 
 /** The dashboard's sign-in settings; with OIDC_ISSUER, the client id, secret and PUBLIC_URL are needed too. */

@@ -81,4 +81,53 @@ describe('configuration', () => {
     expect(loadConfig({ ...full, OIDC_ISSUER: 'http://localhost:4000' }).oidc?.allowInsecureRequests).toBe(true);
     expect(() => loadConfig({ ...full, OIDC_ISSUER: 'http://localhost:4000', NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER.*https:\/\/ in production/);
   });
+
+  it('listens on this machine only in development and tests, on every interface in production; HOST wins', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.1.2.3' }).host).toBe('10.1.2.3');
+    expect(loadConfig({ HOST: '' }).host).toBe('127.0.0.1');
+  });
+
+  it('TEAMS_ANONYMOUS: off by default, true on purpose, refused in production and next to an app id', () => {
+    expect(loadConfig({}).teams.anonymous).toBe(false);
+    expect(loadConfig({ TEAMS_ANONYMOUS: 'true', HOST: '0.0.0.0' }).teams.anonymous).toBe(true);
+    expect(loadConfig({ TEAMS_ANONYMOUS: 'false' }).teams.anonymous).toBe(false);
+    expect(() => loadConfig({ TEAMS_ANONYMOUS: 'yes' })).toThrow(/TEAMS_ANONYMOUS="yes": must be one of: true, false/);
+    const refused = (env: Record<string, string>): ConfigError => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const prod = refused({ TEAMS_ANONYMOUS: 'true', NODE_ENV: 'production' });
+    expect(prod).toBeInstanceOf(ConfigError);
+    expect(prod.problems).toEqual([expect.stringMatching(/^TEAMS_ANONYMOUS="true": not allowed with NODE_ENV=production/)]);
+    expect(refused({ TEAMS_ANONYMOUS: 'true', MICROSOFT_APP_ID: 'app-1', MICROSOFT_APP_PASSWORD: 'secret-value-1' }).message).toMatch(/TEAMS_ANONYMOUS="true": cannot be combined with MICROSOFT_APP_ID/);
+  });
+
+  it('WEB_CHAT: open in development, signin or off in production, and signin needs the OpenID sign-in', () => {
+    const oidc = { OIDC_ISSUER: 'https://login.microsoftonline.com/tenant-1/v2.0', OIDC_CLIENT_ID: 'client-1', OIDC_CLIENT_SECRET: 'very-secret-value-123', PUBLIC_URL: 'https://ibp-bot.example.nl' };
+    expect(loadConfig({}).webChat).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'test' }).webChat).toBe('open');
+    expect(loadConfig({ ...oidc }).webChat).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production' }).webChat).toBe('off');
+    expect(loadConfig({ NODE_ENV: 'production', ...oidc }).webChat).toBe('signin');
+    expect(loadConfig({ NODE_ENV: 'production', WEB_CHAT: 'open' }).webChat).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production', WEB_CHAT: 'off', ...oidc }).webChat).toBe('off');
+    expect(loadConfig({ WEB_CHAT: 'signin', ...oidc }).webChat).toBe('signin');
+    expect(() => loadConfig({ WEB_CHAT: 'signin' })).toThrow(/WEB_CHAT="signin": needs the OpenID Connect sign-in/);
+    expect(() => loadConfig({ WEB_CHAT: 'closed' })).toThrow(/WEB_CHAT="closed": must be one of: open, signin, off/);
+  });
+
+  it('per-address limits of the open web chat are on by default; 0 switches one off', () => {
+    expect(loadConfig({}).rateLimits).toEqual({ turnsPerMinute: 20, knelpuntenPerHour: 5, webSessionsPerHour: 20, webKnelpuntenPerHour: 10 });
+    expect(loadConfig({ RATE_LIMIT_WEB_SESSIONS_PER_HOUR: '0', RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR: '3' }).rateLimits).toMatchObject({ webSessionsPerHour: 0, webKnelpuntenPerHour: 3 });
+    expect(() => loadConfig({ RATE_LIMIT_WEB_SESSIONS_PER_HOUR: '-1' })).toThrow(/RATE_LIMIT_WEB_SESSIONS_PER_HOUR="-1": must be 0 or more/);
+    expect(() => loadConfig({ RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR: 'veel' })).toThrow(/RATE_LIMIT_WEB_KNELPUNTEN_PER_HOUR="veel": must be a whole number/);
+  });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
+import { forwardedFor } from './helpers/people.js';
 import { tempDir } from './helpers/tmp.js';
 
 let bot: RunningBot;
@@ -16,7 +17,7 @@ type ChatResponse = { status: number; replies: Reply[]; notifications: Reply[] }
 async function chat(session: string, input: unknown, messageId = mid()): Promise<ChatResponse> {
   const res = await fetch(`${bot.url}/api/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...forwardedFor(session) },
     body: JSON.stringify({ session, messageId, input }),
   });
   const json = (await res.json()) as { replies?: Reply[]; notifications?: Reply[] };

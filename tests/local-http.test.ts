@@ -126,3 +126,48 @@ describe('readiness when the store is closed', () => {
     }
   });
 });
+
+describe('the web chat off (production without sign-in, the default there)', () => {
+  let off: RunningBot;
+  const offLogs = new LogCapture();
+  beforeAll(async () => {
+    off = await startBot(
+      // Teams credentials: the platform routes stay, only the web chat goes.
+      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'production', LOG_LEVEL: 'info',
+        MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000abc', MICROSOFT_APP_PASSWORD: 'fake-password-not-real' },
+      { logDestination: offLogs, schedulerIntervalMs: 0 },
+    );
+  });
+  afterAll(async () => {
+    await off?.close();
+  });
+
+  it('says so at start-up', () => {
+    expect(off.config.webChat).toBe('off');
+    expect(offLogs.text).toMatch(/Web chat: off \(WEB_CHAT=off\)/);
+    expect(offLogs.text).toMatch(/ibp-bot ready on http:\/\/localhost:\d+ \(web chat off\)/);
+  });
+
+  it('the chat page is a short 404 page saying the web chat is off; /api/chat is 404', async () => {
+    for (const p of ['/', '/index.html']) {
+      const page = await fetch(`${off.url}${p}`);
+      expect(page.status, p).toBe(404);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const body = await page.text();
+      expect(body).toMatch(/<h1>De webchat staat uit<\/h1>/);
+      expect(body).not.toMatch(/chat\.js|<script/);
+    }
+    const api = await fetch(`${off.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session: 'session-abc', messageId: mid(), input: { kind: 'text', text: 'Wat is het IBP?' } }) });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ error: 'De webchat staat uit.', code: 'off' });
+    for (const p of ['/chat.js', '/api.js', '/render.js']) expect((await fetch(`${off.url}${p}`)).status, p).toBe(404);
+    expect(await off.store.conversations.list()).toHaveLength(0);
+  });
+
+  it('health, privacy, terms and the platform routes still work', async () => {
+    expect((await fetch(`${off.url}/healthz`)).status).toBe(200);
+    for (const p of ['/privacy', '/voorwaarden', '/chat.css', '/favicon.svg', '/assets/base.css']) expect((await fetch(`${off.url}${p}`)).status, p).toBe(200);
+    const teams = await fetch(`${off.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message' }) });
+    expect(teams.status).toBe(401); // mounted, and asking for a token
+  });
+});

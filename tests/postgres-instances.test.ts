@@ -13,6 +13,7 @@ import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/types.js';
 import { FakeSlack } from './helpers/fake-slack.js';
 import { usePostgres } from './helpers/pg.js';
+import { forwardedFor } from './helpers/people.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -119,7 +120,7 @@ async function submitKnelpunt(bot: BotProcess): Promise<{ bot: string; status: n
   try {
     const res = await fetch(`${bot.url}/api/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...forwardedFor(`instances-session-${i}`) },
       body: JSON.stringify({
         // One person per report: the per-user limits stay at their defaults.
         session: `instances-session-${i}`, messageId: `instances-msg-${i}-${Date.now()}`,

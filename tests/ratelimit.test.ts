@@ -72,3 +72,68 @@ describe('rate limits through the web chat', () => {
     expect(await bot.store.knelpunten.count()).toBe(5);
   });
 });
+
+describe('the open web chat, per client address', () => {
+  let bot: RunningBot;
+  let n = 0;
+  const values = { opgave: 'anders', beschrijving: 'Een knelpunt dat lang genoeg is.', urgentie: 'laag' };
+  /** One request as a reverse proxy on this machine forwards it (the app trusts loopback proxies), so `from` is the client address. */
+  async function chat(from: string, session: string, input: unknown): Promise<{ status: number; text: string }> {
+    const res = await fetch(`${bot.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+      body: JSON.stringify({ session, messageId: `addr-msg-${++n}`, input }),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+  const sessionOf = (from: string, i: number): string => `fresh-session-${from.replace(/\W/g, '')}-${i}`;
+  /** What a script does: a fresh session id, ask for the form, submit a knelpunt. */
+  async function report(from: string, i: number): Promise<'stored' | 'session refused' | 'knelpunt refused'> {
+    const session = sessionOf(from, i);
+    const opened = await chat(from, session, { kind: 'text', text: 'knelpunt' });
+    if (opened.status === 429) return 'session refused';
+    const sent = await chat(from, session, { kind: 'form', formId: 'knelpunt', values });
+    if (/Knelpunt ontvangen/.test(sent.text)) return 'stored';
+    expect(sent.text).toMatch(/Via deze internetverbinding zijn het afgelopen uur al veel knelpunten gemeld/);
+    return 'knelpunt refused';
+  }
+
+  beforeAll(async () => {
+    // The defaults of the per-address limits (20 new sessions, 10 knelpunten an hour), as shipped.
+    bot = await startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', METRICS_TOKEN: 'ratelimit-test-metrics-token-0123456789' }, { schedulerIntervalMs: 0 });
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  it('40 new sessions from one address file far fewer than 40 knelpunten; another address is unaffected', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40; i++) outcomes.push(await report('203.0.113.7', i));
+    const count = (o: string): number => outcomes.filter((x) => x === o).length;
+    // Measured: 20 sessions start (the rest get 429), 10 of them file a knelpunt (the rest are told why).
+    expect({ stored: count('stored'), sessionRefused: count('session refused'), knelpuntRefused: count('knelpunt refused') })
+      .toEqual({ stored: 10, sessionRefused: 20, knelpuntRefused: 10 });
+    expect(await bot.store.knelpunten.count()).toBe(10);
+
+    // A refused new session gets a friendly JSON error, in the browser's language.
+    const refused = await chat('203.0.113.7', 'one-more-fresh-session', { kind: 'text', text: 'hallo' });
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.text)).toEqual({ error: expect.stringMatching(/nieuwe gesprekken gestart/), code: 'rate_limited' });
+    const english = await fetch(`${bot.url}/api/chat`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify({ session: 'english-fresh-session', messageId: `addr-msg-${++n}`, locale: 'en', input: { kind: 'text', text: 'hi' } }),
+    });
+    expect(((await english.json()) as { error: string }).error).toMatch(/new conversations were started/);
+
+    // A session that started before the limit was reached keeps working.
+    expect((await chat('203.0.113.7', sessionOf('203.0.113.7', 0), { kind: 'text', text: 'Wat is het IBP?' })).status).toBe(200);
+
+    // Another address (another office): its own buckets.
+    expect(await report('198.51.100.23', 0)).toBe('stored');
+    expect(await bot.store.knelpunten.count()).toBe(11);
+
+    const metrics = await (await fetch(`${bot.url}/metrics`, { headers: { authorization: 'Bearer ratelimit-test-metrics-token-0123456789' } })).text();
+    expect(metrics).toMatch(/ibp_rate_limited_total\{kind="web-session"\} 22/);
+    expect(metrics).toMatch(/ibp_rate_limited_total\{kind="web-knelpunt"\} 10/);
+  });
+});

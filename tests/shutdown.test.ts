@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LowdbStore } from '../src/store/lowdb/store.js';
+import { forwardedFor } from './helpers/people.js';
 import { tempDir } from './helpers/tmp.js';
 
 async function freePort(): Promise<number> {
@@ -28,6 +29,8 @@ describe('graceful shutdown', () => {
       env: {
         ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'),
         NODE_ENV: 'production', LOG_LEVEL: 'info',
+        // Production without sign-in turns the web chat off; an operator opens it with WEB_CHAT=open (README, Deployment).
+        WEB_CHAT: 'open',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,7 +45,7 @@ describe('graceful shutdown', () => {
     const submissions = Array.from({ length: 100 }, async (_, i) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', connection: 'close' },
+        headers: { 'content-type': 'application/json', connection: 'close', ...forwardedFor(`shutdown-session-${i}`) },
         body: JSON.stringify({
           session: `shutdown-session-${i}`,
           messageId: `shutdown-message-${i}`,

@@ -8,6 +8,7 @@ import { block, reply, type Form, type Reply } from '../src/core/reply.js';
 import type { FormValues } from '../src/domain/turn.js';
 import { startBot } from '../src/server/start.js';
 import { browserAvailability, launchBrowser } from './helpers/browser.js';
+import { startDashboardBot } from './helpers/dashboard.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -296,6 +297,59 @@ if ('skip' in availability) {
       expect(problems).toEqual([]);
       await page.close();
     }, 120_000);
+
+    it('with the web chat off, its page says so and passes axe-core', async () => {
+      // The mode under test (tests run with NODE_ENV=test, where the default is open).
+      const off = await startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', LOG_LEVEL: 'silent', WEB_CHAT: 'off' }, { schedulerIntervalMs: 0 });
+      const page = await context.newPage();
+      try {
+        const res = await page.goto(`${off.url}/`);
+        expect(res?.status()).toBe(404);
+        await page.getByRole('heading', { level: 1, name: 'De webchat staat uit' }).waitFor();
+        await expectNoAxeViolations(page);
+        mkdirSync(RESULTS_DIR, { recursive: true });
+        await page.screenshot({ path: path.join(RESULTS_DIR, 'webchat-off.png'), fullPage: true });
+      } finally {
+        await page.close();
+        await off.close();
+      }
+    }, 60_000);
+
+    it('behind sign-in: the page sends you to the sign-in, then you chat; without a session it says how to sign in again', async () => {
+      // The mode under test (tests run with NODE_ENV=test, where the default is open).
+      const d = await startDashboardBot({ WEB_CHAT: 'signin', LOG_LEVEL: 'silent' }, { schedulerIntervalMs: 0 });
+      const signinContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', reducedMotion: 'reduce' });
+      // Nothing but localhost (the provider's page asks for a web font).
+      await signinContext.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) => route.abort());
+      const page = await signinContext.newPage();
+      page.setDefaultTimeout(15_000);
+      try {
+        await page.goto(`${d.url}/`);
+        expect(page.url().startsWith(d.provider.issuer)).toBe(true);
+        await page.locator('input[name="login"]').fill('outsider');
+        await page.locator('input[name="password"]').fill('wachtwoord');
+        await page.getByRole('button', { name: 'Sign-in' }).click();
+        await page.waitForURL((u) => u.href === `${d.url}/` || /\/interaction\//.test(u.pathname));
+        if (/\/interaction\//.test(new URL(page.url()).pathname)) await page.getByRole('button', { name: 'Continue' }).click();
+        await page.waitForURL(`${d.url}/`);
+
+        // Chromium's own fetch from the page passes the same-origin check.
+        const input = page.getByRole('textbox', { name: 'Je vraag' });
+        await input.fill('Wat is de zevende zekerheid?');
+        await input.press('Enter');
+        const log = page.getByRole('log');
+        await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+
+        // The session is gone (signed out elsewhere, expired): a friendly message, nothing processed.
+        await signinContext.clearCookies();
+        await input.fill('Welke opgaven zijn er?');
+        await input.press('Enter');
+        await log.getByText('Je bent niet (meer) ingelogd. Vernieuw de pagina om in te loggen.').waitFor();
+      } finally {
+        await signinContext.close();
+        await d.close();
+      }
+    }, 90_000);
 
     it('the privacy and terms pages pass axe-core and start with a skip link', async () => {
       const page = await context.newPage();

@@ -18,6 +18,12 @@
  * Response 400: { "error": "<friendly Dutch message>", "code": "bad_request" | "too_long" }
  * Response 409: { "replies": [], "duplicate": true }  (same messageId seen before)
  * Response 503: { "replies": Reply[] }  (store or core trouble: the replies hold a friendly "try again" message)
+ * By WEB_CHAT (README, "Web chat"), each with a friendly Dutch `error`:
+ * Response 401: { "error", "code": "signin" }  (signin: no session; the page shows it, and a reload leads to the sign-in)
+ * Response 403: { "error", "code": "forbidden" }  (signin: not sent from the chat page itself)
+ * Response 404: { "error", "code": "off" }  (off)
+ * Response 429: { "error", "code": "rate_limited" }  (open: too many new sessions from this client address)
+ * With signin, `session` is ignored: the user is the signed-in person.
  */
 import type { TurnInput } from '../../src/domain/turn.js';
 

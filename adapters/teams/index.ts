@@ -1,10 +1,11 @@
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AdapterDeps } from '../../src/server/adapters.js';
+import { isLoopbackUrl, whyNotLocal } from '../../src/server/network.js';
 import type { AdapterSetup, PlatformAdapter } from '../../src/server/platform.js';
-import { teamsAuthMode } from './auth.js';
+import { screenBearer, teamsAuthMode, type TeamsAuthMode } from './auth.js';
 import { createTurnHandler } from './handler.js';
-import { TeamsCloudAdapter } from './http.js';
+import { refuse, TeamsCloudAdapter, type RequestScreen } from './http.js';
 import { sendProactive, sendToUser, sendToUserVia, type SendDeps } from './send.js';
 
 /**
@@ -19,8 +20,10 @@ const BODY_LIMIT = '512kb';
 export async function setupTeams(deps: AdapterDeps): Promise<AdapterSetup> {
   const auth = teamsAuthMode(deps.config);
   if (auth.mode === 'off') return { adapter: null, note: `Teams: not mounted: ${auth.why}.` };
+  if (auth.mode === 'closed') return { adapter: closedAdapter(deps), note: `Teams: every request to POST ${TEAMS_ROUTE} gets 401: ${auth.why}.` };
 
-  const cloud = new TeamsCloudAdapter(new ConfigurationBotFrameworkAuthentication(auth.mode === 'authenticated' ? auth.settings : {}));
+  const settings = auth.mode === 'authenticated' ? { ...auth.settings, ...openIdSettings(deps.teamsOpenIdMetadataUrl) } : {};
+  const cloud = new TeamsCloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
   cloud.onTurnError = async (_ctx, err) => {
     deps.log.error({ err, platform: 'teams' }, 'teams: turn failed');
   };
@@ -46,8 +49,8 @@ export async function setupTeams(deps: AdapterDeps): Promise<AdapterSetup> {
     platform: 'teams',
     mount(app: Express) {
       app.post(TEAMS_ROUTE, express.json({ limit: BODY_LIMIT }), async (req: Request, res: Response) => {
-        // CloudAdapter checks the Bearer token (401 without a valid one) before any of our code runs.
-        const result = await cloud.handleRequest({ body: req.body, headers: req.headers }, handle, deps.log);
+        // The Bearer token (or, anonymously, where the request comes from) is checked before any of our code runs.
+        const result = await cloud.handleRequest({ body: req.body, headers: req.headers }, handle, deps.log, screenFor(auth, req, deps.now));
         if (result.body === undefined) res.status(result.status).end();
         else res.status(result.status).json(result.body);
       });
@@ -68,6 +71,52 @@ export async function setupTeams(deps: AdapterDeps): Promise<AdapterSetup> {
   const note =
     auth.mode === 'authenticated'
       ? `Teams: listening on POST ${TEAMS_ROUTE} (${auth.appType}, app id ${auth.appId}).`
-      : `Teams: anonymous mode on POST ${TEAMS_ROUTE} (no MICROSOFT_APP_ID): for local testing only, e.g. with the Microsoft 365 Agents Playground.`;
+      : auth.scope === 'loopback'
+        ? `Teams: anonymous mode on POST ${TEAMS_ROUTE} (no MICROSOFT_APP_ID), for programs on this machine only (HOST is loopback): local testing, e.g. with the Microsoft 365 Agents Playground.`
+        : `Teams: anonymous mode on POST ${TEAMS_ROUTE} from anywhere (TEAMS_ANONYMOUS=true): anyone who reaches this port can act as any Teams user.`;
   return { adapter, note };
+}
+
+/** What is checked before botbuilder authenticates a request, per mode. */
+function screenFor(auth: Exclude<TeamsAuthMode, { mode: 'off' | 'closed' }>, req: Request, now: () => Date): RequestScreen | undefined {
+  if (auth.mode === 'authenticated') return (_activity, header) => screenBearer(header, { appId: auth.appId, now: now() });
+  if (auth.scope === 'everywhere') return undefined;
+  // Anonymous by the loopback rule: only a program on this machine, talking to a connector on this machine.
+  return (activity) => whyNotLocal(req) ?? (isLoopbackUrl(activity.serviceUrl) ? undefined : 'the serviceUrl is not on this machine');
+}
+
+/**
+ * botbuilder's OpenID metadata for incoming tokens; only tests point it elsewhere (a
+ * local key set). Setting one of these makes botbuilder expect all of them, so the
+ * others are the public cloud's own values (AuthenticationConstants), unchanged.
+ */
+function openIdSettings(url: string | undefined): Record<string, string> {
+  if (!url) return {};
+  return {
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ToBotFromChannelOpenIdMetadataUrl: url,
+    ToBotFromEmulatorOpenIdMetadataUrl: url,
+  };
+}
+
+/** No credentials and reachable from other machines: the route answers 401 and nothing is ever sent. */
+function closedAdapter(deps: AdapterDeps): PlatformAdapter {
+  const notSent = { ok: false as const, gone: false as const, reason: 'Teams has no credentials (MICROSOFT_APP_ID)' };
+  return {
+    platform: 'teams',
+    mount(app: Express) {
+      app.post(TEAMS_ROUTE, (_req: Request, res: Response) => {
+        const result = refuse(deps.log, 'no MICROSOFT_APP_ID, and HOST is not a loopback address');
+        res.status(result.status).json(result.body);
+      });
+    },
+    start: async () => {},
+    stop: async () => {},
+    sendProactive: async () => notSent,
+    sendToUser: async () => notSent,
+  };
 }

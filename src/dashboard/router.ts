@@ -38,6 +38,8 @@ export interface DashboardDeps {
   /** PUBLIC_URL: the only origin allowed to post forms, and the base of the redirect URI. */
   publicUrl: string;
   redirectUri: string;
+  /** The sign-in sessions, shared with the web chat (WEB_CHAT=signin). */
+  sessions: WebSessions;
 }
 
 type Signed = { session: WebSessionRecord; user: SessionUser };
@@ -45,8 +47,12 @@ type Signed = { session: WebSessionRecord; user: SessionUser };
 /** Per client address; generous, because a whole office may share one address. */
 const LOGIN_STARTS_PER_MINUTE = 60;
 
-/** Where to go after sign-in: only a dashboard page on this site (never an open redirect). */
+/** The web chat's page: a sign-in that starts there (WEB_CHAT=signin) returns there, coordinator or not. */
+export const WEB_CHAT_PAGE = '/';
+
+/** Where to go after sign-in: only a dashboard page on this site, or the web chat (never an open redirect). */
 export function safeReturnTo(value: unknown): string {
+  if (value === WEB_CHAT_PAGE) return WEB_CHAT_PAGE;
   if (typeof value !== 'string' || value.length > 1000) return '/admin/overzicht';
   if (!/^\/admin(\/[^\\\s]*)?(\?[^\\\s]*)?$/.test(value) || /^\/admin\/(login|callback|logout)/.test(value) || value.includes('//')) return '/admin/overzicht';
   return value === '/admin' ? '/admin/overzicht' : value;
@@ -67,7 +73,7 @@ const isStatus = (v: unknown): v is KnelpuntStatus => typeof v === 'string' && (
 export function dashboardRouter(deps: DashboardDeps): Router {
   const router = express.Router();
   const origin = new URL(deps.publicUrl).origin;
-  const sessions = new WebSessions({ store: deps.store, now: deps.now, secure: deps.publicUrl.startsWith('https://') });
+  const { sessions } = deps;
   const pageDeps: PageDeps = { store: deps.store, knowledge: deps.knowledge, now: deps.now };
   const { log } = deps;
   const t = d();
@@ -99,8 +105,9 @@ export function dashboardRouter(deps: DashboardDeps): Router {
 
   router.get('/admin/login', async (req: Request, res: Response) => {
     const returnTo = safeReturnTo(req.query.terug);
+    const forChat = returnTo === WEB_CHAT_PAGE;
     const current = await sessions.current(req);
-    if (current?.user?.coordinatorId) {
+    if (current?.user?.coordinatorId || (current?.user && forChat)) {
       res.redirect(303, returnTo);
       return;
     }
@@ -114,7 +121,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     const start = `/admin/login/start?${new URLSearchParams({ terug: returnTo }).toString()}`;
     send(res, 200, messagePage({
       title: t.login.title,
-      paragraphs: [t.login.intro],
+      paragraphs: [forChat ? t.login.introChat : t.login.intro],
       notices,
       // A link, not a form: a form POST that redirects to the provider is blocked by form-action 'self'.
       extra: html`<p><a class="button button--primary" href="${start}">${t.login.button}</a></p><p class="muted">${t.login.privacy}</p>`,
@@ -151,7 +158,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
       log.warn({ why }, 'dashboard: sign-in refused');
       // The sign-in in progress is gone; a signed-in session (a replay from the same browser) stays.
       if (checks) sessions.clearCookie(res);
-      res.redirect(303, loginUrl({ fout }));
+      res.redirect(303, loginUrl({ fout, ...(checks?.returnTo === WEB_CHAT_PAGE ? { terug: WEB_CHAT_PAGE } : {}) }));
     };
     if (req.query.error !== undefined) return refuse('afgebroken', `provider answered ${String(str(req.query.error) ?? 'an error').slice(0, 60)}`);
     if (!checks) return refuse('ongeldig', 'no sign-in in progress for this browser (replayed, expired or forged callback)');
@@ -175,7 +182,8 @@ export function dashboardRouter(deps: DashboardDeps): Router {
       ...(coordinatorId ? { coordinatorId } : {}),
     });
     log.info({ userHash: userHash(`oidc:${claims.issuer}:${claims.sub}`), coordinator: coordinatorId !== undefined }, 'dashboard: signed in');
-    res.redirect(303, coordinatorId ? checks.returnTo : '/admin/overzicht');
+    // A coordinator goes where they were going; anyone else to the web chat when they came from there, else to "geen toegang".
+    res.redirect(303, coordinatorId || checks.returnTo === WEB_CHAT_PAGE ? checks.returnTo : '/admin/overzicht');
   });
 
   // ---- everything else needs a session ------------------------------------------------

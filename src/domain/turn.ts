@@ -48,6 +48,12 @@ export interface Turn {
   conversation: TurnConversation;
   input: TurnInput;
   receivedAt: Date;
+  /**
+   * Where an anonymous client connects from, as a rate-limit key (the open web chat,
+   * whose session ids cost nothing to make): knelpunten are limited per address too.
+   * Only for limits: never stored or logged.
+   */
+  addressKey?: string;
 }
 
 /**

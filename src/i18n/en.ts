@@ -34,6 +34,8 @@ export const en: Messages = {
   rateLimited: {
     turn: 'You are sending many messages in a short time. Please wait and try again in a minute.',
     knelpunt: 'You have reported many knelpunten in the past hour. Please try again later, or contact the IBP team.',
+    webSession: 'Many new conversations were started from this internet connection in the past hour. Please try again later.',
+    webKnelpunt: 'Many knelpunten were reported from this internet connection in the past hour. Please try again later, or contact the IBP team.',
   },
   privateNote: 'Only visible to you',
   knelpunt: {
@@ -186,6 +188,7 @@ export const en: Messages = {
     login: {
       title: 'Sign in',
       intro: 'This dashboard is for the coordinators of the IBP team. Sign in with your work account.',
+      introChat: 'Sign in with your work account to use the IBP bot web chat.',
       button: 'Sign in',
       privacy: 'While you are signed in, we keep your name, e-mail address and account id. After 8 hours without activity you are signed out.',
       signedOut: 'You are signed out.',
@@ -441,6 +444,15 @@ export const en: Messages = {
       stopped: 'stopped',
       none: 'none',
     },
+  },
+  webChat: {
+    offTitle: 'The web chat is off',
+    offBody: 'This IBP bot has no web chat. Ask your question in Microsoft Teams or Slack.',
+    offApi: 'The web chat is off.',
+    privacy: 'Privacy',
+    terms: 'Terms',
+    signInNeeded: 'You are not signed in (any more). Reload the page to sign in.',
+    otherSite: 'This message did not come from the web chat page, so it was refused.',
   },
   teams: {
     shortened: 'This answer was shortened because it is too long for Teams.',

@@ -35,6 +35,9 @@ export const nl = {
   rateLimited: {
     turn: 'Je stuurt veel berichten kort na elkaar. Wacht even en probeer het over een minuut opnieuw.',
     knelpunt: 'Je hebt het afgelopen uur al veel knelpunten gemeld. Probeer het later opnieuw, of neem contact op met het IBP-team.',
+    /** The open web chat, per internet connection (client address). */
+    webSession: 'Via deze internetverbinding zijn het afgelopen uur al veel nieuwe gesprekken gestart. Probeer het later opnieuw.',
+    webKnelpunt: 'Via deze internetverbinding zijn het afgelopen uur al veel knelpunten gemeld. Probeer het later opnieuw, of neem contact op met het IBP-team.',
   },
   privateNote: 'Alleen zichtbaar voor jou',
   knelpunt: {
@@ -187,6 +190,7 @@ export const nl = {
     login: {
       title: 'Inloggen',
       intro: 'Dit dashboard is voor de coördinatoren van het IBP-team. Log in met je werkaccount.',
+      introChat: 'Log in met je werkaccount om de webchat van de IBP-bot te gebruiken.',
       button: 'Inloggen',
       privacy: 'Zolang je bent ingelogd, bewaren we je naam, e-mailadres en account-id. Na 8 uur zonder activiteit log je automatisch uit.',
       signedOut: 'Je bent uitgelogd.',
@@ -442,6 +446,15 @@ export const nl = {
       stopped: 'gestopt',
       none: 'geen',
     },
+  },
+  webChat: {
+    offTitle: 'De webchat staat uit',
+    offBody: 'Deze IBP-bot heeft geen webchat. Stel je vraag in Microsoft Teams of Slack.',
+    offApi: 'De webchat staat uit.',
+    privacy: 'Privacy',
+    terms: 'Voorwaarden',
+    signInNeeded: 'Je bent niet (meer) ingelogd. Vernieuw de pagina om in te loggen.',
+    otherSite: 'Dit bericht komt niet van de pagina van de webchat en is daarom geweigerd.',
   },
   teams: {
     shortened: 'Dit antwoord is ingekort, omdat het te lang is voor Teams.',

@@ -13,6 +13,8 @@ export interface AdapterDeps {
   store: Store;
   log: Logger;
   now: () => Date;
+  /** Tests only: where botbuilder fetches the OpenID metadata (and keys) for incoming Teams tokens, instead of Microsoft's. */
+  teamsOpenIdMetadataUrl?: string;
 }
 
 /** Sets up every platform adapter; each one says in its note whether it runs and why (not). */

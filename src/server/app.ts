@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { localChatRouter } from '../../adapters/local/http.js';
+import { localChatRouter, type WebChatAccess } from '../../adapters/local/http.js';
 import type { MemoryInbox } from '../../adapters/local/inbox.js';
 import type { Bot } from '../core/bot.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
@@ -28,6 +28,8 @@ export interface AppDeps {
   metrics?: { metrics: Metrics; token: string };
   /** The IBP team dashboard (/admin, single sign-on); absent when OIDC_ISSUER is not set. */
   dashboard?: RequestHandler;
+  /** The web chat: open, behind the dashboard's sign-in, or off (WEB_CHAT). */
+  webChat: WebChatAccess;
   /** Readiness beyond store and knowledge: starting, or shutting down. */
   lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
@@ -93,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   // The dashboard first: it hands requests with a bearer token on to the export API.
   if (deps.dashboard) app.use(deps.dashboard);
   if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
-  app.use(localChatRouter(deps.bot, deps.inbox));
+  app.use(localChatRouter(deps.bot, deps.inbox, deps.webChat));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain; charset=utf-8').send('Niet gevonden.');

@@ -20,7 +20,15 @@ import { setupDashboard } from '../dashboard/setup.js';
 import { createApp } from './app.js';
 import { setupAdapters } from './adapters.js';
 import { AdapterOutbox } from './outbox.js';
+import { exposureWarning } from './exposure.js';
+import { webChatAccess } from './webchat.js';
 import type { PlatformAdapter } from './platform.js';
+
+const WEB_CHAT_NOTES: Record<Config['webChat'], string> = {
+  open: 'Web chat: open, no sign-in (WEB_CHAT=open); new sessions and knelpunten are limited per client address.',
+  signin: 'Web chat: behind the dashboard sign-in (WEB_CHAT=signin).',
+  off: 'Web chat: off (WEB_CHAT=off): / shows a short page saying so, /api/chat gives 404.',
+};
 
 export interface RunningBot {
   url: string;
@@ -47,6 +55,8 @@ export interface StartOptions {
   features?: Feature[];
   /** How often the nudge scheduler runs; 0 starts no timer (tests call `scheduler.tick()`). */
   schedulerIntervalMs?: number;
+  /** Tests: a local OpenID metadata document whose keys sign the test's Teams tokens (never the network). */
+  teamsOpenIdMetadataUrl?: string;
 }
 
 /**
@@ -80,16 +90,20 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const limits = new RateLimiter({
       turn: { limit: config.rateLimits.turnsPerMinute, windowMs: 60_000 },
       knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
+      // The open web chat, per client address (adapters/local)
+      'web-session': { limit: config.rateLimits.webSessionsPerHour, windowMs: 3_600_000 },
+      'web-knelpunt': { limit: config.rateLimits.webKnelpuntenPerHour, windowMs: 3_600_000 },
     }, store.rateLimits, (kind) => metrics?.rateLimited.inc({ kind }));
     const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
     const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits, ...(observe ? { observe } : {}) }, features);
-    const setups = await setupAdapters({ config, bot, store, log, now });
+    const setups = await setupAdapters({ config, bot, store, log, now, ...(opts.teamsOpenIdMetadataUrl ? { teamsOpenIdMetadataUrl: opts.teamsOpenIdMetadataUrl } : {}) });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
     const dashboard = setupDashboard({ config, store, knowledge, log, now, outbox, coordinators });
+    const webChat = webChatAccess(config, dashboard.sessions);
     const app = createApp({
-      bot, store, knowledge, log, adapters, inbox, lifecycle: () => lifecycle,
+      bot, store, knowledge, log, adapters, inbox, webChat, lifecycle: () => lifecycle,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(metrics && config.metrics.mode === 'token' ? { metrics: { metrics, token: config.metrics.token } } : {}),
       ...(dashboard.router ? { dashboard: dashboard.router } : {}),
@@ -98,6 +112,9 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     log.info({ metrics: config.metrics.mode }, config.metrics.mode === 'off' ? 'metrics off (set METRICS_TOKEN or METRICS_PORT)' : `metrics on /metrics (${config.metrics.mode === 'token' ? 'bearer token' : `port ${config.metrics.port}`})`);
     for (const s of setups) log.info(s.note);
     log.info(dashboard.note);
+    log.info({ webChat: config.webChat }, WEB_CHAT_NOTES[config.webChat]);
+    const exposure = exposureWarning(config);
+    if (exposure) log.warn({ host: config.host }, exposure);
     // Adapters connect first (Slack auth.test, Socket Mode): a wrong token stops the start
     // before the port is taken, with nothing left running.
     try {
@@ -123,7 +140,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const url = `http://localhost:${port}`;
     log.info(
       { port, knowledgeEntries: knowledge.size, store: store.backend, startupMs: Math.round(performance.now() - startedAt) },
-      `ibp-bot ready: open ${url} for the web chat`,
+      config.webChat === 'off' ? `ibp-bot ready on ${url} (web chat off)` : `ibp-bot ready: open ${url} for the web chat`,
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);

@@ -53,6 +53,13 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
       return formReply(ctx, values as Parameters<typeof knelpuntForm>[2], checked.errors);
     }
     const { turn } = ctx;
+    if (turn.addressKey) {
+      // A client without an identity can make new user ids at will; its address it cannot.
+      const perAddress = await ctx.deps.limits?.take('web-knelpunt', turn.addressKey, ctx.deps.now());
+      if (perAddress && !perAddress.ok) {
+        return { replies: [simpleReply(ctx.locale, messages(ctx.locale).rateLimited.webKnelpunt, { private: true })], outcome: 'limited' };
+      }
+    }
     const limit = await ctx.deps.limits?.take('knelpunt', qualifiedUserId(turn), ctx.deps.now());
     if (limit && !limit.ok) return limitedResult(ctx, 'knelpunt', true);
     const input = checked.value;
