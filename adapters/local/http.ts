@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Bot } from '../../src/core/bot.js';
 import { conversationKey, type Turn } from '../../src/domain/turn.js';
 import { messages } from '../../src/i18n/index.js';
-import { addressKey } from '../../src/server/network.js';
+import { addressKey } from '../../src/platform/network.js';
 import { MemoryInbox } from './inbox.js';
 import { webChatOffPage } from './pages.js';
 import { MAX_TEXT_LENGTH } from './protocol.js';
