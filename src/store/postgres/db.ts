@@ -23,6 +23,8 @@ export const CONNECT_TIMEOUT_MS = 2_000;
 export const STATEMENT_TIMEOUT_MS = 3_000;
 export const QUERY_TIMEOUT_MS = 3_500;
 export const FAIL_FAST_MS = 1_000;
+/** A connection timeout within this long after the database last answered counts as load, not an outage. */
+const RECENT_ANSWER_MS = 5_000;
 /** How long a call may wait for one of the pool's connections while all are busy. */
 export const BUSY_WAIT_MS = 10_000;
 /** Scheduler claims of thousands of slots, migrations, dumps: not on a user's request path. */
@@ -32,6 +34,12 @@ export type Row = Record<string, unknown>;
 /** `query_timeout` per query is supported by pg (client.js) but missing from @types/pg. */
 const timed = (text: string, values: unknown[], timeoutMs: number): pg.QueryConfig => ({ text, values, query_timeout: timeoutMs }) as pg.QueryConfig;
 export type Query = <R extends Row = Row>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/** Our own "cannot be reached right now" while the fail-fast window is open: not a new failure. */
+class FailFast extends StoreError {}
+
+/** pg's timeout while opening a connection (not while waiting for an answer). */
+const connectTimedOut = (e: unknown): boolean => e instanceof Error && /Connection terminated due to connection timeout|timeout exceeded when trying to connect/.test(e.message);
 
 /** Errors that mean the server cannot be reached (as opposed to an SQL error). */
 function unreachable(e: unknown): boolean {
@@ -127,14 +135,26 @@ export class Db {
 
   private check(): void {
     if (this.closed) throw new StoreError('The store is closed.');
-    if (Date.now() < this.failFastUntil) throw new StoreError(`PostgreSQL cannot be reached right now (${this.lastFailure}); retrying shortly.`);
+    if (Date.now() < this.failFastUntil) throw new FailFast(`PostgreSQL cannot be reached right now (${this.lastFailure}); retrying shortly.`);
   }
 
   private noteFailure(e: unknown): void {
+    if (e instanceof FailFast) return;
+    // A new connection that is slow to open while others work is load (authentication is
+    // CPU-heavy), not an unreachable server: no reason to refuse everyone's next calls.
+    if (connectTimedOut(e) && this.recentlyAnswered()) return;
     if (unreachable(e)) {
       this.failFastUntil = Date.now() + FAIL_FAST_MS;
       this.lastFailure = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** When the database last answered a statement (epoch ms). */
+  private answeredAt = 0;
+
+  /** The database answered within the last few seconds: a slow new connection is load, not an outage. */
+  private recentlyAnswered(): boolean {
+    return Date.now() - this.answeredAt < RECENT_ANSWER_MS;
   }
 
   /** The database answered: calls may go through again at once. */
@@ -148,7 +168,14 @@ export class Db {
     await this.gate.enter(this.busyWaitMs);
     try {
       this.check(); // the database may have been found down while this call waited
-      return await this.pool.query<R>(timed(text, values, timeoutMs));
+      const run = (): Promise<pg.QueryResult<R>> => this.pool.query<R>(timed(text, values, timeoutMs));
+      // A connection that could not be opened sent nothing: once more, if the database is answering others.
+      const result = await run().catch((e: unknown) => {
+        if (!connectTimedOut(e) || !this.recentlyAnswered()) throw e;
+        return run();
+      });
+      this.answeredAt = Date.now();
+      return result;
     } catch (e) {
       this.noteFailure(e);
       throw toStoreError(e);
@@ -170,7 +197,10 @@ export class Db {
       let client: pg.PoolClient;
       try {
         this.check();
-        client = await this.pool.connect();
+        client = await this.pool.connect().catch((e: unknown) => {
+          if (!connectTimedOut(e) || !this.recentlyAnswered()) throw e;
+          return this.pool.connect(); // as in query(): once more while other connections work
+        });
       } catch (e) {
         this.gate.leave();
         this.noteFailure(e);
@@ -197,6 +227,7 @@ export class Db {
         if (opts.bulk) await q(`SET LOCAL statement_timeout = ${BULK_TIMEOUT_MS}`);
         const out = await fn(q);
         await q('COMMIT');
+        this.answeredAt = Date.now();
         return out;
       } catch (e) {
         discard ||= connectionBroken(e);
