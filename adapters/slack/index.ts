@@ -9,6 +9,7 @@ import type { ConversationRefRecord } from '../../src/store/types.js';
 import { Responder, viewMetadata } from './deliver.js';
 import { toSlackApiError } from './errors.js';
 import { PendingForms } from './forms.js';
+import { refHash } from '../../src/log.js';
 import { boltLogger } from './logger.js';
 import { EVENTS_PATH } from './paths.js';
 import { parseSlackPayload, type ReplyTarget, type SlackInbound } from './parse.js';
@@ -198,7 +199,7 @@ export class SlackAdapter implements PlatformAdapter {
       }
     } catch (err) {
       // The answer matters more than the reference; the next turn tries again.
-      this.deps.log.error({ err, ref: refKey(turn) }, 'slack: could not store conversation reference');
+      this.deps.log.error({ err, ref: refHash(refKey(turn)) }, 'slack: could not store conversation reference');
     }
   }
 

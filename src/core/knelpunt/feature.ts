@@ -1,4 +1,5 @@
 import { messages } from '../../i18n/index.js';
+import { refHash } from '../../log.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
@@ -41,7 +42,7 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
     if (channels.length === 0) ctx.deps.log.warn({ ref: k.ref }, 'knelpunt stored, but no triage channel is registered yet');
     for (const key of channels) {
       const res = await ctx.deps.outbox.send(key, triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale));
-      if (!res.ok) ctx.deps.log.warn({ ref: k.ref, channel: key, reason: res.reason }, 'knelpunt triage post failed');
+      if (!res.ok) ctx.deps.log.warn({ ref: k.ref, channel: refHash(key), reason: res.reason }, 'knelpunt triage post failed');
     }
   }
 
