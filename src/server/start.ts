@@ -20,6 +20,7 @@ import { setupDashboard } from '../dashboard/setup.js';
 import { createApp } from './app.js';
 import { setupAdapters } from './adapters.js';
 import { AdapterOutbox } from './outbox.js';
+import { Housekeeping, type HousekeepingTimers } from './housekeeping.js';
 import type { PlatformAdapter } from './platform.js';
 
 export interface RunningBot {
@@ -34,6 +35,8 @@ export interface RunningBot {
   adapters: PlatformAdapter[];
   /** Reflectie nudges and digests. */
   scheduler: NudgeScheduler;
+  /** The store's write probe and retention (housekeeping.ts). */
+  housekeeping: Housekeeping;
   /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT is set. */
   metrics?: Metrics;
   /** Stops accepting connections, lets in-flight requests finish, closes the store. */
@@ -47,6 +50,8 @@ export interface StartOptions {
   features?: Feature[];
   /** How often the nudge scheduler runs; 0 starts no timer (tests call `scheduler.tick()`). */
   schedulerIntervalMs?: number;
+  /** Housekeeping timers (defaults: housekeeping.ts); tests shorten them or pass 0 and call its methods. */
+  housekeeping?: HousekeepingTimers;
 }
 
 /**
@@ -127,12 +132,15 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
+    const housekeeping = new Housekeeping({ store, log, now });
+    housekeeping.start(opts.housekeeping);
     lifecycle = 'ready';
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
+        await housekeeping.stop();
         // No new connections; running requests finish, for at most SHUTDOWN_TIMEOUT_MS.
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
@@ -152,7 +160,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         unobserve();
         log.info('ibp-bot stopped');
       })());
-    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, close, ...(metrics ? { metrics } : {}) };
+    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, housekeeping, close, ...(metrics ? { metrics } : {}) };
   } catch (e) {
     unobserve();
     metricsServer?.close();

@@ -278,9 +278,17 @@ export interface WebSessionRepo {
 }
 
 export interface StoreHealth {
+  /** The store can be used: it answers and its data can be read. */
   ok: boolean;
   backend: string;
   detail?: string;
+  /**
+   * False after a write failed (a user's, or the periodic probe's), until a later write
+   * or probe succeeds: readiness is then 503, because every turn that writes would fail.
+   */
+  writable: boolean;
+  /** Why the last write failed, while `writable` is false. */
+  writeProblem?: string;
 }
 
 export interface Store {
@@ -310,6 +318,13 @@ export interface Store {
    */
   readonly sendingLeaseMs?: number;
   health(): Promise<StoreHealth>;
+  /**
+   * Writes a small record meant for this (lowdb: a probe file in DATA_DIR, fsynced, or the
+   * data file itself after a failed write; PostgreSQL: the one row of `store_probe`), so
+   * `health().writable` turns false when writing stops working even while nobody writes,
+   * and true again once it works. The server runs it every 20 s. Never throws.
+   */
+  probeWrite(now: Date): Promise<void>;
   /** Flush pending writes and release locks. */
   close(): Promise<void>;
 }

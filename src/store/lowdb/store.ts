@@ -32,6 +32,7 @@ import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } fro
 import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
 import { isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
 import { gapStats } from '../stats.js';
+import { WriteHealth } from '../write-health.js';
 
 /** Where the serialised data goes: the atomic JSON file, or memory. */
 export interface TextPersistence {
@@ -39,6 +40,8 @@ export interface TextPersistence {
   readonly inMemory?: boolean;
   readText(): Promise<string | null>;
   writeText(text: string): Promise<void>;
+  /** The write-health probe: a small durable write where the data lives (see AtomicJsonFile.probe). */
+  probe?(text: string): Promise<void>;
 }
 
 export const DATA_FILE = 'ibp-bot.json';
@@ -112,6 +115,7 @@ export class LowdbStore implements Store, Dumpable {
   private flushing: Promise<void> | null = null;
   private broken: Error | null = null;
   private closed = false;
+  private readonly writes = new WriteHealth();
 
   private constructor(
     private readonly db: Low<Data>,
@@ -293,9 +297,11 @@ export class LowdbStore implements Store, Dumpable {
         this.waiting = [];
         try {
           if (!this.file.inMemory) await this.file.writeText(JSON.stringify(this.db.data));
+          this.writes.succeeded();
           for (const w of batch) w.resolve();
         } catch (e) {
           const err = new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+          this.writes.failed(err);
           // Changes made after this flush started are in memory too: they fail as well.
           const all = [...batch, ...this.waiting];
           this.waiting = [];
@@ -347,9 +353,25 @@ export class LowdbStore implements Store, Dumpable {
   }
 
   async health(): Promise<StoreHealth> {
-    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed' };
-    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message };
-    return { ok: true, backend: 'lowdb', detail: this.path };
+    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed', writable: false, writeProblem: 'closed' };
+    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message, ...this.writes.report() };
+    return { ok: true, backend: 'lowdb', detail: this.path, ...this.writes.report() };
+  }
+
+  /**
+   * While writing works: a small fsynced probe file in DATA_DIR (a folder that became
+   * read-only or vanished shows before a user's write fails). After a failed write: a real
+   * flush of the data file (the same bytes, reloaded from the last good file), since only
+   * that proves user writes will work again (a full disk may still take a tiny probe).
+   */
+  async probeWrite(now: Date): Promise<void> {
+    if (this.readOnly || this.closed || this.file.inMemory) return;
+    try {
+      if (!this.writes.writable) await this.mutate(() => undefined);
+      else if (this.file.probe) await this.file.probe(now.toISOString());
+    } catch (e) {
+      this.writes.failed(e);
+    }
   }
 
   async close(): Promise<void> {
