@@ -132,7 +132,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
-    const housekeeping = new Housekeeping({ store, log, now });
+    const housekeeping = new Housekeeping({ store, log, now, retention: config.retention });
     housekeeping.start(opts.housekeeping);
     lifecycle = 'ready';
     let closing: Promise<void> | null = null;

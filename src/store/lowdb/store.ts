@@ -22,6 +22,7 @@ import {
   type WebSessionRepo,
   type Store,
   type StoreHealth,
+  CONVERSATION_REF_REFRESH_MS,
 } from '../types.js';
 import { AtomicJsonFile } from './file.js';
 import { lowdbKnelpunten, lowdbTriageChannels, type LowdbAccess } from './knelpunten.js';
@@ -143,6 +144,12 @@ export class LowdbStore implements Store, Dumpable {
         d.gaps.filter((g) => !opts?.since || g.at >= opts.since).map((g) => ({ ...g })),
       ),
       count: () => this.read((d) => d.gaps.length),
+      prune: (olderThan) => this.mutateIf((d) => {
+        const before = d.gaps.length;
+        const limit = olderThan.getTime();
+        d.gaps = d.gaps.filter((g) => Date.parse(g.at) >= limit);
+        return before - d.gaps.length;
+      }),
       markHandled: (ids, by, now) => this.mutate((d) => {
         const wanted = new Set(ids);
         let n = 0;
@@ -164,7 +171,7 @@ export class LowdbStore implements Store, Dumpable {
         // Every turn upserts its conversation: skip the disk write when nothing changed.
         const same = await this.read((d) => {
           const cur = d.conversations[ref.key];
-          if (!cur?.active) return undefined;
+          if (!cur?.active || Date.parse(cur.updatedAt) <= now.getTime() - CONVERSATION_REF_REFRESH_MS) return undefined;
           const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
           return JSON.stringify(rest) === JSON.stringify({ ...rest, ...ref }) ? structuredClone(cur) : undefined;
         });
@@ -193,6 +200,17 @@ export class LowdbStore implements Store, Dumpable {
         delete d.conversations[key];
         return had;
       }),
+      pruneInactive: (platform, olderThan) => this.mutateIf((d) => {
+        const limit = olderThan.getTime();
+        const inUse = new Set([...d.triageChannels.map((c) => c.key), ...d.subscriptions.filter((s) => s.status !== 'stopped').map((s) => s.channelKey)]);
+        let n = 0;
+        for (const [key, r] of Object.entries(d.conversations)) {
+          if (r.platform !== platform || Date.parse(r.updatedAt) >= limit || inUse.has(key)) continue;
+          delete d.conversations[key];
+          n++;
+        }
+        return n;
+      }),
     };
     const access: LowdbAccess = { read: (fn) => this.read(fn), mutate: (fn) => this.mutate(fn) };
     this.knelpunten = lowdbKnelpunten(access);
@@ -216,6 +234,15 @@ export class LowdbStore implements Store, Dumpable {
           for (const [k, exp] of Object.entries(d.dedupe)) if (exp <= t) delete d.dedupe[k];
         }
         return true;
+      }),
+      prune: (now) => this.mutateIf((d) => {
+        let n = 0;
+        for (const [k, exp] of Object.entries(d.dedupe)) {
+          if (exp > now.getTime()) continue;
+          delete d.dedupe[k];
+          n++;
+        }
+        return n;
       }),
     };
   }
@@ -279,11 +306,28 @@ export class LowdbStore implements Store, Dumpable {
     if (this.readOnly) throw new StoreError(`The store at ${this.path} is opened read-only.`);
     await this.ensureUsable();
     const result = fn(this.db.data);
-    await new Promise<void>((resolve, reject) => {
+    await this.flushed();
+    return result;
+  }
+
+  /** Resolves once a flush that contains every change made so far is on disk. */
+  private flushed(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.scheduleFlush();
     });
-    return result;
+  }
+
+  /**
+   * A change that may find nothing to change (housekeeping): `fn` changes the data in place
+   * and returns how many records it changed; nothing is written when that is 0.
+   */
+  private async mutateIf(fn: (d: Data) => number): Promise<number> {
+    if (this.readOnly) throw new StoreError(`The store at ${this.path} is opened read-only.`);
+    await this.ensureUsable();
+    const n = fn(this.db.data);
+    if (n > 0) await this.flushed();
+    return n;
   }
 
   private scheduleFlush(): void {
