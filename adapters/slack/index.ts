@@ -15,7 +15,7 @@ import { EVENTS_PATH } from './paths.js';
 import { parseSlackPayload, type ReplyTarget, type SlackInbound } from './parse.js';
 import { formOf } from './render.js';
 import { DEFAULT_RETRY, postProactive, sendProactive, type RetryOptions, type WebClient } from './send.js';
-import { signatureGuard } from './guard.js';
+import { bodyTooLarge, signatureGuard } from './guard.js';
 import { publishHome, type HomeSection } from './home.js';
 import { modalErrors, renderModal } from './views.js';
 
@@ -106,7 +106,12 @@ export class SlackAdapter implements PlatformAdapter {
   mount(app: Express): void {
     if (!this.receiver) return; // Socket Mode: no HTTP endpoint
     // Our check first, with our clock and a window in both directions; Bolt checks again from the same raw body.
-    app.post(EVENTS_PATH, express.raw({ type: () => true, limit: BODY_LIMIT }), signatureGuard({ signingSecret: this.settings.signingSecret!, now: this.deps.now, log: this.deps.log }));
+    app.post(
+      EVENTS_PATH,
+      express.raw({ type: () => true, limit: BODY_LIMIT }),
+      bodyTooLarge(this.deps.log),
+      signatureGuard({ signingSecret: this.settings.signingSecret!, now: this.deps.now, log: this.deps.log }),
+    );
     app.use(this.receiver.router);
   }
 
