@@ -2,8 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
-import { FakeSlack } from './helpers/fake-slack.js';
-import { postToSlackEndpoint, signedHeaders } from './helpers/slack-sign.js';
+import { FakeSlack, FAKE_TEAM_ID } from './helpers/fake-slack.js';
+import { commandBody, postToSlackEndpoint, signedHeaders } from './helpers/slack-sign.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -30,6 +30,19 @@ afterAll(async () => {
   await bot?.close();
   await fake?.close();
 });
+
+let n = 0;
+function slash(text: string, responseId: string): ReturnType<typeof postToSlackEndpoint> {
+  return postToSlackEndpoint(`${bot.url}/slack/events`, {
+    secret: SECRET,
+    contentType: 'application/x-www-form-urlencoded',
+    body: commandBody({
+      team_id: FAKE_TEAM_ID, channel_id: 'C0EDGES', channel_name: 'ibp-test', user_id: 'U0EDGE', user_name: 'edge',
+      command: '/ibp', text, response_url: fake.responseUrl(responseId), trigger_id: `trigger-edges-${++n}`, api_app_id: 'A0APP',
+    }),
+  });
+}
+const textOf = (body: Record<string, unknown>): string => JSON.stringify(body.blocks ?? body.text);
 
 describe('a Slack request body over 1 MB', () => {
   const big = JSON.stringify({ type: 'event_callback', event_id: 'EvBig', event: { type: 'message', text: 'x'.repeat(1_100_000) } });
@@ -69,5 +82,23 @@ describe('a Slack request body over 1 MB', () => {
   it('a body just under the limit is still read and checked (a bad signature: 401)', async () => {
     const under = JSON.stringify({ type: 'event_callback', event_id: 'EvUnder', event: { type: 'message', text: 'x'.repeat(900_000) } });
     expect((await postToSlackEndpoint(`${bot.url}/slack/events`, { secret: 'not-the-secret', contentType: 'application/json', body: under })).status).toBe(401);
+  });
+});
+
+describe('a slash command with more than 4,000 characters of text', () => {
+  it('is acknowledged and answered privately with what is allowed', async () => {
+    const res = await slash(`Wat is het IBP? ${'heel lang verhaal '.repeat(250)}`, 'too-long');
+    expect(res.status).toBe(200);
+    const answer = await fake.waitFor((c) => c.responseUrlId === 'too-long');
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(textOf(answer.body)).toMatch(/Je bericht is te lang\. Houd het korter dan 4000 tekens\./);
+  });
+
+  it('exactly 4,000 characters still reach the core as a question', async () => {
+    const text = `Wat is de zevende zekerheid? ${'a'.repeat(4000 - 29)}`;
+    expect(text).toHaveLength(4000);
+    expect((await slash(text, 'at-limit')).status).toBe(200);
+    const answer = await fake.waitFor((c) => c.responseUrlId === 'at-limit');
+    expect(textOf(answer.body)).not.toMatch(/te lang/);
   });
 });

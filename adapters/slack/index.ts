@@ -1,7 +1,9 @@
 // Named imports: Node's CJS interop and vitest's disagree about Bolt's default export.
 import { App, ExpressReceiver } from '@slack/bolt';
 import express, { type Express } from 'express';
+import { simpleReply } from '../../src/core/answer.js';
 import type { Reply } from '../../src/core/reply.js';
+import { messages } from '../../src/i18n/index.js';
 import type { Turn } from '../../src/core/turn.js';
 import type { AdapterDeps } from '../../src/server/adapters.js';
 import type { AdapterSetup, PlatformAdapter, ProactiveResult } from '../../src/server/platform.js';
@@ -177,6 +179,12 @@ export class SlackAdapter implements PlatformAdapter {
       case 'open_form':
         await ack?.();
         return this.responder.openPendingForm(inbound.key, inbound.triggerId, inbound.target, this.deps.config.defaultLocale);
+      case 'too_long': {
+        await ack?.();
+        this.deps.log.info({ max: inbound.max }, 'slack: slash command text too long; told the user');
+        const locale = this.deps.config.defaultLocale;
+        return this.responder.deliver([simpleReply(locale, messages(locale).tooLong(inbound.max), { private: true })], inbound.target);
+      }
       case 'turn':
         await ack?.(); // within Slack's 3 s, before the core runs
         return this.runTurn(inbound.turn, inbound.target);
