@@ -39,7 +39,8 @@ Commands:
 
 Configuration comes from the environment and .env (see README.md).`;
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
+/** `terminal`: stdout is a terminal (see Io in knelpunten.ts). */
+type Out = { out: (s: string) => void; err: (s: string) => void; terminal?: boolean };
 
 export async function runCli(argv: string[], env = readEnvironment(), io: Out = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -102,6 +103,7 @@ async function dispatch(command: string | undefined, rest: string[], config: Con
 const defaultIo: Out = {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
+  terminal: process.stdout.isTTY === true,
 };
 
 async function validate(config: Config, io: Out): Promise<number> {
