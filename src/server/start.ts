@@ -4,6 +4,7 @@ import { instrumentStore, Metrics, observePlatformCalls } from '../metrics.js';
 import { startMetricsServer } from './metrics.js';
 import { loadConfig, type Config, type Env } from '../config.js';
 import { Bot } from '../core/bot.js';
+import { DeliveryQueue } from '../core/deliveries.js';
 import { RateLimiter } from '../core/ratelimit.js';
 import type { Feature } from '../core/context.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
@@ -52,6 +53,8 @@ export interface StartOptions {
   schedulerIntervalMs?: number;
   /** Housekeeping timers (defaults: housekeeping.ts); tests shorten them or pass 0 and call its methods. */
   housekeeping?: HousekeepingTimers;
+  /** Waits before retrying a failed triage post or reporter update (default: DEFAULT_RETRY_DELAYS_MS); tests shorten them. */
+  deliveryRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -80,6 +83,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const now = opts.now ?? ((): Date => new Date());
     const inbox = new MemoryInbox();
     const outbox = new AdapterOutbox(store, inbox);
+    const deliveries = new DeliveryQueue(outbox, log, opts.deliveryRetryDelaysMs ? { retryDelaysMs: opts.deliveryRetryDelaysMs } : {});
     const coordinators = new Coordinators(config.coordinators);
     const features = [knelpuntFeature({ coordinators }), reflectieFeature(), ...(opts.features ?? [])];
     const limits = new RateLimiter({
@@ -87,12 +91,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
       knelpunt: { limit: config.rateLimits.knelpuntenPerHour, windowMs: 3_600_000 },
     }, store.rateLimits, (kind) => metrics?.rateLimited.inc({ kind }));
     const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
-    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits, ...(observe ? { observe } : {}) }, features);
+    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, deliveries, limits, ...(observe ? { observe } : {}) }, features);
     const setups = await setupAdapters({ config, bot, store, log, now });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
-    const dashboard = setupDashboard({ config, store, knowledge, log, now, outbox, coordinators });
+    const dashboard = setupDashboard({ config, store, knowledge, log, now, deliveries, coordinators });
     const app = createApp({
       bot, store, knowledge, log, adapters, inbox, lifecycle: () => lifecycle,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
@@ -154,6 +158,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
           });
           server.closeIdleConnections();
         });
+        // Triage posts and reporter updates being sent may finish; retries not yet due are dropped (and logged).
+        await deliveries.stop(config.shutdownTimeoutMs);
         await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err }, `${a.platform}: stop failed`))));
         await store.close();
         if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
