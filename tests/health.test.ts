@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { emptyData } from '../src/store/lowdb/schema.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
+import { Db, FAIL_FAST_MS } from '../src/store/postgres/db.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { LogCapture } from './helpers/core.js';
 import { usePostgres } from './helpers/pg.js';
@@ -163,6 +165,32 @@ describe('/readyz and /healthz with the lowdb file (real server)', () => {
     }
     expect((await until(bot, 200)).status).toBe(200);
     expect(await ask(bot)).toBe(200);
+  });
+});
+
+describe('PostgreSQL write health without a server', () => {
+  it('writes refused while failing fast count as failed, but do not stretch the fail-fast window', async () => {
+    let down = true;
+    const pool = {
+      on: () => undefined,
+      query: async () => {
+        if (down) throw new Error('Connection terminated unexpectedly');
+        return { rows: [], rowCount: 1 };
+      },
+    } as unknown as pg.Pool;
+    const db = new Db(pool);
+    await expect(db.query('INSERT INTO t VALUES (1)')).rejects.toThrow(/Connection terminated/);
+    expect(db.writes.writable).toBe(false);
+    down = false;
+    // calls keep coming during the window; it still ends after FAIL_FAST_MS
+    const started = Date.now();
+    let ok = false;
+    while (!ok && Date.now() - started < 3 * FAIL_FAST_MS) {
+      ok = await db.query('INSERT INTO t VALUES (2)').then(() => true, () => false);
+      if (!ok) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ok).toBe(true);
+    expect(db.writes.writable).toBe(true);
   });
 });
 

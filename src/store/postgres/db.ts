@@ -120,6 +120,12 @@ export class Db {
     const write = isWrite(text);
     try {
       this.check();
+    } catch (e) {
+      // Failing fast is no new failure: it must not extend its own window (noteFailure).
+      if (write && cannotWrite(e)) this.writes.failed(e);
+      throw e;
+    }
+    try {
       const r = await this.pool.query<R>(timed(text, values, timeoutMs));
       if (write) this.writes.succeeded();
       return r;
