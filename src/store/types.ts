@@ -201,18 +201,33 @@ export interface KnowledgeGapRepo {
   count(): Promise<number>;
   /** Marks gaps handled (ids that are unknown or already handled are skipped); returns how many changed. */
   markHandled(ids: readonly string[], by: string, now: Date): Promise<number>;
+  /** Retention: removes the gaps asked before `olderThan`, handled or not; returns how many. */
+  prune(olderThan: Date): Promise<number>;
   /** The overview's figures; `bounds` and `oldest` as in KnelpuntRepo.stats. */
   stats(bounds: readonly string[], oldest: number): Promise<GapStats>;
 }
 
+/**
+ * A turn upserts its conversation's reference; when nothing changed, the stored one is
+ * kept as it is (no write per turn), unless its `updatedAt` is older than this: then it is
+ * written again, so `updatedAt` says when the conversation was last used, to the day.
+ */
+export const CONVERSATION_REF_REFRESH_MS = 24 * 60 * 60 * 1000;
+
 export interface ConversationRefRepo {
-  /** Insert or update by key; an upsert re-activates a reference. */
+  /** Insert or update by key; an upsert re-activates a reference and refreshes a stale `updatedAt` (CONVERSATION_REF_REFRESH_MS). */
   upsert(ref: Omit<ConversationRefRecord, 'updatedAt' | 'active' | 'inactiveReason'>, now: Date): Promise<ConversationRefRecord>;
   get(key: string): Promise<ConversationRefRecord | undefined>;
   markInactive(key: string, reason: string, now: Date): Promise<void>;
   list(): Promise<ConversationRefRecord[]>;
   /** Privacy: removes a reference (true when there was one). */
   remove(key: string): Promise<boolean>;
+  /**
+   * Retention: removes the references of `platform` whose `updatedAt` is before
+   * `olderThan`, except those a triage channel or a subscription that is not stopped still
+   * sends to. Returns how many.
+   */
+  pruneInactive(platform: Platform, olderThan: Date): Promise<number>;
 }
 
 export interface DedupeRepo {
@@ -221,6 +236,8 @@ export interface DedupeRepo {
    * for a redelivery. Used for Slack event ids, interaction ids and Teams activity ids.
    */
   firstSeen(key: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Removes the keys that expired at or before `now`; returns how many. */
+  prune(now: Date): Promise<number>;
 }
 
 /** Result of taking a token from a rate-limit bucket (see src/core/ratelimit.ts). */
@@ -278,9 +295,17 @@ export interface WebSessionRepo {
 }
 
 export interface StoreHealth {
+  /** The store can be used: it answers and its data can be read. */
   ok: boolean;
   backend: string;
   detail?: string;
+  /**
+   * False after a write failed (a user's, or the periodic probe's), until a later write
+   * or probe succeeds: readiness is then 503, because every turn that writes would fail.
+   */
+  writable: boolean;
+  /** Why the last write failed, while `writable` is false. */
+  writeProblem?: string;
 }
 
 export interface Store {
@@ -310,6 +335,13 @@ export interface Store {
    */
   readonly sendingLeaseMs?: number;
   health(): Promise<StoreHealth>;
+  /**
+   * Writes a small record meant for this (lowdb: a probe file in DATA_DIR, fsynced, or the
+   * data file itself after a failed write; PostgreSQL: the one row of `store_probe`), so
+   * `health().writable` turns false when writing stops working even while nobody writes,
+   * and true again once it works. The server runs it every 20 s. Never throws.
+   */
+  probeWrite(now: Date): Promise<void>;
   /** Flush pending writes and release locks. */
   close(): Promise<void>;
 }

@@ -52,4 +52,22 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     const dh = await open(dir, 'r').catch(() => null);
     if (dh) await dh.sync().catch(() => undefined).finally(() => dh.close());
   }
+
+  /**
+   * Writes `text` to the probe file next to the data file and fsyncs it: the write-health
+   * probe. It takes the same steps a flush starts with (create a file in the folder, write,
+   * fsync) without rewriting the whole data file every few seconds.
+   */
+  async probe(text: string): Promise<void> {
+    const fh = await open(path.join(path.dirname(this.file), PROBE_FILE), 'w', 0o600);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
 }
+
+/** The write-health probe's file in DATA_DIR (a timestamp; safe to delete). */
+export const PROBE_FILE = 'ibp-bot.probe';

@@ -22,6 +22,7 @@ import {
   type WebSessionRepo,
   type Store,
   type StoreHealth,
+  CONVERSATION_REF_REFRESH_MS,
 } from '../types.js';
 import { AtomicJsonFile } from './file.js';
 import { guardRepo, storableDeep } from '../guard.js';
@@ -33,6 +34,7 @@ import { lowdbDialogues, lowdbNudges, lowdbReflections, lowdbSubscriptions } fro
 import { dataSchema, emptyData, LOWDB_SCHEMA_VERSION, type Data } from './schema.js';
 import { isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
 import { gapStats } from '../stats.js';
+import { WriteHealth } from '../write-health.js';
 
 /** Where the serialised data goes: the atomic JSON file, or memory. */
 export interface TextPersistence {
@@ -40,6 +42,8 @@ export interface TextPersistence {
   readonly inMemory?: boolean;
   readText(): Promise<string | null>;
   writeText(text: string): Promise<void>;
+  /** The write-health probe: a small durable write where the data lives (see AtomicJsonFile.probe). */
+  probe?(text: string): Promise<void>;
 }
 
 export const DATA_FILE = 'ibp-bot.json';
@@ -121,6 +125,7 @@ export class LowdbStore implements Store, Dumpable {
   private flushing: Promise<void> | null = null;
   private broken: Error | null = null;
   private closed = false;
+  private readonly writes = new WriteHealth();
 
   private constructor(
     private readonly db: Low<Data>,
@@ -149,6 +154,12 @@ export class LowdbStore implements Store, Dumpable {
         d.gaps.filter((g) => !opts?.since || g.at >= opts.since).map((g) => ({ ...g })),
       ),
       count: () => this.read((d) => d.gaps.length),
+      prune: (olderThan) => this.mutateIf((d) => {
+        const before = d.gaps.length;
+        const limit = olderThan.getTime();
+        d.gaps = d.gaps.filter((g) => Date.parse(g.at) >= limit);
+        return before - d.gaps.length;
+      }),
       markHandled: (ids, by, now) => this.mutate((d) => {
         const wanted = new Set(ids);
         let n = 0;
@@ -170,7 +181,7 @@ export class LowdbStore implements Store, Dumpable {
         // Every turn upserts its conversation: skip the disk write when nothing changed.
         const same = await this.read((d) => {
           const cur = d.conversations[ref.key];
-          if (!cur?.active) return undefined;
+          if (!cur?.active || Date.parse(cur.updatedAt) <= now.getTime() - CONVERSATION_REF_REFRESH_MS) return undefined;
           const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
           return JSON.stringify(rest) === JSON.stringify({ ...rest, ...ref }) ? structuredClone(cur) : undefined;
         });
@@ -199,6 +210,17 @@ export class LowdbStore implements Store, Dumpable {
         delete d.conversations[key];
         return had;
       }),
+      pruneInactive: (platform, olderThan) => this.mutateIf((d) => {
+        const limit = olderThan.getTime();
+        const inUse = new Set([...d.triageChannels.map((c) => c.key), ...d.subscriptions.filter((s) => s.status !== 'stopped').map((s) => s.channelKey)]);
+        let n = 0;
+        for (const [key, r] of Object.entries(d.conversations)) {
+          if (r.platform !== platform || Date.parse(r.updatedAt) >= limit || inUse.has(key)) continue;
+          delete d.conversations[key];
+          n++;
+        }
+        return n;
+      }),
     };
     const access: LowdbAccess = { read: (fn) => this.read(fn), mutate: (fn) => this.mutate(fn) };
     this.knelpunten = lowdbKnelpunten(access);
@@ -222,6 +244,15 @@ export class LowdbStore implements Store, Dumpable {
           for (const [k, exp] of Object.entries(d.dedupe)) if (exp <= t) delete d.dedupe[k];
         }
         return true;
+      }),
+      prune: (now) => this.mutateIf((d) => {
+        let n = 0;
+        for (const [k, exp] of Object.entries(d.dedupe)) {
+          if (exp > now.getTime()) continue;
+          delete d.dedupe[k];
+          n++;
+        }
+        return n;
       }),
     };
     // The same text rules as every backend (src/store/guard.ts): what PostgreSQL cannot store, lowdb does not keep either.
@@ -302,11 +333,28 @@ export class LowdbStore implements Store, Dumpable {
     await this.lock?.ensureWritable();
     await this.ensureUsable();
     const result = fn(this.db.data);
-    await new Promise<void>((resolve, reject) => {
+    await this.flushed();
+    return result;
+  }
+
+  /** Resolves once a flush that contains every change made so far is on disk. */
+  private flushed(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.scheduleFlush();
     });
-    return result;
+  }
+
+  /**
+   * A change that may find nothing to change (housekeeping): `fn` changes the data in place
+   * and returns how many records it changed; nothing is written when that is 0.
+   */
+  private async mutateIf(fn: (d: Data) => number): Promise<number> {
+    if (this.readOnly) throw new StoreError(`The store at ${this.path} is opened read-only.`);
+    await this.ensureUsable();
+    const n = fn(this.db.data);
+    if (n > 0) await this.flushed();
+    return n;
   }
 
   private scheduleFlush(): void {
@@ -322,9 +370,11 @@ export class LowdbStore implements Store, Dumpable {
           // Checked again here: the lock may have been lost while the change waited.
           await this.lock?.ensureWritable();
           if (!this.file.inMemory) await this.file.writeText(JSON.stringify(this.db.data));
+          this.writes.succeeded();
           for (const w of batch) w.resolve();
         } catch (e) {
           const err = e instanceof StoreError ? e : new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+          this.writes.failed(err);
           // Changes made after this flush started are in memory too: they fail as well.
           const all = [...batch, ...this.waiting];
           this.waiting = [];
@@ -377,11 +427,27 @@ export class LowdbStore implements Store, Dumpable {
   }
 
   async health(): Promise<StoreHealth> {
-    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed' };
-    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message };
+    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed', writable: false, writeProblem: 'closed' };
+    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message, ...this.writes.report() };
     const lockProblem = this.lock?.problem();
-    if (lockProblem) return { ok: false, backend: 'lowdb', detail: lockProblem };
-    return { ok: true, backend: 'lowdb', detail: this.path };
+    if (lockProblem) return { ok: false, backend: 'lowdb', detail: lockProblem, writable: false, writeProblem: lockProblem };
+    return { ok: true, backend: 'lowdb', detail: this.path, ...this.writes.report() };
+  }
+
+  /**
+   * While writing works: a small fsynced probe file in DATA_DIR (a folder that became
+   * read-only or vanished shows before a user's write fails). After a failed write: a real
+   * flush of the data file (the same bytes, reloaded from the last good file), since only
+   * that proves user writes will work again (a full disk may still take a tiny probe).
+   */
+  async probeWrite(now: Date): Promise<void> {
+    if (this.readOnly || this.closed || this.file.inMemory) return;
+    try {
+      if (!this.writes.writable) await this.mutate(() => undefined);
+      else if (this.file.probe) await this.file.probe(now.toISOString());
+    } catch (e) {
+      this.writes.failed(e);
+    }
   }
 
   async close(): Promise<void> {

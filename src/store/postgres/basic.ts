@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { takeToken } from '../../core/ratelimit.js';
+import { CONVERSATION_REF_REFRESH_MS } from '../types.js';
 import type {
   ConversationRefRecord, ConversationRefRepo, DedupeRepo, FeedbackRecord, FeedbackRepo, KnowledgeGapRecord, KnowledgeGapRepo,
   RateLimitRepo, TriageChannelRepo, WebSessionRecord, WebSessionRepo,
@@ -50,6 +51,7 @@ export function pgGaps(db: Db): KnowledgeGapRepo {
       return r.rows.map(gapRow);
     },
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_gaps')).rows),
+    prune: async (olderThan) => (await db.query('DELETE FROM knowledge_gaps WHERE at < $1', [olderThan.toISOString()])).rowCount ?? 0,
     markHandled: async (ids, by, now) => {
       if (ids.length === 0) return 0;
       const r = await db.query('UPDATE knowledge_gaps SET handled_at = $2, handled_by = $3 WHERE id = ANY($1::text[]) AND handled_at IS NULL',
@@ -96,7 +98,7 @@ export function pgConversations(db: Db): ConversationRefRepo {
     upsert: async (ref, now) => {
       // Every turn upserts its conversation: no write when nothing changed (as lowdb).
       const cur = await get(ref.key);
-      if (cur?.active) {
+      if (cur?.active && Date.parse(cur.updatedAt) > now.getTime() - CONVERSATION_REF_REFRESH_MS) {
         const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
         if (isDeepStrictEqual(rest, JSON.parse(JSON.stringify({ ...rest, ...ref })))) return cur;
       }
@@ -118,6 +120,13 @@ export function pgConversations(db: Db): ConversationRefRepo {
     },
     list: async () => (await db.query('SELECT * FROM conversation_refs ORDER BY key')).rows.map(conversationRow),
     remove: async (key) => ((await db.query('DELETE FROM conversation_refs WHERE key = $1', [key])).rowCount ?? 0) > 0,
+    // On the (platform, updated_at) index of migration 4.
+    pruneInactive: async (platform, olderThan) => (await db.query(
+      `DELETE FROM conversation_refs c WHERE c.platform = $1 AND c.updated_at < $2
+         AND NOT EXISTS (SELECT 1 FROM triage_channels t WHERE t.key = c.key)
+         AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_key = c.key AND s.status <> 'stopped')`,
+      [platform, olderThan.toISOString()],
+    )).rowCount ?? 0,
   };
 }
 
@@ -137,6 +146,7 @@ export function pgDedupe(db: Db): DedupeRepo {
       if (++calls % PRUNE_EVERY === 0) await db.query('DELETE FROM dedupe WHERE expires_at <= $1', [now.toISOString()]);
       return (r.rowCount ?? 0) > 0;
     },
+    prune: async (now) => (await db.query('DELETE FROM dedupe WHERE expires_at <= $1', [now.toISOString()])).rowCount ?? 0,
   };
 }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { StoreError } from '../types.js';
+import { WriteHealth } from '../write-health.js';
 
 /**
  * The connection pool and the two ways the repositories reach it: one statement, or a
@@ -61,6 +62,24 @@ function connectionBroken(e: unknown): boolean {
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
 
+/** A statement that changes data (a CTE counts when it holds a write). */
+export function isWrite(text: string): boolean {
+  return /^\s*(INSERT|UPDATE|DELETE|MERGE|LOCK)\b/i.test(text) || (/^\s*WITH\b/i.test(text) && /\b(INSERT|UPDATE|DELETE)\b/i.test(text));
+}
+
+/**
+ * A failed write that says this instance cannot write now, as opposed to one our own
+ * SQL or data caused (a constraint, a deadlock: those are handled where they happen).
+ * 08: connection; 25006: read-only transaction; 42501: no privilege; 53: disk full, out of
+ * memory or connections; 57: cancelled (statement timeout), shutting down; 58: I/O error.
+ */
+export function cannotWrite(e: unknown): boolean {
+  if (unreachable(e)) return true;
+  if (e instanceof StoreError && /cannot be reached/.test(e.message)) return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && (/^(08|53|57|58)/.test(code) || code === '25006' || code === '42501');
+}
+
 /** Our own errors and programming errors pass through; everything from the driver becomes a StoreError. */
 export function toStoreError(e: unknown): unknown {
   if (e instanceof StoreError) return e;
@@ -110,6 +129,8 @@ class Gate {
 }
 
 export class Db {
+  /** Whether the last write went through (StoreHealth.writable). */
+  readonly writes = new WriteHealth();
   private closed = false;
   private readonly gate: Gate;
   private failFastUntil = 0;
@@ -164,8 +185,14 @@ export class Db {
 
   /** One statement on any pooled connection (auto-commit). */
   async query<R extends Row = Row>(text: string, values: unknown[] = [], timeoutMs = QUERY_TIMEOUT_MS): Promise<pg.QueryResult<R>> {
-    this.check();
-    await this.gate.enter(this.busyWaitMs);
+    const write = isWrite(text);
+    try {
+      this.check();
+      await this.gate.enter(this.busyWaitMs);
+    } catch (e) {
+      if (write && cannotWrite(e)) this.writes.failed(e);
+      throw e;
+    }
     try {
       this.check(); // the database may have been found down while this call waited
       const run = (): Promise<pg.QueryResult<R>> => this.pool.query<R>(timed(text, values, timeoutMs));
@@ -175,10 +202,13 @@ export class Db {
         return run();
       });
       this.answeredAt = Date.now();
+      if (write) this.writes.succeeded();
       return result;
     } catch (e) {
       this.noteFailure(e);
-      throw toStoreError(e);
+      const err = toStoreError(e);
+      if (write && cannotWrite(e)) this.writes.failed(err);
+      throw err;
     } finally {
       this.gate.leave();
     }
@@ -194,6 +224,7 @@ export class Db {
     for (let attempt = 1; ; attempt++) {
       this.check();
       await this.gate.enter(this.busyWaitMs);
+      let wrote = false;
       let client: pg.PoolClient;
       try {
         this.check();
@@ -220,6 +251,7 @@ export class Db {
       client.on('error', onError);
       try {
         const q: Query = (text, values = []) => {
+          wrote ||= isWrite(text);
           if (broken !== undefined) return Promise.reject(broken as Error);
           return client.query(timed(text, values, timeout));
         };
@@ -228,6 +260,7 @@ export class Db {
         const out = await fn(q);
         await q('COMMIT');
         this.answeredAt = Date.now();
+        if (wrote) this.writes.succeeded();
         return out;
       } catch (e) {
         discard ||= connectionBroken(e);
@@ -243,7 +276,9 @@ export class Db {
           continue;
         }
         this.noteFailure(e);
-        throw toStoreError(e);
+        const err = toStoreError(e);
+        if (wrote && cannotWrite(e)) this.writes.failed(err);
+        throw err;
       } finally {
         client.removeListener('error', onError);
         client.release(discard ? true : undefined);
