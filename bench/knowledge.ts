@@ -1,6 +1,7 @@
 import { nullOutbox } from '../src/core/outbox.js';
 import { Bot } from '../src/core/bot.js';
 import type { Turn } from '../src/domain/turn.js';
+import { DeliveryQueue } from '../src/core/deliveries.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
 import { KnowledgeIndex } from '../src/knowledge/search.js';
 import { parseMarkdown } from '../src/domain/richtext.js';
@@ -56,13 +57,16 @@ export function questionSet(entries: readonly KnowledgeEntry[], count: number): 
 /** Answer latency through the core (Bot.handle: routing, search, reply building, in-memory store). */
 export async function answerLatency(entries: KnowledgeEntry[], questions: string[]): Promise<Summary> {
   const kb = new KnowledgeBase(entries);
+  const log = createLogger({ level: 'silent', pretty: false });
+  const outbox = nullOutbox('bench');
   const bot = new Bot({
     knowledge: kb,
     store: LowdbStore.openInMemory(),
-    log: createLogger({ level: 'silent', pretty: false }),
+    log,
     defaultLocale: 'nl',
     now: () => new Date(),
-    outbox: nullOutbox('bench'),
+    outbox,
+    deliveries: new DeliveryQueue(outbox, log),
   });
   const turn = (text: string, i: number): Turn => ({
     id: `bench-${i}`,

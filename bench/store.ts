@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Bot } from '../src/core/bot.js';
+import { DeliveryQueue } from '../src/core/deliveries.js';
 import { Coordinators } from '../src/core/knelpunt/coordinators.js';
 import { knelpuntFeature } from '../src/core/knelpunt/feature.js';
 import { nullOutbox } from '../src/core/outbox.js';
@@ -28,8 +29,10 @@ const CONCURRENCY = 20;
 /** `count` knelpunt submissions through `Bot.handle`, `CONCURRENCY` at a time; submissions per second. */
 async function knelpuntThroughput(store: Store, count: number): Promise<number> {
   const knowledge = await openKnowledgeBase(path.resolve('knowledge'));
+  const log = createLogger({ level: 'silent', pretty: false });
+  const outbox = nullOutbox('benchmark');
   const bot = new Bot(
-    { knowledge, store, log: createLogger({ level: 'silent', pretty: false }), defaultLocale: 'nl', now: () => new Date(), outbox: nullOutbox('benchmark') },
+    { knowledge, store, log, defaultLocale: 'nl', now: () => new Date(), outbox, deliveries: new DeliveryQueue(outbox, log) },
     [knelpuntFeature({ coordinators: new Coordinators([]) })],
   );
   let next = 0;

@@ -82,6 +82,15 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(5000, 'must be at least 5000').max(3_600_000, 'must be at most 3600000 (an hour)').default(60_000),
   ),
+  // Retention (housekeeping): unanswered questions, and web-chat sessions without use
+  KNOWLEDGE_GAP_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(3650, 'must be at most 3650 (ten years)').default(365),
+  ),
+  WEB_CHAT_SESSION_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(365, 'must be at most 365').default(30),
+  ),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(10_000),
   // Per-user rate limits; 0 switches a limit off
   RATE_LIMIT_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(20),
@@ -170,6 +179,8 @@ export interface Config {
   nudgeSendingLeaseMs: number;
   /** lowdb: how long the DATA_DIR lock belongs to its holder without a refresh (a start may wait this long). */
   dataLockLeaseMs: number;
+  /** Housekeeping: knowledge gaps are removed this many days after they were asked; web-chat conversation references after this many days without use. */
+  retention: { knowledgeGapDays: number; webChatSessionDays: number };
   teams: {
     appId?: string;
     appPassword?: string;
@@ -262,6 +273,7 @@ export function loadConfig(env: Env): Config {
     nudgeGraceMinutes: v.NUDGE_GRACE_MINUTES,
     nudgeSendingLeaseMs: v.NUDGE_SENDING_LEASE_MS,
     dataLockLeaseMs: v.DATA_LOCK_LEASE_MS,
+    retention: { knowledgeGapDays: v.KNOWLEDGE_GAP_RETENTION_DAYS, webChatSessionDays: v.WEB_CHAT_SESSION_RETENTION_DAYS },
     teams: {
       appType: v.MICROSOFT_APP_TYPE,
       anonymous: v.TEAMS_ANONYMOUS === 'true',

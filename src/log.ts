@@ -82,3 +82,15 @@ export function setUserHashKey(key: string): void {
 export function userHash(qualifiedId: string): string {
   return createHmac('sha256', hashKey).update(qualifiedId).digest('base64url').slice(0, 12);
 }
+
+/**
+ * A conversation reference key (`slack:D123`, `local:web-<session>`, `teams:a:1…`) as it
+ * may appear in a log line: the platform stays readable, the ids become the keyed hash
+ * (`slack:Xk3…`). A DM channel, a web-chat session or a Teams personal chat points to one
+ * person as surely as a user id does.
+ */
+export function refHash(key: string): string {
+  const i = key.indexOf(':');
+  const platform = i > 0 && /^[a-z]+$/.test(key.slice(0, i)) ? key.slice(0, i) : 'ref';
+  return `${platform}:${userHash(key)}`;
+}

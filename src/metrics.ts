@@ -176,6 +176,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     shared: store.shared,
     ...(store.sendingLeaseMs !== undefined ? { sendingLeaseMs: store.sendingLeaseMs } : {}),
     health: () => store.health(),
+    probeWrite: (now) => store.probeWrite(now),
     close: () => store.close(),
   };
 }

@@ -311,7 +311,7 @@ describe('knelpunten', () => {
     const from = fake.calls.length;
     const res = await s.client.request(url(`/admin/knelpunten/${refs.named}/status`), { method: 'POST', headers: postHeaders(), body: form({ _csrf: s.csrf, from: 'nieuw', to: 'in_behandeling', toelichting: '' }) });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/admin/knelpunten/${refs.named}?gewijzigd=in_behandeling&melding=sent`);
+    expect(res.headers.get('location')).toBe(`/admin/knelpunten/${refs.named}?gewijzigd=in_behandeling&melding=queued`);
     const dm = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALICE', { from });
     expect(JSON.stringify(dm.body.blocks)).toMatch(new RegExp(`Update over je knelpunt ${refs.named}`));
     expect(JSON.stringify(dm.body.blocks)).toMatch(/in behandeling/);
@@ -320,7 +320,7 @@ describe('knelpunten', () => {
     expect(kp.history).toEqual([expect.objectContaining({ by: 'aad:11111111-2222-3333-4444-555555555555', from: 'nieuw', to: 'in_behandeling' })]);
     const page = await (await s.client.request(url(res.headers.get('location')!))).text();
     expect(page).toContain('Opgeslagen. De status is nu &quot;in behandeling&quot;.');
-    expect(page).toContain('De melder heeft een bericht gekregen.');
+    expect(page).toContain('De melder krijgt een bericht.');
     expect(page).toContain('aad:11111111-2222-3333-4444-555555555555');
   });
 

@@ -93,7 +93,7 @@ describe('overview figures', () => {
       throw new Error('the overview must not read every record');
     };
     const noLists: Store = {
-      ...store, backend: store.backend, shared: store.shared, health: () => store.health(), close: () => store.close(),
+      ...store, backend: store.backend, shared: store.shared, health: () => store.health(), probeWrite: (at) => store.probeWrite(at), close: () => store.close(),
       knelpunten: { ...store.knelpunten, list: refuse }, gaps: { ...store.gaps, list: refuse }, reflections: { ...store.reflections, list: refuse },
     };
     const deps = { store: noLists, knowledge: await shippedKnowledge(), now: () => now };

@@ -249,7 +249,7 @@ if ('skip' in availability) {
       await toelichting.fill('Dit ligt bij het Rijk; we hebben het doorgestuurd.');
       await page.getByRole('button', { name: 'Status wijzigen' }).click();
       await page.getByText('Opgeslagen. De status is nu "niet opgepakt".').waitFor();
-      await page.getByText('De melder heeft een bericht gekregen.').waitFor();
+      await page.getByText('De melder krijgt een bericht.').waitFor();
       const dm = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALICE', { from });
       expect(JSON.stringify(dm.body.blocks)).toMatch(/Dit ligt bij het Rijk/);
       expect((await d.bot.store.knelpunten.get(refs.named))!.history.at(-1)).toMatchObject({ by: 'aad:11111111-2222-3333-4444-555555555555', to: 'niet_opgepakt' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DeliveryQueue } from '../src/core/deliveries.js';
 import { changeKnelpuntStatus, type StatusChangeDeps } from '../src/core/knelpunt/service.js';
 import { createLogger } from '../src/log.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
@@ -10,11 +11,15 @@ const named: NewKnelpunt = {
   anoniem: false, reporter: { platform: 'slack', userId: 'U0REP', name: 'Rita Reporter' }, platform: 'slack',
 };
 
-async function deps(): Promise<StatusChangeDeps & { outbox: RecordingOutbox; logs: LogCapture }> {
+async function deps(): Promise<StatusChangeDeps & { outbox: RecordingOutbox; logs: LogCapture; deliveries: DeliveryQueue }> {
   const logs = new LogCapture();
+  const outbox = new RecordingOutbox();
+  const log = createLogger({ level: 'info', pretty: false, destination: logs });
   return {
-    store: LowdbStore.openInMemory(), knowledge: await shippedKnowledge(), outbox: new RecordingOutbox(), logs,
-    log: createLogger({ level: 'info', pretty: false, destination: logs }), now: () => new Date('2026-11-23T10:00:00Z'), defaultLocale: 'nl',
+    store: LowdbStore.openInMemory(), knowledge: await shippedKnowledge(), outbox, logs, log,
+    // no retries: a failure here is final at once
+    deliveries: new DeliveryQueue(outbox, log, { retryDelaysMs: [] }),
+    now: () => new Date('2026-11-23T10:00:00Z'), defaultLocale: 'nl',
   };
 }
 
@@ -23,7 +28,8 @@ describe('the shared knelpunt status change (chat and dashboard)', () => {
     const d = await deps();
     const { knelpunt } = await d.store.knelpunten.create(named, 'k1', new Date('2026-11-20T09:00:00Z'));
     const res = await changeKnelpuntStatus(d, { ref: knelpunt.ref, from: 'nieuw', to: 'in_behandeling', by: 'aad:0000-oid' });
-    expect(res).toMatchObject({ ok: true, notice: 'sent', knelpunt: { status: 'in_behandeling' } });
+    expect(res).toMatchObject({ ok: true, notice: 'queued', knelpunt: { status: 'in_behandeling' } });
+    await d.deliveries.idle();
     expect((await d.store.knelpunten.get(knelpunt.ref))!.history).toEqual([{ at: '2026-11-23T10:00:00.000Z', by: 'aad:0000-oid', from: 'nieuw', to: 'in_behandeling' }]);
     expect(d.outbox.sent).toHaveLength(1);
     expect(d.outbox.sent[0]!.to).toBe('user:slack:U0REP');
@@ -40,6 +46,7 @@ describe('the shared knelpunt status change (chat and dashboard)', () => {
     expect(done).toMatchObject({ ok: true, notice: 'anonymous' });
     const stale = await changeKnelpuntStatus(d, { ref: knelpunt.ref, from: 'nieuw', to: 'in_behandeling', by: 'email:a@b.nl' });
     expect(stale).toMatchObject({ ok: false, reason: 'stale', knelpunt: { status: 'niet_opgepakt' } });
+    await d.deliveries.idle();
     expect(d.outbox.sent).toHaveLength(0);
     expect((await d.store.knelpunten.get(knelpunt.ref))!.history).toHaveLength(1);
   });
@@ -49,8 +56,10 @@ describe('the shared knelpunt status change (chat and dashboard)', () => {
     d.outbox.sendToUser = async () => ({ ok: false, gone: false, reason: 'no slack adapter configured' });
     const { knelpunt } = await d.store.knelpunten.create(named, 'k3', new Date('2026-11-20T09:00:00Z'));
     const res = await changeKnelpuntStatus(d, { ref: knelpunt.ref, from: 'nieuw', to: 'in_behandeling', by: 'slack:U0C' });
-    expect(res).toMatchObject({ ok: true, notice: 'failed' });
-    expect(d.logs.text).toMatch(/reporter notification failed/);
+    expect(res).toMatchObject({ ok: true, notice: 'queued' });
+    expect((await d.store.knelpunten.get(knelpunt.ref))!.status).toBe('in_behandeling');
+    await d.deliveries.idle();
+    expect(d.logs.text).toMatch(/"what":"knelpunt reporter update","ref":"KP-2026-0001","platform":"slack","attempt":1,"reason":"no slack adapter configured","msg":"delivery failed; giving up"/);
     expect(d.logs.text).not.toContain('U0REP');
   });
 });

@@ -85,7 +85,7 @@ describe('local adapter over real HTTP', () => {
   it('GET /healthz reports store and knowledge', async () => {
     const res = await fetch(`${bot.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: { ok: true, backend: 'lowdb' }, knowledge: { entries: bot.knowledge.size } });
+    expect(await res.json()).toEqual({ status: 'ok', store: { ok: true, backend: 'lowdb', writable: true }, knowledge: { entries: bot.knowledge.size } });
   });
 
   it('serves the privacy and terms pages the Teams app package links to', async () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_STATUS } from '../src/core/knelpunt/cards.js';
 import { classifyPlatformCall } from '../src/metrics.js';
 import type { Reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
@@ -72,6 +73,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (Object.entries(labels).every(([k, v]) => got[k] === v)) total += Number(m[3]);
   }
   return total;
+}
+/** Waits until a log line with this message was written (work the reply did not wait for). */
+async function waitForLog(msg: string): Promise<void> {
+  for (let i = 0; i < 100 && !lines().some((l) => l.msg === msg); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(lines().some((l) => l.msg === msg), `log line "${msg}"`).toBe(true);
 }
 const lines = (): Record<string, unknown>[] => logs.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -160,6 +166,21 @@ describe('one scenario through every adapter, LOG_LEVEL=trace, metrics on', () =
     const button = triage.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling'))!;
     await local(LOCAL_COORD, { kind: 'action', action: button.action, value: button.value });
 
+    // A named Slack reporter whose status updates cannot be delivered: a failure Slack may
+    // recover from, then a DM that is gone. Neither log line may name the user or the DM.
+    const { knelpunt: slackNamed } = await bot.store.knelpunten.create({
+      opgave: 'opgave-wonen', beschrijving: 'De woondeal en de omgevingsvisie spreken elkaar tegen.', overheden: ['provincie'], urgentie: 'middel',
+      anoniem: false, platform: 'slack', reporter: { platform: 'slack', userId: SLACK_USER, conversationKey: `slack:${SLACK_DM}` },
+    }, 'ops-slack-named', new Date());
+    for (const [step, error] of [['nieuw|in_behandeling', 'fatal_error'], ['in_behandeling|geagendeerd', 'channel_not_found']] as const) {
+      fake.failNext('chat.postMessage', error);
+      from = fake.calls.length;
+      await local(LOCAL_COORD, { kind: 'action', action: ACTION_STATUS, value: `${slackNamed.ref}|${step}` });
+      await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === SLACK_USER, { from });
+      await waitForLog(error === 'fatal_error' ? 'slack: proactive send failed' : 'slack: conversation gone');
+    }
+    expect((await bot.store.conversations.get(`slack:${SLACK_DM}`))?.active).toBe(false);
+
     // Admin export and a scrape, with their bearer tokens; a signed-in-looking cookie on the web chat (above)
     expect((await fetch(`${bot.url}/admin/knelpunten.csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
     expect((await fetch(`${bot.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(401);
@@ -219,17 +240,18 @@ describe('one scenario through every adapter, LOG_LEVEL=trace, metrics on', () =
     expect(sample(m, 'ibp_turn_duration_seconds_count', { platform: 'local', route: 'question' })).toBe(2);
     expect(sample(m, 'ibp_knowledge_gaps_total', { platform: 'local' })).toBe(1);
     expect(sample(m, 'ibp_feedback_total', { value: 'helpful' })).toBe(1);
-    expect(sample(m, 'ibp_knelpunten_submitted_total')).toBe(3);
-    expect(sample(m, 'ibp_knelpunten_submitted_total', { platform: 'slack' })).toBe(1);
+    expect(sample(m, 'ibp_knelpunten_submitted_total')).toBe(4);
+    expect(sample(m, 'ibp_knelpunten_submitted_total', { platform: 'slack' })).toBe(2);
     expect(sample(m, 'ibp_knelpunten_submitted_total', { platform: 'teams' })).toBe(1);
-    expect(sample(m, 'ibp_knelpunt_status_changes_total', { from: 'nieuw', to: 'in_behandeling' })).toBe(1);
+    expect(sample(m, 'ibp_knelpunt_status_changes_total', { from: 'nieuw', to: 'in_behandeling' })).toBe(2);
+    expect(sample(m, 'ibp_knelpunt_status_changes_total', { from: 'in_behandeling', to: 'geagendeerd' })).toBe(1);
     expect(sample(m, 'ibp_nudges_claimed_total', { kind: 'nudge', status: 'queued' })).toBe(1);
     expect(sample(m, 'ibp_nudge_results_total', { status: 'sent' })).toBe(1);
     expect(sample(m, 'ibp_platform_calls_total', { platform: 'slack', method: 'chat.postMessage', result: 'rate_limited' })).toBe(1);
     expect(sample(m, 'ibp_platform_calls_total', { platform: 'slack', method: 'chat.postMessage', result: 'ok' })).toBeGreaterThanOrEqual(2);
     expect(sample(m, 'ibp_platform_calls_total', { platform: 'slack', method: 'views.open', result: 'ok' })).toBe(1);
     expect(sample(m, 'ibp_platform_calls_total', { platform: 'teams' })).toBeGreaterThanOrEqual(2);
-    expect(sample(m, 'ibp_store_operation_duration_seconds_count', { backend: 'lowdb', repo: 'knelpunten', op: 'create' })).toBe(3);
+    expect(sample(m, 'ibp_store_operation_duration_seconds_count', { backend: 'lowdb', repo: 'knelpunten', op: 'create' })).toBe(4);
     expect(sample(m, 'ibp_store_errors_total')).toBe(0);
     expect(m).toMatch(/^ibp_process_cpu_user_seconds_total /m);
     expect(m).toMatch(/^ibp_nodejs_eventloop_lag_seconds /m);

@@ -38,7 +38,7 @@ describe('graceful shutdown', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 200 && !out.includes('ibp-bot ready'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !out.includes('ibp-bot ready'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(out).toContain('ibp-bot ready');
 
     let answered = 0;

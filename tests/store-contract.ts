@@ -29,10 +29,87 @@ async function expectStatsMatchReference(s: Store, bounds: readonly string[], ol
 }
 
 /**
+ * Housekeeping (issue 16, "safe to deploy"): redelivery keys expire, web-chat conversation
+ * references go after a period without use, knowledge gaps after their retention period.
+ * Run by storeContract for every backend; kept apart so its history reads on its own.
+ */
+function housekeepingContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract, housekeeping: ${name}`, () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const ago = (days: number): Date => new Date(now.getTime() - days * DAY);
+
+    it('dedupe: prune removes the expired keys only; a pruned key is first seen again', async () => {
+      const s = await open();
+      expect(await s.dedupe.firstSeen('slack:EvShort', now, 60_000)).toBe(true);
+      expect(await s.dedupe.firstSeen('slack:EvLong', now, 600_000)).toBe(true);
+      expect(await s.dedupe.prune(now)).toBe(0);
+      const later = new Date(now.getTime() + 61_000);
+      expect(await s.dedupe.prune(later)).toBe(1);
+      expect(await s.dedupe.prune(later)).toBe(0);
+      expect(await s.dedupe.firstSeen('slack:EvLong', later, 600_000)).toBe(false);
+      expect(await s.dedupe.firstSeen('slack:EvShort', later, 60_000)).toBe(true);
+      await s.close();
+    });
+
+    it('conversations: an unchanged upsert writes nothing, but refreshes updatedAt once it is a day old', async () => {
+      const s = await open();
+      const ref = { key: 'local:web-sessie-1', platform: 'local' as const, conversationId: 'web-sessie-1', kind: 'personal' as const, data: { session: 'sessie-1' } };
+      await s.conversations.upsert(ref, now);
+      await s.conversations.upsert(ref, new Date(now.getTime() + 3_600_000));
+      expect((await s.conversations.get(ref.key))?.updatedAt).toBe(now.toISOString());
+      const nextDay = new Date(now.getTime() + DAY + 1000);
+      await s.conversations.upsert(ref, nextDay);
+      expect((await s.conversations.get(ref.key))?.updatedAt).toBe(nextDay.toISOString());
+      await s.close();
+    });
+
+    it('conversations: pruneInactive removes one platform\'s unused references, never a triage channel\'s or a running subscription\'s', async () => {
+      const s = await open();
+      const local = (id: string, at: Date) => s.conversations.upsert({ key: `local:${id}`, platform: 'local', conversationId: id, kind: 'personal', data: { session: id } }, at);
+      await local('web-oud', ago(40));
+      await local('web-recent', ago(5));
+      await local('web-triage', ago(40));
+      await local('web-plan', ago(40));
+      await local('web-gestopt', ago(40));
+      await s.conversations.upsert({ key: 'slack:C-oud', platform: 'slack', conversationId: 'C-oud', kind: 'channel', data: {} }, ago(40));
+      await s.triageChannels.add('local:web-triage', 'local:coord', ago(40));
+      const schedule = { recurrence: { kind: 'weekly' as const, days: [5] }, hour: 15, minute: 0, timeZone: 'Europe/Amsterdam', skipHolidays: true };
+      for (const [id, status] of [['plan', 'paused'], ['gestopt', 'stopped']] as const) {
+        await s.subscriptions.create({
+          id: `sub-${id}`, kind: 'nudge', channelKey: `local:web-${id}`, platform: 'local', conversationId: `web-${id}`, schedule, schema: 'elke vrijdag 15:00',
+          locale: 'nl', status, nextSlotAt: now.toISOString(), questionCursor: 0, history: [], createdAt: ago(40).toISOString(), updatedAt: ago(40).toISOString(),
+        });
+      }
+      expect(await s.conversations.pruneInactive('local', ago(30))).toBe(2);
+      expect((await s.conversations.list()).map((c) => c.key).sort()).toEqual(['local:web-plan', 'local:web-recent', 'local:web-triage', 'slack:C-oud']);
+      expect(await s.conversations.pruneInactive('local', ago(30))).toBe(0);
+      // a reference used exactly at the limit stays
+      expect(await s.conversations.pruneInactive('local', ago(5))).toBe(0);
+      await s.close();
+    });
+
+    it('gaps: prune removes the gaps asked before the limit, handled or not; the figures follow', async () => {
+      const s = await open();
+      const old = await s.gaps.add({ text: 'heel oud', locale: 'nl', platform: 'local', at: ago(400).toISOString() });
+      await s.gaps.add({ text: 'oud', locale: 'nl', platform: 'slack', at: ago(366).toISOString() });
+      await s.gaps.add({ text: 'op de grens', locale: 'nl', platform: 'teams', at: ago(365).toISOString() });
+      await s.gaps.add({ text: 'nieuw', locale: 'en', platform: 'local', at: ago(1).toISOString() });
+      expect(await s.gaps.markHandled([old.id], 'aad:coord', ago(390))).toBe(1);
+      expect(await s.gaps.prune(ago(365))).toBe(2);
+      expect((await s.gaps.list()).map((g) => g.text)).toEqual(['op de grens', 'nieuw']);
+      expect(await s.gaps.prune(ago(365))).toBe(0);
+      expect((await s.gaps.stats([], 5)).total).toBe(2);
+      await s.close();
+    });
+  });
+}
+
+/**
  * The repository contract every Store backend must pass (lowdb file, lowdb memory,
  * and PostgreSQL when it arrives). Same tests, run against each backend.
  */
 export function storeContract(name: string, open: () => Promise<Store>): void {
+  housekeepingContract(name, open);
   describe(`Store contract: ${name}`, () => {
     const now = new Date('2026-11-23T10:00:00Z');
 

@@ -83,9 +83,12 @@ describe('knelpunten through Teams', () => {
       ...formData, opgave: 'opgave-wonen', beschrijving: 'De woondeal loopt vast op de planning van de provincie.',
       overheden: 'gemeente,provincie', urgentie: 'hoog', anoniem: 'false',
     }));
+    // the triage post goes out beside the confirmation, which does not wait for it
+    const isTriage = (c: (typeof connector.calls)[number]): boolean => !!c.conversationId?.startsWith(CHANNEL) && JSON.stringify(c.body).includes('Nieuw knelpunt');
+    for (let i = 0; i < 200 && !since(from).some(isTriage); i++) await new Promise((r) => setTimeout(r, 25));
     const after = since(from);
     expect(text(after)).toMatch(/Knelpunt ontvangen: KP-\d{4}-0001/);
-    const triage = after.find((c) => c.conversationId?.startsWith(CHANNEL) && JSON.stringify(c.body).includes('Nieuw knelpunt'));
+    const triage = after.find(isTriage);
     expect(triage).toBeDefined();
     const toInBehandeling = actions(triage!).find((a) => a.data?.ibpAction === 'knelpunt.status' && a.data.value?.endsWith('|in_behandeling'));
     expect(toInBehandeling).toBeDefined();

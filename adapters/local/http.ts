@@ -221,6 +221,11 @@ async function newSessionAllowed(bot: Bot, turn: Turn): Promise<boolean> {
     bot.deps.log.warn({ err }, 'local: could not look up the session');
     return true; // the core reports the store trouble to the user
   }
-  const taken = await bot.deps.limits?.take('web-session', turn.addressKey, bot.deps.now());
-  return taken?.ok ?? true;
+  try {
+    const taken = await bot.deps.limits?.take('web-session', turn.addressKey, bot.deps.now());
+    return taken?.ok ?? true;
+  } catch (err) {
+    bot.deps.log.warn({ err }, 'local: could not check the session limit');
+    return true; // as above: the core answers with the friendly store message (503)
+  }
 }

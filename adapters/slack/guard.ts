@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../src/log.js';
 import { DEFAULT_MAX_SKEW_SECONDS, SlackSignatureError, verifySlackSignature } from './verify.js';
 
@@ -23,5 +23,23 @@ export function signatureGuard(opts: { signingSecret: string; now: () => Date; l
     (req as Request & { rawBody?: Buffer }).rawBody = raw;
     req.body = undefined;
     next();
+  };
+}
+
+/**
+ * Error middleware right after `express.raw()`: a body over the limit is refused with 413
+ * and a short text, before any signature check or parsing. (express.raw refuses it from
+ * Content-Length without reading it, or stops reading a chunked body at the limit; without
+ * this the app's last-resort handler would answer 500.) Other errors go on.
+ */
+export function bodyTooLarge(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const e = err as { status?: unknown; type?: unknown; limit?: unknown };
+    if (e.status !== 413 && e.type !== 'entity.too.large') {
+      next(err);
+      return;
+    }
+    log.warn({ problem: 'body_too_large', limit: e.limit }, 'slack: request refused');
+    res.status(413).set('connection', 'close').type('text/plain; charset=utf-8').send('Payload too large');
   };
 }

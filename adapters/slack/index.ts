@@ -1,19 +1,22 @@
 // Named imports: Node's CJS interop and vitest's disagree about Bolt's default export.
 import { App, ExpressReceiver } from '@slack/bolt';
 import express, { type Express } from 'express';
+import { simpleReply } from '../../src/core/answer.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { Turn } from '../../src/domain/turn.js';
 import type { AdapterDeps, AdapterSetup, PlatformAdapter, ProactiveResult } from '../../src/platform/contract.js';
+import { messages } from '../../src/i18n/index.js';
 import type { ConversationRefRecord } from '../../src/store/types.js';
 import { Responder, viewMetadata } from './deliver.js';
 import { toSlackApiError } from './errors.js';
 import { PendingForms } from './forms.js';
+import { refHash } from '../../src/log.js';
 import { boltLogger } from './logger.js';
 import { EVENTS_PATH } from './paths.js';
 import { parseSlackPayload, type ReplyTarget, type SlackInbound } from './parse.js';
 import { formOf } from './render.js';
 import { DEFAULT_RETRY, postProactive, sendProactive, type RetryOptions, type WebClient } from './send.js';
-import { signatureGuard } from './guard.js';
+import { bodyTooLarge, signatureGuard } from './guard.js';
 import { publishHome, type HomeSection } from './home.js';
 import { modalErrors, renderModal } from './views.js';
 
@@ -104,7 +107,12 @@ export class SlackAdapter implements PlatformAdapter {
   mount(app: Express): void {
     if (!this.receiver) return; // Socket Mode: no HTTP endpoint
     // Our check first, with our clock and a window in both directions; Bolt checks again from the same raw body.
-    app.post(EVENTS_PATH, express.raw({ type: () => true, limit: BODY_LIMIT }), signatureGuard({ signingSecret: this.settings.signingSecret!, now: this.deps.now, log: this.deps.log }));
+    app.post(
+      EVENTS_PATH,
+      express.raw({ type: () => true, limit: BODY_LIMIT }),
+      bodyTooLarge(this.deps.log),
+      signatureGuard({ signingSecret: this.settings.signingSecret!, now: this.deps.now, log: this.deps.log }),
+    );
     app.use(this.receiver.router);
   }
 
@@ -170,6 +178,12 @@ export class SlackAdapter implements PlatformAdapter {
       case 'open_form':
         await ack?.();
         return this.responder.openPendingForm(inbound.key, inbound.triggerId, inbound.target, this.deps.config.defaultLocale);
+      case 'too_long': {
+        await ack?.();
+        this.deps.log.info({ max: inbound.max }, 'slack: slash command text too long; told the user');
+        const locale = this.deps.config.defaultLocale;
+        return this.responder.deliver([simpleReply(locale, messages(locale).tooLong(inbound.max), { private: true })], inbound.target);
+      }
       case 'turn':
         await ack?.(); // within Slack's 3 s, before the core runs
         return this.runTurn(inbound.turn, inbound.target);
@@ -197,7 +211,7 @@ export class SlackAdapter implements PlatformAdapter {
       }
     } catch (err) {
       // The answer matters more than the reference; the next turn tries again.
-      this.deps.log.error({ err, ref: refKey(turn) }, 'slack: could not store conversation reference');
+      this.deps.log.error({ err, ref: refHash(refKey(turn)) }, 'slack: could not store conversation reference');
     }
   }
 

@@ -33,7 +33,12 @@ export type SlackInbound =
   | { kind: 'submission'; turn: Turn; target: ReplyTarget; viewId: string }
   | { kind: 'home'; turnId: string; userId: string; teamId?: string; receivedAt: Date }
   | { kind: 'open_form'; key: string; triggerId: string; target: ReplyTarget }
+  /** A slash command whose text is longer than the core takes: answered with a short note, not ignored. */
+  | { kind: 'too_long'; max: number; target: ReplyTarget }
   | { kind: 'ignore'; reason: string };
+
+/** Longest slash-command text passed on (the core's MAX_INPUT_LENGTH). */
+export const SLASH_TEXT_MAX = 4000;
 
 export interface ParseContext {
   now: Date;
@@ -91,7 +96,7 @@ export function actionFromId(actionId: string): string {
 const id = z.string().min(1).max(255);
 const slashCommand = z.object({
   command: z.string().regex(/^\/[\w-]+$/),
-  text: z.string().max(4000).default(''),
+  text: z.string().default(''),
   user_id: id,
   user_name: z.string().optional(),
   channel_id: id,
@@ -250,6 +255,8 @@ function parseSlash(body: unknown, ctx: ParseContext): SlackInbound {
   const c = r.data;
   const name = c.command.slice(1).toLowerCase();
   if (!(SLASH_COMMANDS as readonly string[]).includes(c.command.toLowerCase())) return { kind: 'ignore', reason: `unknown command ${c.command}` };
+  const target: ReplyTarget = { channel: c.channel_id, userId: c.user_id, triggerId: c.trigger_id, ephemeral: true, ...(c.response_url ? { responseUrl: c.response_url } : {}) };
+  if (c.text.length > SLASH_TEXT_MAX) return { kind: 'too_long', max: SLASH_TEXT_MAX, target };
   return {
     kind: 'turn',
     // Slack never redelivers a command; the trigger id is unique per invocation.
@@ -260,7 +267,7 @@ function parseSlash(body: unknown, ctx: ParseContext): SlackInbound {
       { kind: 'command', command: name, args: slackTextToPlain(c.text, ctx.botUserId) },
       ctx.now,
     ),
-    target: { channel: c.channel_id, userId: c.user_id, triggerId: c.trigger_id, ephemeral: true, ...(c.response_url ? { responseUrl: c.response_url } : {}) },
+    target,
   };
 }
 

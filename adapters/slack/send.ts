@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ProactiveResult } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { Logger } from '../../src/log.js';
+import { refHash, type Logger } from '../../src/log.js';
 import type { ConversationRefRecord, Store } from '../../src/store/types.js';
 import { SlackApiError, toSlackApiError, GONE_ERRORS } from './errors.js';
 import { renderBlocks, type RenderOptions } from './render.js';
@@ -79,7 +79,7 @@ export interface ProactiveTarget {
   /** A channel id, or a user id for the bot's DM with that user. */
   channel: string;
   threadTs?: string;
-  /** For the log: the reference key. */
+  /** The reference key (in the log only as `refHash`: it may name a person's DM). */
   key: string;
 }
 
@@ -102,13 +102,13 @@ export async function postProactive(deps: ProactiveDeps, target: ProactiveTarget
       try {
         await deps.markGone(err.code);
       } catch (storeErr) {
-        deps.log.error({ err: storeErr, ref: target.key }, 'slack: could not mark conversation inactive');
+        deps.log.error({ err: storeErr, ref: refHash(target.key) }, 'slack: could not mark conversation inactive');
         return { ok: false, gone: false, reason: `${err.code} (not marked inactive: store error)` };
       }
-      deps.log.info({ ref: target.key, reason: err.code }, 'slack: conversation gone');
+      deps.log.info({ ref: refHash(target.key), reason: err.code }, 'slack: conversation gone');
       return { ok: false, gone: true, reason: err.code };
     }
-    deps.log.warn({ ref: target.key, kind: err.kind, code: err.code }, 'slack: proactive send failed');
+    deps.log.warn({ ref: refHash(target.key), kind: err.kind, code: err.code }, 'slack: proactive send failed');
     return { ok: false, gone: false, reason: err.code };
   }
 }

@@ -8,10 +8,13 @@ import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import { StoreUnusableError, type Store } from '../store/types.js';
 import { FORGOTTEN_ACTOR } from '../domain/knelpunt.js';
+import { forTerminal } from './terminal.js';
 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** `out` writes to a terminal (process.stdout.isTTY): user text is made safe to show there (forTerminal). */
+  terminal?: boolean;
 }
 
 /** `ibp-bot knelpunten export --format csv|json [--since DATE] [--separator ';'|','] [--out FILE]`: read-only, also while the server runs. */
@@ -37,7 +40,8 @@ export async function knelpuntenCommand(config: Config, args: string[], io: Io):
       await writeFile(values.out, text, 'utf8');
       io.err(`${list.length} knelpunten written to ${values.out}`);
     } else {
-      io.out(text.replace(/\r?\n$/, ''));
+      const shown = text.replace(/\r?\n$/, '');
+      io.out(io.terminal ? forTerminal(shown) : shown);
     }
     return 0;
   } finally {

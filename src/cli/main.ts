@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.js';
 import { Bot } from '../core/bot.js';
 import type { Locale, Turn, TurnInput } from '../domain/turn.js';
+import { DeliveryQueue } from '../core/deliveries.js';
 import { KnowledgeBase, KnowledgeInvalidError, openKnowledgeBase } from '../knowledge/base.js';
 import { formatKnowledgeErrors, loadKnowledge } from '../knowledge/load.js';
 import { loadReflectieQuestions, REFLECTIE_DIR } from '../knowledge/reflectie.js';
@@ -39,7 +40,8 @@ Commands:
 
 Configuration comes from the environment and .env (see README.md).`;
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
+/** `terminal`: stdout is a terminal (see Io in knelpunten.ts). */
+type Out = { out: (s: string) => void; err: (s: string) => void; terminal?: boolean };
 
 export async function runCli(argv: string[], env = readEnvironment(), io: Out = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -102,6 +104,7 @@ async function dispatch(command: string | undefined, rest: string[], config: Con
 const defaultIo: Out = {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
+  terminal: process.stdout.isTTY === true,
 };
 
 async function validate(config: Config, io: Out): Promise<number> {
@@ -132,7 +135,8 @@ async function openKb(config: Config, io: Out): Promise<KnowledgeBase | null> {
 function cliBot(config: Config, knowledge: KnowledgeBase, locale: Locale): Bot {
   const log = createLogger({ level: 'silent', pretty: false });
   const outbox = nullOutbox('no platforms in the CLI');
-  return new Bot({ knowledge, store: LowdbStore.openInMemory(), log, defaultLocale: locale ?? config.defaultLocale, now: () => new Date(), outbox });
+  const deliveries = new DeliveryQueue(outbox, log);
+  return new Bot({ knowledge, store: LowdbStore.openInMemory(), log, defaultLocale: locale ?? config.defaultLocale, now: () => new Date(), outbox, deliveries });
 }
 
 let turnCounter = 0;

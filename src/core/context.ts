@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { Store } from '../store/types.js';
+import type { Deliveries } from './deliveries.js';
 import type { Outbox } from './outbox.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { Reply } from './reply.js';
@@ -25,6 +26,8 @@ export interface CoreDeps {
   now: () => Date;
   /** Proactive sends through the configured platform adapters. */
   outbox: Outbox;
+  /** Proactive sends the turn does not wait for (triage posts, reporter updates), retried in the background. */
+  deliveries: Deliveries;
   /** Per-user limits (`turn`, `knelpunt`); none in tests that do not ask for them. */
   limits?: RateLimiter;
   /** Told of every finished turn (metrics); must not throw. */

@@ -8,6 +8,7 @@ import { changeKnelpuntStatus, type ReporterNotice } from '../core/knelpunt/serv
 import { needsToelichting } from '../domain/knelpunt.js';
 import type { Outbox } from '../core/outbox.js';
 import type { Locale } from '../domain/turn.js';
+import type { Deliveries } from '../core/deliveries.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { userHash, type Logger } from '../log.js';
 import { type Store, type WebSessionRecord } from '../store/types.js';
@@ -31,7 +32,8 @@ export interface DashboardDeps {
   knowledge: KnowledgeBase;
   log: Logger;
   now: () => Date;
-  outbox: Outbox;
+  /** Reporter updates after a status change (queued, like in chat). */
+  deliveries: Deliveries;
   coordinators: Coordinators;
   defaultLocale: Locale;
   oidc: OidcClient;
@@ -278,7 +280,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     render(res, status, { title: t.detail.title(kp.ref), section: 'knelpunten', body: knelpuntDetailBody(pageDeps, kp, signed(res).session.csrf, state), notices });
   };
 
-  const NOTICES: Record<ReporterNotice, string> = { sent: t.detail.noticeSent, anonymous: t.detail.noticeAnonymous, failed: t.detail.noticeFailed };
+  const NOTICES: Record<ReporterNotice, string> = { queued: t.detail.noticeQueued, anonymous: t.detail.noticeAnonymous };
 
   router.get('/admin/knelpunten/:ref', async (req: Request, res: Response) => {
     const notices: Notice[] = [];
@@ -286,7 +288,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     const melding = str(req.query.melding);
     if (isStatus(changed)) {
       notices.push({ kind: 'success', text: t.detail.changed(statusLabel(changed)) });
-      if (melding && melding in NOTICES) notices.push({ kind: melding === 'failed' ? 'error' : 'success', text: NOTICES[melding as ReporterNotice] });
+      if (melding && Object.hasOwn(NOTICES, melding)) notices.push({ kind: 'success', text: NOTICES[melding as ReporterNotice] });
     }
     await detail(res, String(req.params.ref), 200, {}, notices);
   });
@@ -309,7 +311,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     }
     const by = signed(res).user.coordinatorId!;
     const result = await changeKnelpuntStatus(
-      { store: deps.store, knowledge: deps.knowledge, outbox: deps.outbox, log, now: deps.now, defaultLocale: deps.defaultLocale },
+      { store: deps.store, knowledge: deps.knowledge, deliveries: deps.deliveries, log, now: deps.now, defaultLocale: deps.defaultLocale },
       { ref, from, to, by, ...(text ? { toelichting: text } : {}) },
     );
     if (result.ok) {

@@ -4,7 +4,7 @@ import { openIdClient, type OidcClient } from './oidc.js';
 import { dashboardRouter, type DashboardDeps } from './router.js';
 import { WebSessions } from './session.js';
 
-export interface DashboardSetupDeps extends Pick<DashboardDeps, 'store' | 'knowledge' | 'log' | 'now' | 'outbox' | 'coordinators'> {
+export interface DashboardSetupDeps extends Pick<DashboardDeps, 'store' | 'knowledge' | 'log' | 'now' | 'deliveries' | 'coordinators'> {
   config: Config;
   /** Tests may pass their own OpenID client; normally openid-client against OIDC_ISSUER. */
   oidc?: OidcClient;
@@ -23,7 +23,7 @@ export function setupDashboard(deps: DashboardSetupDeps): { router: Router | nul
   const sessions = new WebSessions({ store: deps.store, now: deps.now, secure: config.publicUrl.startsWith('https://') });
   const router = dashboardRouter({
     sessions,
-    store: deps.store, knowledge: deps.knowledge, log: deps.log, now: deps.now, outbox: deps.outbox, coordinators: deps.coordinators,
+    store: deps.store, knowledge: deps.knowledge, log: deps.log, now: deps.now, deliveries: deps.deliveries, coordinators: deps.coordinators,
     defaultLocale: config.defaultLocale, oidc: deps.oidc ?? openIdClient(config.oidc, deps.log), publicUrl: config.publicUrl, redirectUri: config.oidc.redirectUri,
   });
   const who = deps.coordinators.size === 0 ? ' KNELPUNT_COORDINATORS is empty: whoever signs in gets "geen toegang".' : '';

@@ -3,7 +3,7 @@ import type { Outbox, ProactiveResult } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { ReflectieQuestions } from '../knowledge/reflectie.js';
-import { requestIdFrom, withRequestId, type Logger } from '../log.js';
+import { refHash, requestIdFrom, withRequestId, type Logger } from '../log.js';
 import type { NudgeRecord, NudgeResult, NudgeSubscription, Store } from '../store/types.js';
 import { planClaims } from './claims.js';
 import { localDateTime, zonedInstant } from '../domain/time.js';
@@ -179,7 +179,7 @@ export class NudgeScheduler {
       } else {
         results.push({ ...key, status: 'failed', detail: res.reason });
         report.failed++;
-        log.warn({ channel: n.channelKey, reason: res.reason }, 'nudge could not be sent');
+        log.warn({ channel: refHash(n.channelKey), reason: res.reason }, 'nudge could not be sent');
       }
     }
     const at = this.deps.now();
@@ -191,7 +191,7 @@ export class NudgeScheduler {
         const cached = subs.get(s.id);
         if (cached) cached.status = 'paused';
       }
-      log.warn({ channel: channelKey, reason }, 'nudge channel unreachable: subscriptions paused');
+      log.warn({ channel: refHash(channelKey), reason }, 'nudge channel unreachable: subscriptions paused');
     }
   }
 

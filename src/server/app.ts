@@ -8,7 +8,7 @@ import type { Bot } from '../core/bot.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { requestIdFrom, withRequestId, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreHealth } from '../store/types.js';
 import { adminApiRouter } from './admin.js';
 import { metricsRouter } from './metrics.js';
 import type { PlatformAdapter } from '../platform/contract.js';
@@ -66,24 +66,32 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  const storeHealth = (): Promise<StoreHealth> =>
+    deps.store.health().catch((e: unknown) => ({ ok: false, backend: '?', detail: String(e), writable: false }));
+
+  // Liveness: 200 while the process runs and can read its store and knowledge. A store that
+  // cannot write shows here (`writable: false`) but is /readyz's business: restarting the
+  // process does not make a read-only disk or a revoked privilege writable.
   app.get('/healthz', async (_req: Request, res: Response) => {
-    const store = await deps.store.health().catch((e: unknown) => ({ ok: false, backend: '?', detail: String(e) }));
+    const store = await storeHealth();
     const ok = store.ok && deps.knowledge.size > 0;
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',
-      store: { ok: store.ok, backend: store.backend },
+      store: { ok: store.ok, backend: store.backend, writable: store.writable },
       knowledge: { entries: deps.knowledge.size },
     });
   });
 
-  // Readiness, for load balancers: ready only when the store answers, the knowledge base is
-  // loaded, every adapter started (they start before the port opens) and no shutdown began.
+  // Readiness, for load balancers: ready only when the store answers and can write (the last
+  // write or probe went through), the knowledge base is loaded, every adapter started (they
+  // start before the port opens) and no shutdown began.
   app.get('/readyz', async (_req: Request, res: Response) => {
     const reasons: string[] = [];
     const state = deps.lifecycle();
     if (state !== 'ready') reasons.push(state === 'stopping' ? 'shutting down' : 'starting');
-    const store = await deps.store.health().catch((e: unknown) => ({ ok: false, backend: '?', detail: String(e) }));
+    const store = await storeHealth();
     if (!store.ok) reasons.push(`store: ${store.detail ?? 'unavailable'}`);
+    else if (!store.writable) reasons.push(`store cannot write: ${store.writeProblem ?? 'the last write failed'}`);
     if (deps.knowledge.size === 0) reasons.push('knowledge base not loaded');
     res.status(reasons.length === 0 ? 200 : 503).json(reasons.length === 0 ? { status: 'ready' } : { status: 'not ready', reasons });
   });

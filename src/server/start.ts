@@ -4,6 +4,7 @@ import { instrumentStore, Metrics, observePlatformCalls } from '../metrics.js';
 import { startMetricsServer } from './metrics.js';
 import { loadConfig, type Config, type Env } from '../config.js';
 import { Bot } from '../core/bot.js';
+import { DeliveryQueue } from '../core/deliveries.js';
 import { RateLimiter } from '../core/ratelimit.js';
 import type { Feature } from '../core/context.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
@@ -23,6 +24,7 @@ import { AdapterOutbox } from './outbox.js';
 import { exposureWarning } from './exposure.js';
 import { webChatAccess } from './webchat.js';
 import type { PlatformAdapter } from '../platform/contract.js';
+import { Housekeeping, type HousekeepingTimers } from './housekeeping.js';
 
 const WEB_CHAT_NOTES: Record<Config['webChat'], string> = {
   open: 'Web chat: open, no sign-in (WEB_CHAT=open); new sessions and knelpunten are limited per client address.',
@@ -42,6 +44,8 @@ export interface RunningBot {
   adapters: PlatformAdapter[];
   /** Reflectie nudges and digests. */
   scheduler: NudgeScheduler;
+  /** The store's write probe and retention (housekeeping.ts). */
+  housekeeping: Housekeeping;
   /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT is set. */
   metrics?: Metrics;
   /** Stops accepting connections, lets in-flight requests finish, closes the store. */
@@ -57,6 +61,10 @@ export interface StartOptions {
   schedulerIntervalMs?: number;
   /** Tests: a local OpenID metadata document whose keys sign the test's Teams tokens (never the network). */
   teamsOpenIdMetadataUrl?: string;
+  /** Housekeeping timers (defaults: housekeeping.ts); tests shorten them or pass 0 and call its methods. */
+  housekeeping?: HousekeepingTimers;
+  /** Waits before retrying a failed triage post or reporter update (default: DEFAULT_RETRY_DELAYS_MS); tests shorten them. */
+  deliveryRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -85,6 +93,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const now = opts.now ?? ((): Date => new Date());
     const inbox = new MemoryInbox();
     const outbox = new AdapterOutbox(store, inbox);
+    const deliveries = new DeliveryQueue(outbox, log, opts.deliveryRetryDelaysMs ? { retryDelaysMs: opts.deliveryRetryDelaysMs } : {});
     const coordinators = new Coordinators(config.coordinators);
     const features = [knelpuntFeature({ coordinators }), reflectieFeature(), ...(opts.features ?? [])];
     const limits = new RateLimiter({
@@ -95,12 +104,12 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
       'web-knelpunt': { limit: config.rateLimits.webKnelpuntenPerHour, windowMs: 3_600_000 },
     }, store.rateLimits, (kind) => metrics?.rateLimited.inc({ kind }));
     const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
-    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, limits, ...(observe ? { observe } : {}) }, features);
+    const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, deliveries, limits, ...(observe ? { observe } : {}) }, features);
     const setups = await setupAdapters({ config, bot, store, log, now, ...(opts.teamsOpenIdMetadataUrl ? { teamsOpenIdMetadataUrl: opts.teamsOpenIdMetadataUrl } : {}) });
     const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
     for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
-    const dashboard = setupDashboard({ config, store, knowledge, log, now, outbox, coordinators });
+    const dashboard = setupDashboard({ config, store, knowledge, log, now, deliveries, coordinators });
     const webChat = webChatAccess(config, dashboard.sessions);
     const app = createApp({
       bot, store, knowledge, log, adapters, inbox, webChat, lifecycle: () => lifecycle,
@@ -144,12 +153,15 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     );
     const scheduler = new NudgeScheduler({ store, knowledge, questions, outbox, log, now, graceMinutes: config.nudgeGraceMinutes });
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
+    const housekeeping = new Housekeeping({ store, log, now, retention: config.retention });
+    housekeeping.start(opts.housekeeping);
     lifecycle = 'ready';
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
+        await housekeeping.stop();
         // No new connections; running requests finish, for at most SHUTDOWN_TIMEOUT_MS.
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
@@ -163,13 +175,15 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
           });
           server.closeIdleConnections();
         });
+        // Triage posts and reporter updates being sent may finish; retries not yet due are dropped (and logged).
+        await deliveries.stop(config.shutdownTimeoutMs);
         await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err }, `${a.platform}: stop failed`))));
         await store.close();
         if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
         unobserve();
         log.info('ibp-bot stopped');
       })());
-    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, close, ...(metrics ? { metrics } : {}) };
+    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, housekeeping, close, ...(metrics ? { metrics } : {}) };
   } catch (e) {
     unobserve();
     metricsServer?.close();

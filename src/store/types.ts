@@ -8,7 +8,7 @@ import type { Repos } from './registry.js';
  * place the rest of the code imports store types from.
  */
 export { StoreError, StoreUnusableError } from './errors.js';
-export type { ConversationRefRecord, ConversationRefRepo } from './kinds/conversations/index.js';
+export { CONVERSATION_REF_REFRESH_MS, type ConversationRefRecord, type ConversationRefRepo } from './kinds/conversations/index.js';
 export type { DedupeRepo } from './kinds/dedupe/index.js';
 export type { DialogueRecord, DialogueRepo } from './kinds/dialogues/index.js';
 export type { FeedbackRecord, FeedbackRepo, FeedbackValue } from './kinds/feedback/index.js';
@@ -26,9 +26,17 @@ export type {
 export type { TriageChannelRecord, TriageChannelRepo } from './kinds/triage-channels/index.js';
 
 export interface StoreHealth {
+  /** The store can be used: it answers and its data can be read. */
   ok: boolean;
   backend: string;
   detail?: string;
+  /**
+   * False after a write failed (a user's, or the periodic probe's), until a later write
+   * or probe succeeds: readiness is then 503, because every turn that writes would fail.
+   */
+  writable: boolean;
+  /** Why the last write failed, while `writable` is false. */
+  writeProblem?: string;
 }
 
 /** The Store: one repository per record kind (src/store/registry.ts), plus what every backend tells. */
@@ -47,6 +55,13 @@ export interface Store extends Repos {
    */
   readonly sendingLeaseMs?: number;
   health(): Promise<StoreHealth>;
+  /**
+   * Writes a small record meant for this (lowdb: a probe file in DATA_DIR, fsynced, or a
+   * journal write after a failed write; PostgreSQL: the one row of `store_probe`), so
+   * `health().writable` turns false when writing stops working even while nobody writes,
+   * and true again once it works. The server runs it every 20 s. Never throws.
+   */
+  probeWrite(now: Date): Promise<void>;
   /** Flush pending writes and release locks. */
   close(): Promise<void>;
 }

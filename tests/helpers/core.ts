@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Bot } from '../../src/core/bot.js';
 import type { Turn, TurnInput } from '../../src/domain/turn.js';
+import { DeliveryQueue } from '../../src/core/deliveries.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/base.js';
 import { createLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb/store.js';
@@ -29,18 +30,24 @@ export class LogCapture extends Writable {
   }
 }
 
-export async function testBot(opts: { store?: Store; now?: () => Date; outbox?: Outbox; features?: Feature[] } = {}): Promise<{ bot: Bot; store: Store; logs: LogCapture }> {
+export async function testBot(
+  opts: { store?: Store; now?: () => Date; outbox?: Outbox; features?: Feature[]; retryDelaysMs?: number[] } = {},
+): Promise<{ bot: Bot; store: Store; logs: LogCapture; deliveries: DeliveryQueue }> {
   const logs = new LogCapture();
   const store = opts.store ?? LowdbStore.openInMemory();
+  const log = createLogger({ level: 'trace', pretty: false, destination: logs });
+  const outbox = opts.outbox ?? nullOutbox('no outbox in this test');
+  const deliveries = new DeliveryQueue(outbox, log, opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {});
   const bot = new Bot({
     knowledge: await shippedKnowledge(),
     store,
-    log: createLogger({ level: 'trace', pretty: false, destination: logs }),
+    log,
     defaultLocale: 'nl',
     now: opts.now ?? (() => new Date('2026-11-23T10:00:00Z')),
-    outbox: opts.outbox ?? nullOutbox('no outbox in this test'),
+    outbox,
+    deliveries,
   }, opts.features ?? []);
-  return { bot, store, logs };
+  return { bot, store, logs, deliveries };
 }
 
 let seq = 0;

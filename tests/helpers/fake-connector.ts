@@ -24,6 +24,7 @@ type Failure = { status: number; retryAfter?: number; body?: unknown };
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   private readonly failures: Failure[] = [];
+  private readonly conversationFailures = new Map<string, Failure>();
   private server: Server | null = null;
   private seq = 0;
   url = '';
@@ -47,6 +48,12 @@ export class FakeConnector {
   /** The next `times` calls answer with this failure (429, 403, 404, ...). */
   failNext(times: number, failure: Failure): void {
     for (let i = 0; i < times; i++) this.failures.push(failure);
+  }
+
+  /** Every call for a conversation whose id starts with `prefix` answers with this failure (null: no longer). */
+  failConversation(prefix: string, failure: Failure | null): void {
+    if (failure === null) this.conversationFailures.delete(prefix);
+    else this.conversationFailures.set(prefix, failure);
   }
 
   reset(): void {
@@ -104,7 +111,8 @@ export class FakeConnector {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(json));
     };
-    const failure = this.failures.shift();
+    const byConversation = [...this.conversationFailures].find(([prefix]) => call.conversationId?.startsWith(prefix))?.[1];
+    const failure = byConversation ?? this.failures.shift();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
       send(failure.status, failure.body ?? { error: { code: failure.status === 429 ? 'Throttled' : 'BotNotInConversationRoster', message: 'fake failure' } }, headers);

@@ -34,6 +34,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private readonly canned: Canned[] = [];
   private readonly delays = new Map<string, number>();
+  private readonly holds: { method: string; channel: string; release: Promise<string | null>; open: boolean }[] = [];
+  private readonly channelErrors = new Map<string, string>();
   private waiters: (() => void)[] = [];
   private seq = 0;
   private wss: WebSocket.Server | null = null;
@@ -76,6 +78,32 @@ export class FakeSlack {
   /** Every later call of `method` is answered after `ms` (recorded on arrival): a slower Slack. */
   delay(method: string, ms: number): void {
     this.delays.set(method, ms);
+  }
+
+  /**
+   * The next call of `method` to `channel` hangs: it is recorded, but answered only when
+   * the returned `release` is called (with a Slack error, or null for the usual answer).
+   * `pending` says whether it still hangs.
+   */
+  hold(method: string, channel: string): { release: (error: string | null) => void; readonly pending: boolean } {
+    let release!: (error: string | null) => void;
+    const h = { method, channel, open: true, release: new Promise<string | null>((r) => (release = r)) };
+    this.holds.push(h);
+    return {
+      release: (error) => {
+        h.open = false;
+        release(error);
+      },
+      get pending() {
+        return h.open;
+      },
+    };
+  }
+
+  /** Every call to `channel` (any method) gets `{ ok: false, error }` until `failChannel(channel, null)`. */
+  failChannel(channel: string, error: string | null): void {
+    if (error === null) this.channelErrors.delete(channel);
+    else this.channelErrors.set(channel, error);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -162,6 +190,15 @@ export class FakeSlack {
 
     const wait = this.delays.get(method);
     if (wait) await new Promise((r) => setTimeout(r, wait));
+    const channel = typeof call.body.channel === 'string' ? call.body.channel : undefined;
+    const held = this.holds.findIndex((h) => h.method === method && h.channel === channel);
+    let error = channel ? this.channelErrors.get(channel) : undefined;
+    if (held >= 0) error = (await this.holds.splice(held, 1)[0]!.release) ?? error;
+    if (error) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error }));
+      return;
+    }
     const i = this.canned.findIndex((c) => c.method === method);
     if (i >= 0) {
       const c = this.canned.splice(i, 1)[0]!;

@@ -1,4 +1,5 @@
 import { messages } from '../../i18n/index.js';
+import { refHash } from '../../log.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
@@ -35,13 +36,16 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
     outcome: 'invalid',
   });
 
-  /** Posts to every triage channel; a failure is logged, never lost: the knelpunt is already stored. */
+  /**
+   * Queues the post to every triage channel: the reporter's confirmation never waits for
+   * it, a failing post is retried in the background, and nothing is lost either way (the
+   * knelpunt is already stored; the dashboard lists it).
+   */
   async function postToTriage(ctx: TurnContext, k: KnelpuntRecord): Promise<void> {
     const channels = await ctx.deps.store.triageChannels.list();
     if (channels.length === 0) ctx.deps.log.warn({ ref: k.ref }, 'knelpunt stored, but no triage channel is registered yet');
     for (const key of channels) {
-      const res = await ctx.deps.outbox.send(key, triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale));
-      if (!res.ok) ctx.deps.log.warn({ ref: k.ref, channel: key, reason: res.reason }, 'knelpunt triage post failed');
+      ctx.deps.deliveries.deliver({ conversation: key }, triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale), { what: 'knelpunt triage post', ref: k.ref, channel: refHash(key) });
     }
   }
 

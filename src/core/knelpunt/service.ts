@@ -5,8 +5,8 @@ import type { CoreDeps } from '../context.js';
 import { reporterUpdateCard } from './cards.js';
 import { canMove, needsToelichting } from '../../domain/knelpunt.js';
 
-/** What a status change needs: the store, the outbox for the reporter, and the clock. Chat and dashboard pass the same. */
-export type StatusChangeDeps = Pick<CoreDeps, 'store' | 'knowledge' | 'outbox' | 'log' | 'now' | 'defaultLocale'>;
+/** What a status change needs: the store, the deliveries for the reporter, and the clock. Chat and dashboard pass the same. */
+export type StatusChangeDeps = Pick<CoreDeps, 'store' | 'knowledge' | 'deliveries' | 'log' | 'now' | 'defaultLocale'>;
 
 export interface StatusChangeRequest {
   ref: string;
@@ -19,8 +19,8 @@ export interface StatusChangeRequest {
   toelichting?: string;
 }
 
-/** `sent`: the reporter got a private message; `anonymous`: nobody to tell; `failed`: logged, the change stands. */
-export type ReporterNotice = 'sent' | 'anonymous' | 'failed';
+/** `queued`: a private message to the reporter is on its way (retried in the background); `anonymous`: nobody to tell. */
+export type ReporterNotice = 'queued' | 'anonymous';
 
 export type StatusChangeResult =
   | { ok: true; knelpunt: KnelpuntRecord; notice: ReporterNotice }
@@ -35,7 +35,8 @@ export type StatusChangeResult =
  * The one code path for a knelpunt status change, used by the chat feature and the
  * dashboard: the flow rules, the compare-and-set in the store (two coordinators at
  * once cannot both apply a change), the history entry with who, and the private
- * update to a named reporter. A failing notification is logged; the change stands.
+ * update to a named reporter, queued: the coordinator's answer does not wait for it, and
+ * a failing one is retried and logged; the change stands.
  */
 export async function changeKnelpuntStatus(deps: StatusChangeDeps, req: StatusChangeRequest): Promise<StatusChangeResult> {
   const { ref, from, to, by } = req;
@@ -53,23 +54,18 @@ export async function changeKnelpuntStatus(deps: StatusChangeDeps, req: StatusCh
   if (!knelpunt) return { ok: false, reason: 'not_found' };
   if (!changed) return { ok: false, reason: 'stale', knelpunt };
   deps.log.info({ ref, from, to }, 'knelpunt status changed');
-  const notice = await notifyReporter(deps, knelpunt, toelichting);
+  const notice = notifyReporter(deps, knelpunt, toelichting);
   return { ok: true, knelpunt, notice };
 }
 
-/** The private update a named reporter gets on every status change (never thrown: the change is already stored). */
-export async function notifyReporter(deps: StatusChangeDeps, k: KnelpuntRecord, toelichting?: string): Promise<ReporterNotice> {
+/** Queues the private update a named reporter gets on every status change (the change is already stored). */
+export function notifyReporter(deps: StatusChangeDeps, k: KnelpuntRecord, toelichting?: string): ReporterNotice {
   if (!k.reporter) return 'anonymous';
   const card = reporterUpdateCard(deps.knowledge, k, deps.defaultLocale, toelichting);
-  try {
-    const res = await deps.outbox.sendToUser(
-      { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) },
-      card,
-    );
-    if (res.ok) return 'sent';
-    deps.log.warn({ ref: k.ref, reason: res.reason }, 'knelpunt reporter notification failed');
-  } catch (err) {
-    deps.log.warn({ ref: k.ref, err }, 'knelpunt reporter notification failed');
-  }
-  return 'failed';
+  deps.deliveries.deliver(
+    { user: { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) } },
+    card,
+    { what: 'knelpunt reporter update', ref: k.ref, platform: k.reporter.platform },
+  );
+  return 'queued';
 }

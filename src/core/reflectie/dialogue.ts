@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { messages } from '../../i18n/index.js';
 import type { DialogueRecord } from '../../store/types.js';
 import type { ReflectionAnswers } from '../../domain/reflection.js';
+import { refHash } from '../../log.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
 import { block, reply, type Button } from '../reply.js';
@@ -99,14 +100,14 @@ export async function share(ctx: TurnContext, value: string): Promise<RouteResul
   const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, draft.locale));
   if (!res.ok) {
     await ctx.deps.store.dialogues.put(draft); // so the author can try again
-    ctx.deps.log.warn({ ...(anonymous ? {} : { channel: draft.shareKey }), reason: res.reason }, 'reflection could not be shared');
+    ctx.deps.log.warn({ ...(anonymous ? {} : { channel: refHash(draft.shareKey) }), reason: res.reason }, 'reflection could not be shared');
     return { replies: [simpleReply(ctx.locale, t.shareFailed, { private: true })], outcome: 'error', anonymous };
   }
   await ctx.deps.store.reflections.add({
     ...rec, ...(authorKey ? { authorKey } : {}), channelKey: draft.shareKey, platform: ctx.turn.platform, locale: draft.locale, createdAt: ctx.deps.now().toISOString(),
   });
   // Anonymous: not even the conversation is logged (a personal chat's key points to its owner).
-  ctx.deps.log.info(anonymous ? { anonymous } : { channel: draft.shareKey, anonymous }, 'reflection shared');
+  ctx.deps.log.info(anonymous ? { anonymous } : { channel: refHash(draft.shareKey), anonymous }, 'reflection shared');
   return { replies: [simpleReply(ctx.locale, anonymous ? t.sharedAnon : t.sharedNamed, { private: true })], outcome: 'command', anonymous };
 }
 

@@ -24,6 +24,8 @@ import { StoreError, StoreUnusableError } from '../types.js';
  */
 
 export const SNAPSHOT_FILE = 'ibp-bot.json';
+/** The write-health probe's short-lived file in DATA_DIR (`.ibp-bot.probe.<random>`, removed at once). */
+export const PROBE_FILE = 'ibp-bot.probe';
 const JOURNAL_PREFIX = 'ibp-bot.journal.';
 /** The snapshot format this code writes (1 was the single-file store, read once and migrated). */
 export const SNAPSHOT_VERSION = 2;
@@ -318,10 +320,11 @@ export class JournalFile implements Adapter<Tables> {
    * Appends one committed change; resolves once it is on disk. Changes that arrive while
    * a write is running go together in the next one (one fsync for all of them).
    */
-  append(changes: readonly Change[]): Promise<void> {
+  append(changes: readonly Change[], opts: { evenIfEmpty?: boolean } = {}): Promise<void> {
     if (this.opts.readOnly) return Promise.reject(new StoreError(`The store at ${this.snapshotPath} is opened read-only.`));
     if (this.failed) return Promise.reject(this.failed);
-    if (changes.length === 0) return Promise.resolve();
+    // An empty line is harmless on replay; the write probe uses it to prove the journal takes writes again.
+    if (changes.length === 0 && !opts.evenIfEmpty) return Promise.resolve();
     const body = JSON.stringify(changes);
     const line = `${checksum(body)}\t${body}\n`;
     return new Promise<void>((resolve, reject) => {
@@ -453,6 +456,25 @@ export class JournalFile implements Adapter<Tables> {
       await fh.close();
     }
     await fsyncDir(this.dir);
+  }
+
+  /**
+   * The write-health probe: an (empty) journal line, written and fsynced like a user's
+   * change, and a new file created, fsynced and removed in the data directory, which a
+   * compaction and the next start need (a folder that became read-only or was replaced
+   * shows here before anything else notices).
+   */
+  async probe(text: string): Promise<void> {
+    await this.append([], { evenIfEmpty: true });
+    const file = path.join(this.dir, `.${PROBE_FILE}.${randomBytes(4).toString('hex')}`);
+    const fh = await open(file, 'wx', 0o600);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+      await unlink(file).catch(() => undefined);
+    }
   }
 
   /** After a failed write: the tables as they are on disk, and appends work again. */

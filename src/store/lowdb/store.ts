@@ -9,6 +9,7 @@ import { buildRepos, LOWDB_TABLES, type Repos } from '../registry.js';
 import type { Store, StoreHealth } from '../types.js';
 import { JournalFile, SNAPSHOT_FILE, type Change, type Tables } from './journal.js';
 import { acquireLock, type HeldLock, type LockLog } from './lock.js';
+import { WriteHealth } from '../write-health.js';
 
 export const DATA_FILE = SNAPSHOT_FILE;
 export const LOCK_FILE = 'ibp-bot.lock';
@@ -57,6 +58,8 @@ export class LowdbStore implements Store, Dumpable {
   readonly shared = false;
   private broken: Error | null = null;
   private closed = false;
+  /** Whether the last write reached the disk (StoreHealth.writable). */
+  private readonly writes = new WriteHealth();
 
   private constructor(
     private readonly db: Low<Tables>,
@@ -133,9 +136,12 @@ export class LowdbStore implements Store, Dumpable {
     }
     try {
       await this.journal.append(changes);
+      this.writes.succeeded();
     } catch (e) {
       this.broken ??= e as Error; // the next call reloads what is on disk
-      throw e instanceof StoreError ? e : new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+      const err = e instanceof StoreError ? e : new StoreError(`Could not write ${this.path}: ${(e as Error).message}`, { cause: e });
+      this.writes.failed(err);
+      throw err;
     }
     return result;
   }
@@ -180,11 +186,30 @@ export class LowdbStore implements Store, Dumpable {
   }
 
   async health(): Promise<StoreHealth> {
-    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed' };
-    if (this.broken) return { ok: false, backend: 'lowdb', detail: this.broken.message };
+    if (this.closed) return { ok: false, backend: 'lowdb', detail: 'closed', writable: false, writeProblem: 'closed' };
     const lockProblem = this.lock?.problem();
-    if (lockProblem) return { ok: false, backend: 'lowdb', detail: lockProblem };
-    return { ok: true, backend: 'lowdb', detail: this.path };
+    if (lockProblem) return { ok: false, backend: 'lowdb', detail: lockProblem, writable: false, writeProblem: lockProblem };
+    // After a failed write the memory is reloaded from disk on the next call: until then the
+    // store still answers from memory (readable), but is not writable.
+    return { ok: true, backend: 'lowdb', detail: this.path, ...this.writes.report() };
+  }
+
+  /**
+   * A journal write and a new file in DATA_DIR, both fsynced (JournalFile.probe): what a
+   * user's change and the next compaction need. After a failed write the memory is reloaded
+   * from disk first, so a probe that succeeds means users' writes work again.
+   */
+  async probeWrite(now: Date): Promise<void> {
+    if (this.readOnly || this.closed || !this.journal) return;
+    try {
+      await this.lock?.ensureWritable();
+      await this.ensureUsable();
+      await this.journal.probe(now.toISOString());
+      this.writes.succeeded();
+    } catch (e) {
+      this.writes.failed(e);
+      if (e instanceof StoreError && /Could not write/.test(e.message)) this.broken ??= e; // reload before the next use
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { StoreError } from '../types.js';
+import { WriteHealth } from '../write-health.js';
 
 /**
  * The connection pool and the two ways the repositories reach it: one statement, or a
@@ -23,6 +24,8 @@ export const CONNECT_TIMEOUT_MS = 2_000;
 export const STATEMENT_TIMEOUT_MS = 3_000;
 export const QUERY_TIMEOUT_MS = 3_500;
 export const FAIL_FAST_MS = 1_000;
+/** A connection timeout within this long after the database last answered counts as load, not an outage. */
+const RECENT_ANSWER_MS = 5_000;
 /** How long a call may wait for one of the pool's connections while all are busy. */
 export const BUSY_WAIT_MS = 10_000;
 /** Scheduler claims of thousands of slots, migrations, dumps: not on a user's request path. */
@@ -32,6 +35,12 @@ export type Row = Record<string, unknown>;
 /** `query_timeout` per query is supported by pg (client.js) but missing from @types/pg. */
 const timed = (text: string, values: unknown[], timeoutMs: number): pg.QueryConfig => ({ text, values, query_timeout: timeoutMs }) as pg.QueryConfig;
 export type Query = <R extends Row = Row>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/** Our own "cannot be reached right now" while the fail-fast window is open: not a new failure. */
+class FailFast extends StoreError {}
+
+/** pg's timeout while opening a connection (not while waiting for an answer). */
+const connectTimedOut = (e: unknown): boolean => e instanceof Error && /Connection terminated due to connection timeout|timeout exceeded when trying to connect/.test(e.message);
 
 /** Errors that mean the server cannot be reached (as opposed to an SQL error). */
 function unreachable(e: unknown): boolean {
@@ -52,6 +61,24 @@ function connectionBroken(e: unknown): boolean {
 }
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+
+/** A statement that changes data (a CTE counts when it holds a write). */
+export function isWrite(text: string): boolean {
+  return /^\s*(INSERT|UPDATE|DELETE|MERGE|LOCK)\b/i.test(text) || (/^\s*WITH\b/i.test(text) && /\b(INSERT|UPDATE|DELETE)\b/i.test(text));
+}
+
+/**
+ * A failed write that says this instance cannot write now, as opposed to one our own
+ * SQL or data caused (a constraint, a deadlock: those are handled where they happen).
+ * 08: connection; 25006: read-only transaction; 42501: no privilege; 53: disk full, out of
+ * memory or connections; 57: cancelled (statement timeout), shutting down; 58: I/O error.
+ */
+export function cannotWrite(e: unknown): boolean {
+  if (unreachable(e)) return true;
+  if (e instanceof StoreError && /cannot be reached/.test(e.message)) return true;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && (/^(08|53|57|58)/.test(code) || code === '25006' || code === '42501');
+}
 
 /** Our own errors and programming errors pass through; everything from the driver becomes a StoreError. */
 export function toStoreError(e: unknown): unknown {
@@ -102,6 +129,8 @@ class Gate {
 }
 
 export class Db {
+  /** Whether the last write went through (StoreHealth.writable). */
+  readonly writes = new WriteHealth();
   private closed = false;
   private readonly gate: Gate;
   private failFastUntil = 0;
@@ -127,14 +156,26 @@ export class Db {
 
   private check(): void {
     if (this.closed) throw new StoreError('The store is closed.');
-    if (Date.now() < this.failFastUntil) throw new StoreError(`PostgreSQL cannot be reached right now (${this.lastFailure}); retrying shortly.`);
+    if (Date.now() < this.failFastUntil) throw new FailFast(`PostgreSQL cannot be reached right now (${this.lastFailure}); retrying shortly.`);
   }
 
   private noteFailure(e: unknown): void {
+    if (e instanceof FailFast) return;
+    // A new connection that is slow to open while others work is load (authentication is
+    // CPU-heavy), not an unreachable server: no reason to refuse everyone's next calls.
+    if (connectTimedOut(e) && this.recentlyAnswered()) return;
     if (unreachable(e)) {
       this.failFastUntil = Date.now() + FAIL_FAST_MS;
       this.lastFailure = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** When the database last answered a statement (epoch ms). */
+  private answeredAt = 0;
+
+  /** The database answered within the last few seconds: a slow new connection is load, not an outage. */
+  private recentlyAnswered(): boolean {
+    return Date.now() - this.answeredAt < RECENT_ANSWER_MS;
   }
 
   /** The database answered: calls may go through again at once. */
@@ -144,14 +185,30 @@ export class Db {
 
   /** One statement on any pooled connection (auto-commit). */
   async query<R extends Row = Row>(text: string, values: unknown[] = [], timeoutMs = QUERY_TIMEOUT_MS): Promise<pg.QueryResult<R>> {
-    this.check();
-    await this.gate.enter(this.busyWaitMs);
+    const write = isWrite(text);
+    try {
+      this.check();
+      await this.gate.enter(this.busyWaitMs);
+    } catch (e) {
+      if (write && cannotWrite(e)) this.writes.failed(e);
+      throw e;
+    }
     try {
       this.check(); // the database may have been found down while this call waited
-      return await this.pool.query<R>(timed(text, values, timeoutMs));
+      const run = (): Promise<pg.QueryResult<R>> => this.pool.query<R>(timed(text, values, timeoutMs));
+      // A connection that could not be opened sent nothing: once more, if the database is answering others.
+      const result = await run().catch((e: unknown) => {
+        if (!connectTimedOut(e) || !this.recentlyAnswered()) throw e;
+        return run();
+      });
+      this.answeredAt = Date.now();
+      if (write) this.writes.succeeded();
+      return result;
     } catch (e) {
       this.noteFailure(e);
-      throw toStoreError(e);
+      const err = toStoreError(e);
+      if (write && cannotWrite(e)) this.writes.failed(err);
+      throw err;
     } finally {
       this.gate.leave();
     }
@@ -167,10 +224,14 @@ export class Db {
     for (let attempt = 1; ; attempt++) {
       this.check();
       await this.gate.enter(this.busyWaitMs);
+      let wrote = false;
       let client: pg.PoolClient;
       try {
         this.check();
-        client = await this.pool.connect();
+        client = await this.pool.connect().catch((e: unknown) => {
+          if (!connectTimedOut(e) || !this.recentlyAnswered()) throw e;
+          return this.pool.connect(); // as in query(): once more while other connections work
+        });
       } catch (e) {
         this.gate.leave();
         this.noteFailure(e);
@@ -190,6 +251,7 @@ export class Db {
       client.on('error', onError);
       try {
         const q: Query = (text, values = []) => {
+          wrote ||= isWrite(text);
           if (broken !== undefined) return Promise.reject(broken as Error);
           return client.query(timed(text, values, timeout));
         };
@@ -197,6 +259,8 @@ export class Db {
         if (opts.bulk) await q(`SET LOCAL statement_timeout = ${BULK_TIMEOUT_MS}`);
         const out = await fn(q);
         await q('COMMIT');
+        this.answeredAt = Date.now();
+        if (wrote) this.writes.succeeded();
         return out;
       } catch (e) {
         discard ||= connectionBroken(e);
@@ -212,7 +276,9 @@ export class Db {
           continue;
         }
         this.noteFailure(e);
-        throw toStoreError(e);
+        const err = toStoreError(e);
+        if (wrote && cannotWrite(e)) this.writes.failed(err);
+        throw err;
       } finally {
         client.removeListener('error', onError);
         client.release(discard ? true : undefined);

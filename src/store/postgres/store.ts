@@ -99,13 +99,23 @@ export class PostgresStore implements Store, Dumpable {
   }
 
   async health(): Promise<StoreHealth> {
-    if (this.db.isClosed) return { ok: false, backend: 'postgres', detail: 'closed' };
+    if (this.db.isClosed) return { ok: false, backend: 'postgres', detail: 'closed', writable: false, writeProblem: 'closed' };
     try {
       await this.db.query('SELECT 1', [], CONNECT_TIMEOUT_MS);
       this.db.noteSuccess();
-      return { ok: true, backend: 'postgres', detail: this.location };
+      return { ok: true, backend: 'postgres', detail: this.location, ...this.db.writes.report() };
     } catch (e) {
-      return { ok: false, backend: 'postgres', detail: (e as Error).message };
+      return { ok: false, backend: 'postgres', detail: (e as Error).message, ...this.db.writes.report() };
+    }
+  }
+
+  /** Updates the one row of `store_probe` (migration 4); any failure counts, whatever its code. */
+  async probeWrite(now: Date): Promise<void> {
+    if (this.db.isClosed) return;
+    try {
+      await this.db.query('INSERT INTO store_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at', [now.toISOString()], CONNECT_TIMEOUT_MS);
+    } catch (e) {
+      this.db.writes.failed(e);
     }
   }
 

@@ -19,14 +19,27 @@ export interface ConversationRefRecord {
   updatedAt: string;
 }
 
+/**
+ * A turn upserts its conversation's reference; when nothing changed, the stored one is
+ * kept as it is (no write per turn), unless its `updatedAt` is older than this: then it is
+ * written again, so `updatedAt` says when the conversation was last used, to the day.
+ */
+export const CONVERSATION_REF_REFRESH_MS = 24 * 60 * 60 * 1000;
+
 export interface ConversationRefRepo {
-  /** Insert or update by key; an upsert re-activates a reference. */
+  /** Insert or update by key; an upsert re-activates a reference and refreshes a stale `updatedAt` (CONVERSATION_REF_REFRESH_MS). */
   upsert(ref: Omit<ConversationRefRecord, 'updatedAt' | 'active' | 'inactiveReason'>, now: Date): Promise<ConversationRefRecord>;
   get(key: string): Promise<ConversationRefRecord | undefined>;
   markInactive(key: string, reason: string, now: Date): Promise<void>;
   list(): Promise<ConversationRefRecord[]>;
   /** Privacy: removes a reference (true when there was one). */
   remove(key: string): Promise<boolean>;
+  /**
+   * Retention: removes the references of `platform` whose `updatedAt` is before
+   * `olderThan`, except those a triage channel or a subscription that is not stopped still
+   * sends to. Returns how many.
+   */
+  pruneInactive(platform: Platform, olderThan: Date): Promise<number>;
 }
 
 /** Conversation references: where proactive messages go. */

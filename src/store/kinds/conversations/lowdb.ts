@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { LowdbDb, LowdbTables, LowdbTableSpec, Table } from '../../kind.js';
 import { checkWith, v1List } from '../../lowdb/check.js';
 import { platform } from '../../lowdb/schemas.js';
-import type { ConversationRefRecord, ConversationRefRepo } from './index.js';
+import type { NudgeSubscription } from '../subscriptions/index.js';
+import type { TriageChannelRecord } from '../triage-channels/index.js';
+import { CONVERSATION_REF_REFRESH_MS, type ConversationRefRecord, type ConversationRefRepo } from './index.js';
 
 const schema = z.object({
   key: z.string(),
@@ -33,7 +35,7 @@ export function lowdbConversations(db: LowdbDb): ConversationRefRepo {
       // Every turn upserts its conversation: no write when nothing changed.
       const same = await db.read((t) => {
         const cur = refs(t).get(ref.key);
-        if (!cur?.active) return undefined;
+        if (!cur?.active || Date.parse(cur.updatedAt) <= now.getTime() - CONVERSATION_REF_REFRESH_MS) return undefined;
         const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
         return isDeepStrictEqual(rest, JSON.parse(JSON.stringify({ ...rest, ...ref }))) ? structuredClone(cur) : undefined;
       });
@@ -54,5 +56,20 @@ export function lowdbConversations(db: LowdbDb): ConversationRefRepo {
     }),
     list: () => db.read((t) => [...refs(t).values()].map((r) => structuredClone(r))),
     remove: (key) => db.mutate((t) => refs(t).delete(key)),
+    pruneInactive: (platform, olderThan) => db.mutate((t) => {
+      const cutoff = olderThan.toISOString();
+      // A reference a triage channel or a live subscription still sends to stays.
+      const inUse = new Set<string>([
+        ...[...t.table<TriageChannelRecord>('triageChannels').values()].map((c) => c.key),
+        ...[...t.table<NudgeSubscription>('subscriptions').values()].filter((s) => s.status !== 'stopped').map((s) => s.channelKey),
+      ]);
+      let n = 0;
+      for (const r of [...refs(t).values()]) {
+        if (r.platform !== platform || r.updatedAt >= cutoff || inUse.has(r.key)) continue;
+        refs(t).delete(r.key);
+        n++;
+      }
+      return n;
+    }),
   };
 }

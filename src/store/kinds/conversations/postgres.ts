@@ -3,7 +3,7 @@ import type { PostgresPart } from '../../kind.js';
 import { allRows, insertMany } from '../../postgres/bulk.js';
 import type { Db, Row } from '../../postgres/db.js';
 import { iso, json, opt } from '../../postgres/rows.js';
-import type { ConversationRefRecord, ConversationRefRepo } from './index.js';
+import { CONVERSATION_REF_REFRESH_MS, type ConversationRefRecord, type ConversationRefRepo } from './index.js';
 
 export function conversationRow(r: Row): ConversationRefRecord {
   return {
@@ -23,7 +23,7 @@ export function pgConversations(db: Db): ConversationRefRepo {
     upsert: async (ref, now) => {
       // Every turn upserts its conversation: no write when nothing changed (as lowdb).
       const cur = await get(ref.key);
-      if (cur?.active) {
+      if (cur?.active && Date.parse(cur.updatedAt) > now.getTime() - CONVERSATION_REF_REFRESH_MS) {
         const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
         if (isDeepStrictEqual(rest, JSON.parse(JSON.stringify({ ...rest, ...ref })))) return cur;
       }
@@ -45,6 +45,13 @@ export function pgConversations(db: Db): ConversationRefRepo {
     },
     list: async () => (await db.query('SELECT * FROM conversation_refs ORDER BY key')).rows.map(conversationRow),
     remove: async (key) => ((await db.query('DELETE FROM conversation_refs WHERE key = $1', [key])).rowCount ?? 0) > 0,
+    // On the (platform, updated_at) index of migration 4.
+    pruneInactive: async (platform, olderThan) => (await db.query(
+      `DELETE FROM conversation_refs c WHERE c.platform = $1 AND c.updated_at < $2
+         AND NOT EXISTS (SELECT 1 FROM triage_channels t WHERE t.key = c.key)
+         AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_key = c.key AND s.status <> 'stopped')`,
+      [platform, olderThan.toISOString()],
+    )).rowCount ?? 0,
   };
 }
 

@@ -8,6 +8,8 @@ export interface DedupeRepo {
    * for a redelivery. Used for Slack event ids, interaction ids and Teams activity ids.
    */
   firstSeen(key: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Removes the keys that expired at or before `now`; returns how many. */
+  prune(now: Date): Promise<number>;
 }
 
 /**

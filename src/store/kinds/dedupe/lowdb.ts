@@ -20,5 +20,15 @@ export function memoryDedupe(): DedupeRepo {
       }
       return true;
     },
+    prune: async (now) => {
+      const t = now.getTime();
+      let n = 0;
+      for (const [k, exp] of expiry) {
+        if (exp > t) continue;
+        expiry.delete(k);
+        n++;
+      }
+      return n;
+    },
   };
 }

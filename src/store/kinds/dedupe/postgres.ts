@@ -18,6 +18,7 @@ export function pgDedupe(db: Db): DedupeRepo {
       if (++calls % PRUNE_EVERY === 0) await db.query('DELETE FROM dedupe WHERE expires_at <= $1', [now.toISOString()]);
       return (r.rowCount ?? 0) > 0;
     },
+    prune: async (now) => (await db.query('DELETE FROM dedupe WHERE expires_at <= $1', [now.toISOString()])).rowCount ?? 0,
   };
 }
 

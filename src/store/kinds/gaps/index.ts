@@ -35,6 +35,8 @@ export interface KnowledgeGapRepo {
   count(): Promise<number>;
   /** Marks gaps handled (ids that are unknown or already handled are skipped); returns how many changed. */
   markHandled(ids: readonly string[], by: string, now: Date): Promise<number>;
+  /** Retention: removes the gaps asked before `olderThan`, handled or not; returns how many. */
+  prune(olderThan: Date): Promise<number>;
   /** The overview's figures; `bounds` and `oldest` as in KnelpuntRepo.stats. */
   stats(bounds: readonly string[], oldest: number): Promise<GapStats>;
 }

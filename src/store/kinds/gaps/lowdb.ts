@@ -33,6 +33,16 @@ export function lowdbGaps(db: LowdbDb): KnowledgeGapRepo {
     }),
     list: (opts) => db.read((t) => [...gaps(t).values()].filter((g) => !opts?.since || g.at >= opts.since).map((g) => ({ ...g }))),
     count: () => db.read((t) => gaps(t).size),
+    prune: (olderThan) => db.mutate((t) => {
+      const cutoff = olderThan.toISOString();
+      let n = 0;
+      for (const g of [...gaps(t).values()]) {
+        if (g.at >= cutoff) continue;
+        gaps(t).delete(g.id);
+        n++;
+      }
+      return n;
+    }),
     markHandled: (ids, by, now) => db.mutate((t) => {
       const table = gaps(t);
       let n = 0;

@@ -27,6 +27,7 @@ export function pgGaps(db: Db): KnowledgeGapRepo {
       return r.rows.map(gapRow);
     },
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_gaps')).rows),
+    prune: async (olderThan) => (await db.query('DELETE FROM knowledge_gaps WHERE at < $1', [olderThan.toISOString()])).rowCount ?? 0,
     markHandled: async (ids, by, now) => {
       if (ids.length === 0) return 0;
       const r = await db.query('UPDATE knowledge_gaps SET handled_at = $2, handled_by = $3 WHERE id = ANY($1::text[]) AND handled_at IS NULL',

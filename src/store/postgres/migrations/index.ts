@@ -1,6 +1,7 @@
 import { initial } from './001-initial.js';
 import { overviewStats } from './002-overview-stats.js';
 import { reflectionAuthorKey } from './003-reflection-author-key.js';
+import { housekeeping } from './004-housekeeping.js';
 
 /**
  * The schema's history, oldest first. A migration is never changed once released:
@@ -14,6 +15,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey];
+export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey, housekeeping];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

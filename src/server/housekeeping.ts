@@ -1,0 +1,130 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/types.js';
+
+/** How often the store's write probe runs (StoreHealth.writable, /readyz). */
+export const PROBE_INTERVAL_MS = 20_000;
+/** How often expired records are removed, and how long after the start the first time. */
+export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+export const FIRST_PRUNE_AFTER_MS = 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface HousekeepingDeps {
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  /** KNOWLEDGE_GAP_RETENTION_DAYS and WEB_CHAT_SESSION_RETENTION_DAYS. */
+  retention: Config['retention'];
+}
+
+export interface HousekeepingTimers {
+  /** The write probe; 0 starts no timer (tests call `probe()`). */
+  probeIntervalMs?: number;
+  /** Removing expired records; 0 starts no timer (tests call `prune()`). */
+  pruneIntervalMs?: number;
+}
+
+/** What one `prune()` removed. */
+export interface PruneReport {
+  dedupeKeys: number;
+  webChatSessions: number;
+  knowledgeGaps: number;
+}
+
+/**
+ * The server's own upkeep of its store, on timers that do not keep the process alive:
+ *
+ * - a small write every 20 s, so readiness turns 503 when writing stops working (and 200
+ *   again by itself);
+ * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
+ *   conversation references unused for WEB_CHAT_SESSION_RETENTION_DAYS, knowledge gaps
+ *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
+ *
+ * Started by startBot, stopped at shutdown before the store closes.
+ */
+export class Housekeeping {
+  private timers: NodeJS.Timeout[] = [];
+  private probing: Promise<void> | null = null;
+  private pruning: Promise<PruneReport> | null = null;
+  private writable = true;
+
+  constructor(private readonly deps: HousekeepingDeps) {}
+
+  start(opts: HousekeepingTimers = {}): void {
+    if (this.timers.length > 0) return;
+    const every = (ms: number, fn: () => Promise<unknown>): void => {
+      if (ms <= 0) return;
+      const t = setInterval(() => void fn(), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(opts.probeIntervalMs ?? PROBE_INTERVAL_MS, () => this.probe());
+    const pruneEvery = opts.pruneIntervalMs ?? PRUNE_INTERVAL_MS;
+    if (pruneEvery > 0) {
+      const first = setTimeout(() => {
+        void this.prune();
+        every(pruneEvery, () => this.prune());
+      }, Math.min(FIRST_PRUNE_AFTER_MS, pruneEvery));
+      first.unref();
+      this.timers.push(first);
+    }
+  }
+
+  /** Stops the timers and waits for a probe or prune that is running. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    await Promise.all([this.probing, this.pruning]);
+  }
+
+  /**
+   * Removes what has expired. Each kind on its own: one failing (the store is down) does
+   * not keep the others; the next run tries again. Never throws.
+   */
+  prune(): Promise<PruneReport> {
+    this.pruning ??= (async () => {
+      const { store, log, retention } = this.deps;
+      const now = this.deps.now();
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, knowledgeGaps: 0 };
+      const steps: [keyof PruneReport, () => Promise<number>][] = [
+        ['dedupeKeys', () => store.dedupe.prune(now)],
+        ['webChatSessions', () => store.conversations.pruneInactive('local', new Date(now.getTime() - retention.webChatSessionDays * DAY_MS))],
+        ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
+      ];
+      for (const [what, step] of steps) {
+        try {
+          report[what] = await step();
+        } catch (err) {
+          log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
+        }
+      }
+      if (report.dedupeKeys + report.webChatSessions + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      return report;
+    })().finally(() => {
+      this.pruning = null;
+    });
+    return this.pruning;
+  }
+
+  /** One probe write; logs when writing stops or starts working again. Never throws. */
+  probe(): Promise<void> {
+    this.probing ??= (async () => {
+      const { store, log } = this.deps;
+      try {
+        await store.probeWrite(this.deps.now());
+        const h = await store.health();
+        if (h.writable !== this.writable) {
+          this.writable = h.writable;
+          if (h.writable) log.info({ backend: h.backend }, 'store: writing works again; ready');
+          else log.error({ backend: h.backend, problem: h.writeProblem }, 'store: writing fails; /readyz answers 503 until it works again');
+        }
+      } catch (err) {
+        log.error({ err }, 'store: write probe failed unexpectedly');
+      } finally {
+        this.probing = null;
+      }
+    })();
+    return this.probing;
+  }
+}
