@@ -6,7 +6,6 @@ import type { Coordinators } from '../core/knelpunt/coordinators.js';
 import { TOELICHTING_MAX, validateToelichting } from '../core/knelpunt/form.js';
 import { changeKnelpuntStatus, type ReporterNotice } from '../core/knelpunt/service.js';
 import { needsToelichting } from '../domain/knelpunt.js';
-import type { Outbox } from '../core/outbox.js';
 import type { Locale } from '../domain/turn.js';
 import type { Deliveries } from '../core/deliveries.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
