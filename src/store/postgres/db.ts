@@ -147,7 +147,7 @@ export class Db {
     private readonly busyWaitMs = BUSY_WAIT_MS,
   ) {
     pool.on('error', onIdleError);
-    this.gate = new Gate(pool.options.max ?? 10);
+    this.gate = new Gate((pool.options as pg.PoolConfig | undefined)?.max ?? 10);
   }
 
   get isClosed(): boolean {
