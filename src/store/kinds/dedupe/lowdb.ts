@@ -13,9 +13,9 @@ export function memoryDedupe(): DedupeRepo {
       if (until !== undefined && until > t) return false;
       expiry.delete(key); // re-insert: the Map keeps the newest last
       expiry.set(key, t + ttlMs);
-      // Drop expired keys from the old end, and the oldest when over the bound.
-      for (const [k, exp] of expiry) {
-        if (exp > t && expiry.size <= MAX_KEYS) break;
+      // Over the bound, the oldest go (expired ones are removed by housekeeping, `prune`).
+      for (const k of expiry.keys()) {
+        if (expiry.size <= MAX_KEYS) break;
         expiry.delete(k);
       }
       return true;
