@@ -4,7 +4,8 @@ import { page } from '../src/dashboard/layout.js';
 import { kennisvragenPage } from '../src/dashboard/pages/kennisvragen.js';
 import { overviewPage } from '../src/dashboard/pages/overview.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
-import { OVERHEDEN, URGENTIES, type KnelpuntStatus, type Store } from '../src/store/types.js';
+import { type Store } from '../src/store/types.js';
+import { OVERHEDEN, URGENTIES, type KnelpuntStatus } from '../src/domain/knelpunt.js';
 import { summarise, type Summary } from './stats.js';
 
 export interface DashboardBenchSizes {

@@ -1,10 +1,10 @@
 import { nullOutbox } from '../src/core/outbox.js';
 import { Bot } from '../src/core/bot.js';
+import type { Turn } from '../src/domain/turn.js';
 import { DeliveryQueue } from '../src/core/deliveries.js';
-import type { Turn } from '../src/core/turn.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
 import { KnowledgeIndex } from '../src/knowledge/search.js';
-import { parseMarkdown } from '../src/core/richtext.js';
+import { parseMarkdown } from '../src/domain/richtext.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { createLogger } from '../src/log.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';

@@ -15,6 +15,7 @@ import { dashboardBenchmark } from './dashboard.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startPostgres } from '../tests/helpers/pg.js';
 import { finish, type Row } from './report.js';
+import { startupAtSize, storeCosts } from './store-cost.js';
 
 
 /** Time from `npm start`-equivalent spawn to the "ready" log line (tsx, like `npm start`). */
@@ -77,6 +78,18 @@ async function main(): Promise<void> {
       ok: b.claimMs < limit && b.claimed === 10_000,
     });
   }
+
+  // The store's cost per turn as the data grows (issue 17): lowdb must stay flat; PostgreSQL beside it.
+  for (const c of await storeCosts()) {
+    const size = c.size.toLocaleString('en');
+    const lowdb = c.backend === 'lowdb';
+    rows.push({ name: `store cost of an answered turn, ${size} records (${c.backend}), p99 (n=${c.answered.n})`, value: ms(c.answered.p99), target: lowdb ? '< 5 ms' : '', ok: !lowdb || c.answered.p99 < 5 });
+    rows.push({ name: `store cost of an unanswered turn, ${size} records (${c.backend}), p99`, value: ms(c.unanswered.p99), target: '', ok: true });
+    rows.push({ name: `store cost of a knelpunt, ${size} records (${c.backend}), p99`, value: ms(c.knelpunt.p99), target: lowdb ? '< 20 ms' : '', ok: !lowdb || c.knelpunt.p99 < 20 });
+  }
+  const atScale = await startupAtSize(100_000);
+  rows.push({ name: 'start-up to ready with 100,000 records (lowdb)', value: `${atScale.ms.toFixed(0)} ms`, target: '', ok: true });
+  rows.push({ name: 'resident memory after start-up with 100,000 records (lowdb)', value: `${atScale.rssMb.toFixed(0)} MB`, target: '', ok: true });
 
   const ops = await operationsCost(2000);
   const overhead = (ops.on.median - ops.off.median) / ops.off.median;

@@ -5,7 +5,7 @@ import { nullOutbox } from '../src/core/outbox.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
 import { openReflectieQuestions } from '../src/knowledge/reflectie.js';
 import { createLogger } from '../src/log.js';
-import { anchorSchedule, describeSchedule, parseSchedule } from '../src/scheduler/schedule.js';
+import { anchorSchedule, describeSchedule, parseSchedule } from '../src/domain/schedule.js';
 import { NudgeScheduler } from '../src/scheduler/scheduler.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import type { NudgeSubscription, Store } from '../src/store/types.js';

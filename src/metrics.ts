@@ -1,4 +1,5 @@
 import diagnostics from 'node:diagnostics_channel';
+import { KIND_NAMES, type Repos } from './store/registry.js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { currentRequestId, type Logger } from './log.js';
 import type { NudgeRecord, NudgeResult, Store } from './store/types.js';
@@ -133,11 +134,8 @@ function routeLabel(route: string): string {
   return /^[a-z:_-]{1,40}$/.test(route) ? route : 'other';
 }
 
-/** Repositories and the methods that are timed; the rest of a store passes through. */
-const REPOS = [
-  'feedback', 'gaps', 'conversations', 'dedupe', 'knelpunten', 'triageChannels', 'reflections',
-  'dialogues', 'subscriptions', 'nudges', 'rateLimits', 'sessions',
-] as const;
+/** Every repository of the registry is timed; the rest of a store passes through. */
+const REPOS = KIND_NAMES;
 
 type AnyFn = (...args: unknown[]) => Promise<unknown>;
 
@@ -173,7 +171,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     wrapped[repo] = proxy;
   }
   return {
-    ...(wrapped as unknown as Pick<Store, (typeof REPOS)[number]>),
+    ...(wrapped as unknown as Repos),
     backend,
     shared: store.shared,
     ...(store.sendingLeaseMs !== undefined ? { sendingLeaseMs: store.sendingLeaseMs } : {}),

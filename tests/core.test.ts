@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Reply } from '../src/core/reply.js';
-import { toPlainText } from '../src/core/richtext.js';
+import { toPlainText } from '../src/domain/richtext.js';
 import { parseCommand } from '../src/core/commands.js';
 import { chooseLocale } from '../src/core/language.js';
 import { StoreError } from '../src/store/types.js';

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { knelpuntenCsv } from '../src/core/knelpunt/export.js';
-import { digestSchedule, nextRun, nextSlot, parseSchedule } from '../src/scheduler/schedule.js';
+import { digestSchedule, nextRun, nextSlot, parseSchedule } from '../src/domain/schedule.js';
 import { previousMonth } from '../src/scheduler/scheduler.js';
 import type { NewKnelpunt, NudgeSubscription } from '../src/store/types.js';
 import { browserAvailability, launchBrowser } from './helpers/browser.js';

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { emptyData } from '../src/store/lowdb/schema.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import { Db, FAIL_FAST_MS } from '../src/store/postgres/db.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { LogCapture } from './helpers/core.js';
 import { usePostgres } from './helpers/pg.js';
+import { forwardedFor } from './helpers/people.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string>): Promise<RunningBot> {
   const bot = await startBot(
-    { PORT: '0', HOST: '127.0.0.1', KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', RATE_LIMIT_TURNS_PER_MINUTE: '0', ...env },
+    { PORT: '0', HOST: '127.0.0.1', KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', ...env },
     // A short probe interval: recovery must come from the timer, not from the test.
     { logDestination: new LogCapture(), schedulerIntervalMs: 0, housekeeping: { probeIntervalMs: 50 } },
   );
@@ -41,8 +41,9 @@ let msg = 0;
 async function ask(bot: RunningBot): Promise<number> {
   const res = await fetch(`${bot.url}/api/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ session: 'health-session-1', messageId: `health-msg-${++msg}`, input: { kind: 'text', text: 'Hoeveel kost een parkeervergunning in Zwolle?' } }),
+    // A new person each time, from their own address: every limit stays at its default.
+    headers: { 'content-type': 'application/json', ...forwardedFor(`health-${++msg}`) },
+    body: JSON.stringify({ session: `health-session-${msg}`, messageId: `health-msg-${msg}`, input: { kind: 'text', text: 'Hoeveel kost een parkeervergunning in Zwolle?' } }),
   });
   await res.text();
   return res.status;
@@ -73,25 +74,15 @@ function chattrWorks(): boolean {
   }
 }
 
-describe('lowdb write health (injected persistence)', () => {
+describe('lowdb write health (injected write failure)', () => {
   it('a failed write makes the store not writable, with the reason; a later probe that writes makes it writable again', async () => {
     let failing = false;
-    let disk = JSON.stringify(emptyData());
-    let probes = 0;
-    const fail = (): void => {
-      if (failing) throw new Error('EROFS: read-only file system');
-    };
-    const s = LowdbStore.onPersistence({
-      readText: async () => disk,
-      writeText: async (t) => {
-        fail();
-        disk = t;
+    const s = await LowdbStore.open({
+      dataDir: tempDir(),
+      beforeWrite: () => {
+        if (failing) throw new Error('EROFS: read-only file system');
       },
-      probe: async () => {
-        fail();
-        probes += 1;
-      },
-    }, emptyData(), 'test');
+    });
     expect(await s.health()).toMatchObject({ ok: true, writable: true });
     failing = true;
     await expect(s.gaps.add({ text: 'vraag', locale: 'nl', platform: 'local', at: at.toISOString() })).rejects.toThrow(/EROFS/);
@@ -102,15 +93,13 @@ describe('lowdb write health (injected persistence)', () => {
     expect((await s.health()).writable).toBe(false);
     failing = false;
     await s.probeWrite(at);
-    // after a failure the probe rewrites the data file itself, not the small probe file
-    expect(probes).toBe(0);
-    expect(await s.health()).toEqual({ ok: true, backend: 'lowdb', detail: 'test', writable: true });
-    // while writing works, the small probe file finds a failure before any user write does
-    await s.probeWrite(at);
-    expect(probes).toBe(1);
+    expect(await s.health()).toMatchObject({ ok: true, backend: 'lowdb', writable: true });
+    expect(await s.gaps.count()).toBe(0); // the failed write is not there
+    // while writing works, the probe finds a failure before any user write does
     failing = true;
     await s.probeWrite(at);
     expect((await s.health()).writable).toBe(false);
+    failing = false;
     await s.close();
   });
 
@@ -123,22 +112,23 @@ describe('lowdb write health (injected persistence)', () => {
 });
 
 describe('/readyz and /healthz with the lowdb file (real server)', () => {
-  it.skipIf(!chattrWorks())('an immutable data folder (chattr +i): turns fail, /readyz 503 with the reason, /healthz 200; writable again: 200 without a restart', async () => {
+  it.skipIf(!chattrWorks())('an immutable data folder and journal (chattr +i, like a read-only disk): turns fail, /readyz 503 with the reason, /healthz 200; writable again: 200 without a restart', async () => {
     const dir = tempDir();
     const bot = await start({ DATA_DIR: dir });
     expect((await get(bot, '/readyz')).status).toBe(200);
     expect(await ask(bot)).toBe(200);
-    execFileSync('chattr', ['+i', dir]);
+    const immutable = [dir, ...readdirSync(dir).filter((f) => f.startsWith('ibp-bot.journal.')).map((f) => path.join(dir, f))];
+    execFileSync('chattr', ['+i', ...immutable]);
     try {
       expect(await ask(bot)).toBe(503);
       const down = await get(bot, '/readyz');
       expect(down.status).toBe(503);
-      expect(down.body.reasons?.join(' ')).toMatch(/store cannot write: Could not write .*ibp-bot\.json/);
+      expect(down.body.reasons?.join(' ')).toMatch(/store cannot write: Could not write .*ibp-bot\.journal\.\d+/);
       const live = await get(bot, '/healthz');
       expect(live.status).toBe(200);
       expect(live.body.store?.writable).toBe(false);
     } finally {
-      execFileSync('chattr', ['-i', dir]);
+      execFileSync('chattr', ['-i', ...immutable]);
     }
     expect((await until(bot, 200)).status).toBe(200);
     expect((await get(bot, '/healthz')).body.store?.writable).toBe(true);

@@ -3,8 +3,8 @@ import { Coordinators } from '../src/core/knelpunt/coordinators.js';
 import { knelpuntFeature } from '../src/core/knelpunt/feature.js';
 import { validateKnelpunt } from '../src/core/knelpunt/form.js';
 import type { Block, Form, Reply } from '../src/core/reply.js';
-import { toPlainText } from '../src/core/richtext.js';
-import type { Turn } from '../src/core/turn.js';
+import { toPlainText } from '../src/domain/richtext.js';
+import type { Turn } from '../src/domain/turn.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import { RecordingOutbox, testBot, turn } from './helpers/core.js';
 

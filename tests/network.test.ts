@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exposureWarning, openDoors } from '../src/server/exposure.js';
-import { addressKey, isLoopbackAddress, isLoopbackHost, isLoopbackUrl, whyNotLocal } from '../src/server/network.js';
+import { addressKey, isLoopbackAddress, isLoopbackHost, isLoopbackUrl, whyNotLocal } from '../src/platform/network.js';
 
 const request = (remoteAddress: string | undefined, headers: Record<string, string> = {}): Parameters<typeof whyNotLocal>[0] =>
   ({ socket: { remoteAddress }, headers }) as unknown as Parameters<typeof whyNotLocal>[0];

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { nudgeRows } from '../src/cli/nudges.js';
-import { anchorSchedule, describeSchedule, digestSchedule, parseSchedule, type Schedule } from '../src/scheduler/schedule.js';
+import { anchorSchedule, describeSchedule, digestSchedule, parseSchedule, type Schedule } from '../src/domain/schedule.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import type { NudgeSubscription } from '../src/store/types.js';
 import { tempDir } from './helpers/tmp.js';

@@ -7,7 +7,7 @@ import type { Reply } from '../src/core/reply.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
 import { openReflectieQuestions } from '../src/knowledge/reflectie.js';
 import { createLogger } from '../src/log.js';
-import { describeSchedule, parseSchedule } from '../src/scheduler/schedule.js';
+import { describeSchedule, parseSchedule } from '../src/domain/schedule.js';
 import { NudgeScheduler } from '../src/scheduler/scheduler.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/types.js';

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../src/core/ratelimit.js';
+import { memoryRateLimits } from '../src/store/kinds/rate-limits/lowdb.js';
 import type { Reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('RateLimiter (token buckets, injected clock)', () => {
-  const limiter = (): RateLimiter => new RateLimiter({ turn: { limit: 20, windowMs: 60_000 }, off: { limit: 0, windowMs: 1000 } });
+  const limiter = (): RateLimiter => new RateLimiter({ turn: { limit: 20, windowMs: 60_000 }, off: { limit: 0, windowMs: 1000 } }, memoryRateLimits());
 
   it('allows 20 turns a minute; the 21st is refused and told once; others are unaffected', async () => {
     const l = limiter();

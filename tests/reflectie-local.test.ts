@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/core/reply.js';
-import { toPlainText } from '../src/core/richtext.js';
+import { toPlainText } from '../src/domain/richtext.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
 import { tempDir } from './helpers/tmp.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown, plain, toPlainText } from '../src/core/richtext.js';
+import { parseInline, parseMarkdown, plain, toPlainText } from '../src/domain/richtext.js';
 
 describe('rich text', () => {
   it('parses bold, italic, links and lists', () => {

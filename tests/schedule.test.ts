@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dutchHoliday, dutchHolidays } from '../src/scheduler/holidays.js';
+import { dutchHoliday, dutchHolidays } from '../src/domain/holidays.js';
 import {
   anchorSchedule, describeSchedule, nextRun, nextSlot, nextSlots, parseDutchDate, parseSchedule, skippedHoliday, type Schedule,
-} from '../src/scheduler/schedule.js';
-import { formatLocal, zonedInstant } from '../src/scheduler/zoned.js';
+} from '../src/domain/schedule.js';
+import { formatLocal, zonedInstant } from '../src/domain/time.js';
 
 const ok = (text: string): Schedule => {
   const r = parseSchedule(text);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeSchedule, parseSchedule } from '../src/scheduler/schedule.js';
+import { describeSchedule, parseSchedule } from '../src/domain/schedule.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import { FakeSlack } from './helpers/fake-slack.js';

@@ -4,7 +4,7 @@ import { escapeMrkdwn, mrkdwnLink, richToMrkdwn, splitMrkdwn } from '../adapters
 import { LIMITS, OPEN_FORM_ACTION, renderBlocks } from '../adapters/slack/render.js';
 import { CHECKBOX_ON, modalErrors, renderHome, renderModal } from '../adapters/slack/views.js';
 import { block, reply, type Block, type Form, type Reply } from '../src/core/reply.js';
-import { parseMarkdown } from '../src/core/richtext.js';
+import { parseMarkdown } from '../src/domain/richtext.js';
 
 const HOSTILE = '<!channel> <@U123> <https://evil.example|klik> & *vet*';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { gapStats, knelpuntStats, reflectionStats } from '../src/store/stats.js';
-import { FORGOTTEN_ACTOR, type GapStats, type KnelpuntStats, type KnelpuntStatus, type NewKnelpunt, type NudgeClaim, type NudgeSubscription, type Store } from '../src/store/types.js';
+import { type GapStats, type KnelpuntStats, type NewKnelpunt, type NudgeClaim, type NudgeSubscription, type Store } from '../src/store/types.js';
+import { FORGOTTEN_ACTOR, type KnelpuntStatus } from '../src/domain/knelpunt.js';
 
 const DAY = 86_400_000;
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { instrumentStore, Metrics } from '../src/metrics.js';
-import { emptyData } from '../src/store/lowdb/schema.js';
 import { DATA_FILE, LOCK_FILE, LowdbStore } from '../src/store/lowdb/store.js';
 import { StoreError, StoreUnusableError } from '../src/store/types.js';
 import { tempDir } from './helpers/tmp.js';
@@ -51,7 +50,7 @@ describe('lowdb store on disk', () => {
     await s1.gaps.add({ text: 'blijft bewaard', locale: 'nl', platform: 'local', at });
     await s1.close();
     const file = path.join(dir, 'nested', 'data', DATA_FILE);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
     const s2 = await LowdbStore.open({ dataDir: path.join(dir, 'nested', 'data') });
     expect((await s2.gaps.list()).map((g) => g.text)).toEqual(['blijft bewaard']);
     await s2.close();
@@ -69,16 +68,18 @@ describe('lowdb store on disk', () => {
     await Promise.all(writes);
     await s.close();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(JSON.parse(readFileSync(path.join(dir, DATA_FILE), 'utf8')).gaps).toHaveLength(100);
+    const again = await LowdbStore.open({ dataDir: dir });
+    expect(await again.gaps.count()).toBe(100);
+    await again.close();
   });
 
   it('refuses a file that is not valid JSON, names it, and leaves it untouched', async () => {
     const dir = tempDir();
     const file = path.join(dir, DATA_FILE);
-    writeFileSync(file, '{"version": 1, "feedback": [');
+    writeFileSync(file, '{"version": 2, "feedback": [');
     await expect(LowdbStore.open({ dataDir: dir })).rejects.toThrow(StoreUnusableError);
     await expect(LowdbStore.open({ dataDir: dir })).rejects.toThrow(file);
-    expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "feedback": [');
+    expect(readFileSync(file, 'utf8')).toBe('{"version": 2, "feedback": [');
     expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false); // the lock is released on refusal
   });
 
@@ -87,9 +88,9 @@ describe('lowdb store on disk', () => {
     const file = path.join(dir, DATA_FILE);
     writeFileSync(file, JSON.stringify({ hello: 'world' }));
     await expect(LowdbStore.open({ dataDir: dir })).rejects.toThrow(/not an ibp-bot data file/);
-    writeFileSync(file, JSON.stringify({ ...emptyData(), gaps: [{ text: 1 }] }));
+    writeFileSync(file, JSON.stringify({ version: 2, journal: 1, gaps: [{ text: 1 }] }));
     await expect(LowdbStore.open({ dataDir: dir })).rejects.toThrow(/gaps/);
-    writeFileSync(file, JSON.stringify({ ...emptyData(), version: 99 }));
+    writeFileSync(file, JSON.stringify({ version: 99, journal: 1 }));
     await expect(LowdbStore.open({ dataDir: dir })).rejects.toThrow(/version 99, newer/);
     expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(99);
   });
@@ -130,20 +131,15 @@ describe('lowdb store when writing fails', () => {
   const at = '2026-11-23T10:00:00.000Z';
 
   it('rejects every write that did not reach disk and restores memory from the last good state', async () => {
-    let disk = JSON.stringify(emptyData());
+    const dir = tempDir();
     let failing = false;
-    const s = LowdbStore.onPersistence(
-      {
-        readText: async () => disk,
-        writeText: async (t) => {
-          await new Promise((r) => setTimeout(r, 2));
-          if (failing) throw new Error('ENOSPC: no space left on device');
-          disk = t;
-        },
+    const s = await LowdbStore.open({
+      dataDir: dir,
+      beforeWrite: async () => {
+        await new Promise((r) => setTimeout(r, 2));
+        if (failing) throw new Error('ENOSPC: no space left on device');
       },
-      emptyData(),
-      'test',
-    );
+    });
     await s.gaps.add({ text: 'eerste', locale: 'nl', platform: 'local', at });
     failing = true;
     const results = await Promise.allSettled(
@@ -155,6 +151,35 @@ describe('lowdb store when writing fails', () => {
     expect((await s.gaps.list()).map((g) => g.text)).toEqual(['eerste']);
     failing = false;
     await s.gaps.add({ text: 'daarna', locale: 'nl', platform: 'local', at });
-    expect(JSON.parse(disk).gaps.map((g: { text: string }) => g.text)).toEqual(['eerste', 'daarna']);
+    await s.close();
+    const reopened = await LowdbStore.open({ dataDir: dir });
+    expect((await reopened.gaps.list()).map((g) => g.text)).toEqual(['eerste', 'daarna']);
+    await reopened.close();
+  });
+});
+
+describe('lowdb: a data file from the single-file store (format 1) is converted on first start', () => {
+  it('every record of every kind arrives unchanged; the old file is kept beside it; the result opens again', async () => {
+    const dir = tempDir();
+    const v1Text = readFileSync('tests/fixtures/lowdb-v1/ibp-bot.json', 'utf8');
+    const v1 = JSON.parse(v1Text) as Record<string, unknown>;
+    writeFileSync(path.join(dir, DATA_FILE), v1Text);
+    const s = await LowdbStore.open({ dataDir: dir });
+    const dump = await s.exportAll();
+    await s.close();
+    const values = (x: unknown): unknown[] => (Array.isArray(x) ? x : Object.values(x as object));
+    for (const kind of ['feedback', 'gaps', 'conversations', 'knelpunten', 'triageChannels', 'reflections', 'dialogues', 'subscriptions', 'nudges', 'sessions']) {
+      expect(dump[kind], kind).toEqual(values(v1[kind]));
+      expect(dump[kind]!.length, kind).toBeGreaterThan(0);
+    }
+    expect(dump.knelpuntCounters).toEqual(Object.entries(v1.knelpuntCounters as object).map(([year, seq]) => ({ year: Number(year), seq })));
+    expect(dump.knelpuntSubmissions).toEqual(Object.entries(v1.knelpuntSubmissions as object).map(([key, ref]) => ({ key, ref })));
+    expect(readFileSync(path.join(dir, `${DATA_FILE}.v1.bak`), 'utf8')).toBe(v1Text);
+    expect(JSON.parse(readFileSync(path.join(dir, DATA_FILE), 'utf8')).version).toBe(2);
+    // The converted store works: the counters continue, a repeated submission is still known.
+    const again = await LowdbStore.open({ dataDir: dir });
+    expect((await again.knelpunten.create({ opgave: 'anders', beschrijving: 'Nog een.', overheden: [], urgentie: 'laag', anoniem: true, platform: 'local' }, 'sub-new', new Date('2026-12-01T00:00:00Z'))).knelpunt.ref).toBe('KP-2026-0003');
+    expect((await again.knelpunten.create({ opgave: 'anders', beschrijving: 'Herhaald.', overheden: [], urgentie: 'laag', anoniem: true, platform: 'local' }, 'sub-1', new Date())).created).toBe(false);
+    await again.close();
   });
 });

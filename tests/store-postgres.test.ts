@@ -1,13 +1,13 @@
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { memoryRateLimits } from '../src/core/ratelimit.js';
+import { memoryRateLimits } from '../src/store/kinds/rate-limits/lowdb.js';
 import { startBot } from '../src/server/start.js';
 import { Db } from '../src/store/postgres/db.js';
 import { migrate } from '../src/store/postgres/migrate.js';
 import { LATEST_VERSION, MIGRATIONS } from '../src/store/postgres/migrations/index.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
-import { KNELPUNT_COLUMNS, knelpuntValues } from '../src/store/postgres/knelpunten.js';
+import { KNELPUNT_COLUMNS, knelpuntValues } from '../src/store/kinds/knelpunten/postgres.js';
 import { knelpuntStats } from '../src/store/stats.js';
 import { StoreError, StoreUnusableError, type KnelpuntRecord } from '../src/store/types.js';
 import { LogCapture } from './helpers/core.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { block, reply } from '../src/core/reply.js';
-import type { PlatformAdapter } from '../src/server/platform.js';
+import type { PlatformAdapter } from '../src/platform/contract.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
 import { FakeConnector } from './helpers/fake-connector.js';

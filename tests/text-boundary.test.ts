@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanTurn, type Turn } from '../src/core/turn.js';
+import { cleanTurn, type Turn } from '../src/domain/turn.js';
 import { cleanName, cleanText, MAX_NAME_LENGTH, needsStorable, storable, truncateText } from '../src/domain/text.js';
 import { storableDeep } from '../src/store/guard.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../src/core/context.js';
 import { block, reply, type Form, type Reply } from '../src/core/reply.js';
-import type { FormValues } from '../src/core/turn.js';
+import type { FormValues } from '../src/domain/turn.js';
 import { startBot } from '../src/server/start.js';
 import { browserAvailability, launchBrowser } from './helpers/browser.js';
 import { startDashboardBot } from './helpers/dashboard.js';

@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/core/reply.js';
-import type { LocalInbox } from '../../src/server/outbox.js';
+import type { LocalInbox } from '../../src/platform/contract.js';
 
 /** Most messages kept per web-chat session; older ones are dropped first. */
 export const INBOX_LIMIT = 20;

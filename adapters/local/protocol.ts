@@ -25,7 +25,7 @@
  * Response 429: { "error", "code": "rate_limited" }  (open: too many new sessions from this client address)
  * With signin, `session` is ignored: the user is the signed-in person.
  */
-import type { TurnInput } from '../../src/core/turn.js';
+import type { TurnInput } from '../../src/domain/turn.js';
 
 export interface ChatRequest {
   session: string;

@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/core/reply.js';
-import type { Locale } from '../../src/core/turn.js';
+import type { Locale } from '../../src/domain/turn.js';
 import type { Logger } from '../../src/log.js';
 import { toSlackApiError } from './errors.js';
 import type { PendingForms } from './forms.js';

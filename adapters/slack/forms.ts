@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Form } from '../../src/core/reply.js';
-import type { Locale } from '../../src/core/turn.js';
+import type { Locale } from '../../src/domain/turn.js';
 
 interface Pending {
   form: Form;

@@ -1,6 +1,6 @@
 import type { Bot } from '../../src/core/bot.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { Locale, Turn } from '../../src/core/turn.js';
+import type { Locale, Turn } from '../../src/domain/turn.js';
 import type { Logger } from '../../src/log.js';
 import { toSlackApiError } from './errors.js';
 import type { RenderOptions } from './render.js';

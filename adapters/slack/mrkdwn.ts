@@ -1,4 +1,4 @@
-import { isSafeUrl, type Inline, type RichBlock, type RichText } from '../../src/core/richtext.js';
+import { isSafeUrl, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
 
 /**
  * Slack mrkdwn from our rich-text model. Slack parses `<…>` as mentions (`<@U1>`,

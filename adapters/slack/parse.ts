@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConversationKind, FormValue, FormValues, Turn, TurnConversation, TurnInput } from '../../src/core/turn.js';
+import type { ConversationKind, FormValue, FormValues, Turn, TurnConversation, TurnInput } from '../../src/domain/turn.js';
 import { OPEN_FORM_ACTION } from './render.js';
 import { CHECKBOX_ON } from './views.js';
 

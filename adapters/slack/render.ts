@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Block, Button, Form, Reply } from '../../src/core/reply.js';
-import { isSafeUrl } from '../../src/core/richtext.js';
+import { isSafeUrl } from '../../src/domain/richtext.js';
 import { escapeMrkdwn, mrkdwnLink, richToMrkdwn, splitMrkdwn, truncate } from './mrkdwn.js';
 import { slackTexts } from './texts.js';
 

@@ -1,4 +1,4 @@
-import type { Locale } from '../../src/core/turn.js';
+import type { Locale } from '../../src/domain/turn.js';
 import { messages, type Messages } from '../../src/i18n/index.js';
 
 /** Slack-only user text (modal buttons, cut-off notes); it lives in the catalogue with the rest. */

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { FieldOption, Form, FormField, Reply } from '../../src/core/reply.js';
-import type { Locale } from '../../src/core/turn.js';
+import type { Locale } from '../../src/domain/turn.js';
 import { richToMrkdwn, splitMrkdwn, truncate } from './mrkdwn.js';
 import { LIMITS, renderBlocks, type RenderOptions } from './render.js';
 import { slackTexts } from './texts.js';

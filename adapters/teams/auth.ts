@@ -1,5 +1,5 @@
 import { ConfigError, type Config } from '../../src/config.js';
-import { isLoopbackHost } from '../../src/server/network.js';
+import { isLoopbackHost } from '../../src/platform/network.js';
 
 /**
  * Who may post to /api/messages. Our MICROSOFT_APP_* variables are mapped onto the

@@ -3,7 +3,7 @@ import type { Bot, BotResult } from '../../src/core/bot.js';
 import { simpleReply } from '../../src/core/answer.js';
 import type { ProactiveResult } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { Locale, Turn } from '../../src/core/turn.js';
+import type { Locale, Turn } from '../../src/domain/turn.js';
 import type { Logger } from '../../src/log.js';
 import type { Store } from '../../src/store/types.js';
 import { parseActivity, tenantOf } from './parse.js';

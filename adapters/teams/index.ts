@@ -1,8 +1,7 @@
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { AdapterDeps } from '../../src/server/adapters.js';
-import { isLoopbackUrl, whyNotLocal } from '../../src/server/network.js';
-import type { AdapterSetup, PlatformAdapter } from '../../src/server/platform.js';
+import { isLoopbackUrl, whyNotLocal } from '../../src/platform/network.js';
+import type { AdapterDeps, AdapterSetup, PlatformAdapter } from '../../src/platform/contract.js';
 import { screenBearer, teamsAuthMode, type TeamsAuthMode } from './auth.js';
 import { createTurnHandler } from './handler.js';
 import { refuse, TeamsCloudAdapter, type RequestScreen } from './http.js';

@@ -1,5 +1,5 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
-import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/core/turn.js';
+import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/domain/turn.js';
 
 /**
  * Bot Framework activity (as Teams sends it) -> core Turn. Pure: no I/O, no clock

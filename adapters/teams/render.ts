@@ -1,5 +1,5 @@
 import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
-import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/core/richtext.js';
+import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
 import { SUBMIT_ACTION_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
 import { teamsStrings, type TeamsStrings } from './strings.js';
 

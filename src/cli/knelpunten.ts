@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
 import { authorKeyOf } from '../core/reflectie/dialogue.js';
-import type { Platform } from '../core/turn.js';
+import type { Platform } from '../domain/turn.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
-import { FORGOTTEN_ACTOR, StoreUnusableError, type Store } from '../store/types.js';
+import { StoreUnusableError, type Store } from '../store/types.js';
+import { FORGOTTEN_ACTOR } from '../domain/knelpunt.js';
 import { forTerminal } from './terminal.js';
 
 export interface Io {

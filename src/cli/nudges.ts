@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
-import { nextRun } from '../scheduler/schedule.js';
-import { formatLocal } from '../scheduler/zoned.js';
+import { nextRun } from '../domain/schedule.js';
+import { formatLocal } from '../domain/time.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { NudgeSubscription } from '../store/types.js';

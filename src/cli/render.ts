@@ -1,5 +1,5 @@
 import type { Button, Reply } from '../core/reply.js';
-import type { Inline, RichText } from '../core/richtext.js';
+import type { Inline, RichText } from '../domain/richtext.js';
 
 function inline(nodes: Inline[]): string {
   return nodes

@@ -9,6 +9,7 @@ import type { LockLog } from '../store/lowdb/lock.js';
 import { DATA_FILE, LowdbStore } from '../store/lowdb/store.js';
 import { LATEST_VERSION, MIGRATIONS } from '../store/postgres/migrations/index.js';
 import { PostgresStore } from '../store/postgres/store.js';
+import { LOWDB_TABLES } from '../store/registry.js';
 import { StoreUnusableError, type Store } from '../store/types.js';
 
 export interface Io {
@@ -125,6 +126,12 @@ function changedRecords(before: unknown, after: unknown): number {
   return b.filter((x, i) => x !== a[i]).length;
 }
 
+/** A table's records as plain JSON by their key: the same data, whatever order a backend lists it in. */
+function byKey(table: string, records: unknown[] | undefined): Map<string, unknown> {
+  const spec = LOWDB_TABLES.find((t) => t.name === table);
+  return new Map((records ?? []).map((r, i) => [spec ? spec.key(r) : String(i), plain(r)]));
+}
+
 /** Same data, whatever the key order of objects: both sides as plain JSON. */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
@@ -150,7 +157,7 @@ async function copy(source: Dumpable, target: Dumpable, from: string, to: string
   const src = dumpCounts(dump);
   const dst = dumpCounts(after);
   io.out(`Copied from ${from}\n         to ${to}\n`);
-  const rows = DUMP_KINDS.map((k) => ({ k, s: String(src[k]), t: String(dst[k]), same: src[k] === dst[k] && isDeepStrictEqual(plain(dump[k]), plain(after[k])) }));
+  const rows = DUMP_KINDS.map((k) => ({ k, s: String(src[k]), t: String(dst[k]), same: src[k] === dst[k] && isDeepStrictEqual(byKey(k, dump[k]), byKey(k, after[k])) }));
   const w = Math.max(...rows.map((r) => r.k.length), 'record kind'.length);
   io.out(`${'record kind'.padEnd(w)}  ${'source'.padStart(7)}  ${'target'.padStart(7)}  content`);
   for (const r of rows) io.out(`${r.k.padEnd(w)}  ${r.s.padStart(7)}  ${r.t.padStart(7)}  ${r.same ? 'same' : 'DIFFERENT'}`);

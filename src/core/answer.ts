@@ -2,9 +2,9 @@ import { messages } from '../i18n/index.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { SearchHit } from '../knowledge/search.js';
 import type { KnowledgeEntry } from '../knowledge/types.js';
-import { isSafeUrl } from './richtext.js';
+import { isSafeUrl } from '../domain/richtext.js';
 import { block, reply, type Block, type Button, type Reply } from './reply.js';
-import type { Locale } from './turn.js';
+import type { Locale } from '../domain/turn.js';
 
 export const ACTION_TOPIC = 'topic';
 export const ACTION_FEEDBACK = 'feedback';

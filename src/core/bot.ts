@@ -7,7 +7,7 @@ import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, Rou
 import { chooseLocale } from './language.js';
 import type { TakeResult } from './ratelimit.js';
 import { answerQuestion, qaFeature } from './qa.js';
-import { cleanTurn, qualifiedUserId, type Turn } from './turn.js';
+import { cleanTurn, qualifiedUserId, type Turn } from '../domain/turn.js';
 
 /** Longest message the core accepts (characters); adapters may refuse earlier. */
 export const MAX_INPUT_LENGTH = 4000;

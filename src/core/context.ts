@@ -5,7 +5,7 @@ import type { Deliveries } from './deliveries.js';
 import type { Outbox } from './outbox.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { Reply } from './reply.js';
-import type { FormValues, Locale, Turn } from './turn.js';
+import type { FormValues, Locale, Turn } from '../domain/turn.js';
 
 /** What a route produced: the replies and how the turn ended (for logs and metrics). */
 export type Outcome = 'limited' | 'answered' | 'suggested' | 'unknown' | 'command' | 'form' | 'greeting' | 'feedback' | 'invalid' | 'ignored' | 'duplicate' | 'error';

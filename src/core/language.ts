@@ -1,4 +1,4 @@
-import type { Locale } from './turn.js';
+import type { Locale } from '../domain/turn.js';
 
 // Short function words that tell the two languages apart in a question.
 const EN = new Set(['what', 'which', 'who', 'how', 'why', 'when', 'where', 'the', 'is', 'are', 'does', 'do', 'can', 'i', 'you', 'about', 'of', 'and', 'to', 'with', 'tell', 'me', 'please', 'my', 'our', 'a', 'an', 'it', 'this', 'that', 'there']);

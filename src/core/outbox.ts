@@ -1,5 +1,5 @@
 import type { Reply } from './reply.js';
-import type { Platform } from './turn.js';
+import type { Platform } from '../domain/turn.js';
 
 /** A person to reach privately: on their platform, optionally via the conversation they last used. */
 export interface UserAddress {

@@ -1,5 +1,5 @@
-import type { Locale } from './turn.js';
-import { parseMarkdown, plain, type RichText } from './richtext.js';
+import type { Locale } from '../domain/turn.js';
+import { parseMarkdown, plain, type RichText } from '../domain/richtext.js';
 
 /**
  * The Reply block model: small enough that Slack Block Kit, Adaptive Cards and the

@@ -1,4 +1,4 @@
-import { dayNumber, fromDayNumber, isoDate, localDateTime, weekdayOf, zonedInstant } from '../scheduler/zoned.js';
+import { dayNumber, fromDayNumber, isoDate, localDateTime, weekdayOf, zonedInstant } from '../domain/time.js';
 import type { GapStats, KnelpuntStats, ReflectionStats } from '../store/types.js';
 
 /**

@@ -3,7 +3,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { messages } from '../i18n/index.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { normalise, tokens } from '../knowledge/normalise.js';
-import type { Platform } from '../core/turn.js';
+import type { Platform } from '../domain/turn.js';
 import type { FeedbackRecord, KnowledgeGapRecord } from '../store/types.js';
 
 /**

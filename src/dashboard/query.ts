@@ -1,10 +1,8 @@
 import { messages } from '../i18n/index.js';
 import { fold } from '../knowledge/normalise.js';
-import { dayNumber, fromDayNumber, parseIsoDate, zonedInstant } from '../scheduler/zoned.js';
-import {
-  KNELPUNT_STATUSES, OVERHEDEN, URGENTIES,
-  type KnelpuntFilter, type KnelpuntRecord, type KnelpuntStatus, type Overheid, type Urgentie,
-} from '../store/types.js';
+import { dayNumber, fromDayNumber, parseIsoDate, zonedInstant } from '../domain/time.js';
+import { type KnelpuntFilter, type KnelpuntRecord } from '../store/types.js';
+import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES, type KnelpuntStatus, type Overheid, type Urgentie } from '../domain/knelpunt.js';
 import { DASHBOARD_TIME_ZONE } from './figures.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Block, Reply } from '../core/reply.js';
-import { isSafeUrl, type Inline, type RichText } from '../core/richtext.js';
+import { isSafeUrl, type Inline, type RichText } from '../domain/richtext.js';
 import { html, type SafeHtml } from './html.js';
 
 /**

@@ -5,12 +5,13 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Coordinators } from '../core/knelpunt/coordinators.js';
 import { TOELICHTING_MAX, validateToelichting } from '../core/knelpunt/form.js';
 import { changeKnelpuntStatus, type ReporterNotice } from '../core/knelpunt/service.js';
-import { needsToelichting } from '../core/knelpunt/status.js';
+import { needsToelichting } from '../domain/knelpunt.js';
+import type { Locale } from '../domain/turn.js';
 import type { Deliveries } from '../core/deliveries.js';
-import type { Locale } from '../core/turn.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { userHash, type Logger } from '../log.js';
-import { KNELPUNT_STATUSES, type KnelpuntStatus, type Store, type WebSessionRecord } from '../store/types.js';
+import { type Store, type WebSessionRecord } from '../store/types.js';
+import { KNELPUNT_STATUSES, type KnelpuntStatus } from '../domain/knelpunt.js';
 import { html, type SafeHtml } from './html.js';
 import { ASSETS, messagePage, page, type Notice, type Section } from './layout.js';
 import { ProviderUnavailableError, SignInError, type OidcClient } from './oidc.js';

@@ -1,4 +1,4 @@
-import type { Locale } from '../core/turn.js';
+import type { Locale } from '../domain/turn.js';
 import { en } from './en.js';
 import { nl, type Messages } from './nl.js';
 

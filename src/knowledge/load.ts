@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { parseMarkdown } from '../core/richtext.js';
+import { parseMarkdown } from '../domain/richtext.js';
 import { CONTRACT_IDS } from './contract.js';
 import { ENTRY_TYPES, type EntryFrontMatter, type KnowledgeEntry, type KnowledgeError } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { RichText } from '../core/richtext.js';
+import type { RichText } from '../domain/richtext.js';
 
 export const ENTRY_TYPES = ['programma', 'zekerheid', 'opgave', 'bot'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];

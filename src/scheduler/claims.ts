@@ -1,6 +1,6 @@
 import type { ReflectieQuestions } from '../knowledge/reflectie.js';
 import type { NudgeClaim, NudgeSubscription } from '../store/types.js';
-import { nextSlot, skippedHoliday } from './schedule.js';
+import { nextSlot, skippedHoliday } from '../domain/schedule.js';
 
 /** Most past slots of one subscription looked at in one go (a server down for years). */
 export const MAX_SLOTS_PER_CLAIM = 500;

@@ -6,7 +6,7 @@ import type { ReflectieQuestions } from '../knowledge/reflectie.js';
 import { refHash, requestIdFrom, withRequestId, type Logger } from '../log.js';
 import type { NudgeRecord, NudgeResult, NudgeSubscription, Store } from '../store/types.js';
 import { planClaims } from './claims.js';
-import { localDateTime, zonedInstant } from './zoned.js';
+import { localDateTime, zonedInstant } from '../domain/time.js';
 
 export interface SchedulerDeps {
   store: Store;

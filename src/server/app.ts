@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { Store, StoreHealth } from '../store/types.js';
 import { adminApiRouter } from './admin.js';
 import { metricsRouter } from './metrics.js';
-import type { PlatformAdapter } from './platform.js';
+import type { PlatformAdapter } from '../platform/contract.js';
 
 /** Static files every web page shares (base.css): served at /assets. */
 const SHARED_ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { isLoopbackHost } from './network.js';
+import { isLoopbackHost } from '../platform/network.js';
 
 type ExposureConfig = Pick<Config, 'nodeEnv' | 'host' | 'webChat' | 'teams' | 'metrics'>;
 

@@ -1,7 +1,7 @@
 import type { Outbox, ProactiveResult, UserAddress } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
 import type { Store } from '../store/types.js';
-import type { PlatformAdapter } from './platform.js';
+import type { LocalInbox, PlatformAdapter } from '../platform/contract.js';
 
 /** Routes a proactive send to the adapter of the reference's platform. */
 export class AdapterOutbox implements Outbox {
@@ -45,6 +45,3 @@ export class AdapterOutbox implements Outbox {
   }
 }
 
-export interface LocalInbox {
-  push(sessionId: string, reply: Reply): void;
-}

@@ -23,8 +23,8 @@ import { setupAdapters } from './adapters.js';
 import { AdapterOutbox } from './outbox.js';
 import { exposureWarning } from './exposure.js';
 import { webChatAccess } from './webchat.js';
+import type { PlatformAdapter } from '../platform/contract.js';
 import { Housekeeping, type HousekeepingTimers } from './housekeeping.js';
-import type { PlatformAdapter } from './platform.js';
 
 const WEB_CHAT_NOTES: Record<Config['webChat'], string> = {
   open: 'Web chat: open, no sign-in (WEB_CHAT=open); new sessions and knelpunten are limited per client address.',

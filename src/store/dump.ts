@@ -1,26 +1,19 @@
-import type { Data } from './lowdb/schema.js';
+import { DUMP_TABLES } from './registry.js';
 
 /**
- * Every record a store keeps beyond one process, in one plain object: what
- * `ibp-bot store copy` moves between backends. The shape is the lowdb data file's
- * (the schema in src/store/lowdb/schema.ts checks it), without its version and
- * without the transient records: redelivery dedupe keys and rate-limit buckets.
+ * Every durable record a store keeps, per table (the lowdb tables of the record kinds):
+ * what `ibp-bot store copy` moves between backends. Short-lived state (redelivery keys,
+ * rate-limit buckets) is not in it.
  */
-export type StoreDump = Omit<Data, 'version' | 'dedupe'>;
+export type StoreDump = Record<string, unknown[]>;
 
-export const DUMP_KINDS = [
-  'feedback', 'gaps', 'conversations', 'knelpunten', 'knelpuntCounters', 'knelpuntSubmissions', 'triageChannels',
-  'reflections', 'dialogues', 'subscriptions', 'nudges', 'sessions',
-] as const satisfies readonly (keyof StoreDump)[];
-export type DumpKind = (typeof DUMP_KINDS)[number];
+/** The tables of a dump, in registry order. */
+export const DUMP_KINDS: readonly string[] = DUMP_TABLES;
 
-/** How many records of each kind (list entries, or keys of a map). */
-export function dumpCounts(d: StoreDump): Record<DumpKind, number> {
-  const out = {} as Record<DumpKind, number>;
-  for (const k of DUMP_KINDS) {
-    const v = d[k] as unknown;
-    out[k] = Array.isArray(v) ? v.length : Object.keys(v as object).length;
-  }
+/** How many records of each table. */
+export function dumpCounts(d: StoreDump): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of DUMP_KINDS) out[k] = (d[k] ?? []).length;
   return out;
 }
 

@@ -1,6 +1,5 @@
-import { isOpen } from '../core/knelpunt/status.js';
+import { isOpen, KNELPUNT_STATUSES } from '../domain/knelpunt.js';
 import {
-  KNELPUNT_STATUSES,
   type GapStats, type KnelpuntHistoryItem, type KnelpuntRecord, type KnelpuntStats, type KnowledgeGapRecord, type ReflectionRecord,
   type ReflectionStats, type StatusCounts,
 } from './types.js';

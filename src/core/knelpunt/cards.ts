@@ -1,10 +1,11 @@
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
+import type { KnelpuntRecord } from '../../store/types.js';
+import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import { block, reply, type Block, type Fact, type Reply } from '../reply.js';
-import type { Locale } from '../turn.js';
+import type { Locale } from '../../domain/turn.js';
 import { OPGAVE_ANDERS } from './form.js';
-import { isOpen, nextStatuses, statusValue } from './status.js';
+import { isOpen, nextStatuses, statusValue } from '../../domain/knelpunt.js';
 
 export const ACTION_STATUS = 'knelpunt.status';
 export const ACTION_REPORT = 'knelpunt.report';

@@ -1,4 +1,4 @@
-import type { Turn } from '../turn.js';
+import type { Turn } from '../../domain/turn.js';
 
 /**
  * Who may triage knelpunten: KNELPUNT_COORDINATORS, platform-qualified

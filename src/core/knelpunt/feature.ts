@@ -4,13 +4,13 @@ import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
 import { block, reply } from '../reply.js';
-import { conversationKey, qualifiedUserId } from '../turn.js';
+import { conversationKey, qualifiedUserId } from '../../domain/turn.js';
 import { limitedResult } from '../bot.js';
 import { ACTION_REPORT, ACTION_STATUS, confirmationCard, mineCard, overviewCard, statusLabel, triageCard } from './cards.js';
 import type { Coordinators } from './coordinators.js';
 import { KNELPUNT_FORM_ID, TOELICHTING_FORM_ID, knelpuntForm, toelichtingForm, validateKnelpunt, validateToelichting } from './form.js';
 import { changeKnelpuntStatus } from './service.js';
-import { canMove, needsToelichting, parseStatusValue, statusValue } from './status.js';
+import { canMove, needsToelichting, parseStatusValue, statusValue } from '../../domain/knelpunt.js';
 
 export interface KnelpuntOptions {
   coordinators: Coordinators;

@@ -1,8 +1,9 @@
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import { OVERHEDEN, URGENTIES, type NewKnelpunt, type Overheid, type Urgentie } from '../../store/types.js';
+import { type NewKnelpunt } from '../../store/types.js';
+import { OVERHEDEN, URGENTIES, type Overheid, type Urgentie } from '../../domain/knelpunt.js';
 import type { Form, FormField } from '../reply.js';
-import type { FormValue, FormValues, Locale } from '../turn.js';
+import type { FormValue, FormValues, Locale } from '../../domain/turn.js';
 
 export const KNELPUNT_FORM_ID = 'knelpunt';
 export const TOELICHTING_FORM_ID = 'knelpunt-toelichting';

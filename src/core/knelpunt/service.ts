@@ -1,8 +1,9 @@
 import { cleanText } from '../../domain/text.js';
-import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
+import type { KnelpuntRecord } from '../../store/types.js';
+import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import type { CoreDeps } from '../context.js';
 import { reporterUpdateCard } from './cards.js';
-import { canMove, needsToelichting } from './status.js';
+import { canMove, needsToelichting } from '../../domain/knelpunt.js';
 
 /** What a status change needs: the store, the deliveries for the reporter, and the clock. Chat and dashboard pass the same. */
 export type StatusChangeDeps = Pick<CoreDeps, 'store' | 'knowledge' | 'deliveries' | 'log' | 'now' | 'defaultLocale'>;

@@ -1,10 +1,11 @@
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
 import type { ReflectieQuestion } from '../../knowledge/reflectie.js';
-import { formatLocal } from '../../scheduler/zoned.js';
-import type { NudgeSubscription, ReflectionAnswers, ReflectionRecord } from '../../store/types.js';
+import { formatLocal } from '../../domain/time.js';
+import type { NudgeSubscription, ReflectionRecord } from '../../store/types.js';
+import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { block, reply, type Block, type Fact, type Reply } from '../reply.js';
-import type { Locale } from '../turn.js';
+import type { Locale } from '../../domain/turn.js';
 import { entryLabel, zekerheidLabel } from './form.js';
 
 export const ACTION_START = 'reflectie.start';

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { messages } from '../../i18n/index.js';
+import type { DialogueRecord } from '../../store/types.js';
+import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { refHash } from '../../log.js';
-import type { DialogueRecord, ReflectionAnswers } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
 import { block, reply, type Button } from '../reply.js';
-import { conversationKey, type FormValues, type Platform, type Turn } from '../turn.js';
+import { conversationKey, type FormValues, type Platform, type Turn } from '../../domain/turn.js';
 import { ACTION_STEP, sharedCard, summaryCard } from './cards.js';
 import { ANSWER_MAX, opgaveOptions, reflectieForm, validateReflectie, zekerheidOptions } from './form.js';
 

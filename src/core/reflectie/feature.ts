@@ -1,7 +1,7 @@
 import { messages } from '../../i18n/index.js';
 import { simpleReply } from '../answer.js';
 import type { Feature } from '../context.js';
-import { conversationKey } from '../turn.js';
+import { conversationKey } from '../../domain/turn.js';
 import { ACTION_KEEP, ACTION_SHARE, ACTION_START, ACTION_STEP } from './cards.js';
 import { interceptStepText, keepPrivate, openForm, share, startStepwise, stepAction, submitForm } from './dialogue.js';
 import { REFLECTIE_FORM_ID } from './form.js';

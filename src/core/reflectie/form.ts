@@ -1,8 +1,8 @@
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { ReflectionAnswers } from '../../store/types.js';
+import type { ReflectionAnswers } from '../../domain/reflection.js';
 import type { Form, FormField } from '../reply.js';
-import type { FormValue, FormValues, Locale } from '../turn.js';
+import type { FormValue, FormValues, Locale } from '../../domain/turn.js';
 
 export const REFLECTIE_FORM_ID = 'reflectie';
 /** Longest answer to one question, in characters. */

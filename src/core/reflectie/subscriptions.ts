@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { messages } from '../../i18n/index.js';
 import {
   anchorSchedule, describeSchedule, digestSchedule, nextRun, nextSlot, parseDutchDate, parseSchedule, type Schedule,
-} from '../../scheduler/schedule.js';
-import { dayNumber, formatLocal, isoDate, localDateTime, zonedInstant } from '../../scheduler/zoned.js';
+} from '../../domain/schedule.js';
+import { dayNumber, formatLocal, isoDate, localDateTime, zonedInstant } from '../../domain/time.js';
 import type { NudgeSubscription, SubscriptionKind } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
-import { conversationKey, qualifiedUserId } from '../turn.js';
+import { conversationKey, qualifiedUserId } from '../../domain/turn.js';
 import { planningCard } from './cards.js';
 
 /**

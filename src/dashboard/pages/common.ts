@@ -1,7 +1,8 @@
 import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '../../core/knelpunt/cards.js';
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { KnelpuntRecord, KnelpuntStatus } from '../../store/types.js';
+import type { KnelpuntRecord } from '../../store/types.js';
+import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import { DASHBOARD_TIME_ZONE } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 

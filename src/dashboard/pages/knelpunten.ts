@@ -1,7 +1,8 @@
 import { OPGAVE_ANDERS, TOELICHTING_MAX } from '../../core/knelpunt/form.js';
 import { knelpuntenCsv, knelpuntenJson } from '../../core/knelpunt/export.js';
-import { isOpen, nextStatuses } from '../../core/knelpunt/status.js';
-import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES, type KnelpuntRecord } from '../../store/types.js';
+import { isOpen, nextStatuses } from '../../domain/knelpunt.js';
+import { type KnelpuntRecord } from '../../store/types.js';
+import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES } from '../../domain/knelpunt.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, type Notice } from '../layout.js';
 import {

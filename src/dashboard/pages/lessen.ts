@@ -1,9 +1,9 @@
 import { digestCard } from '../../core/reflectie/cards.js';
 import { zekerheidLabel } from '../../core/reflectie/form.js';
 import { messages } from '../../i18n/index.js';
-import { nextRun } from '../../scheduler/schedule.js';
+import { nextRun } from '../../domain/schedule.js';
 import { previousMonth } from '../../scheduler/scheduler.js';
-import { dayNumber, formatLocal, fromDayNumber, isoDate, localDateTime } from '../../scheduler/zoned.js';
+import { dayNumber, formatLocal, fromDayNumber, isoDate, localDateTime } from '../../domain/time.js';
 import type { NudgeSubscription, ReflectionRecord } from '../../store/types.js';
 import { formatNumber } from '../charts.js';
 import { DASHBOARD_TIME_ZONE } from '../figures.js';

@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import { KNELPUNT_STATUSES, type Store } from '../../store/types.js';
+import { type Store } from '../../store/types.js';
+import { KNELPUNT_STATUSES } from '../../domain/knelpunt.js';
 import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
 import { PATTERNS, columnChart, formatNumber, longDate, shortDate, stackedBarChart } from '../charts.js';
 import { OLDEST, weekBoundaries, type OverviewFigures } from '../figures.js';

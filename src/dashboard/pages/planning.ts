@@ -1,6 +1,6 @@
 import { messages } from '../../i18n/index.js';
-import { nextRun } from '../../scheduler/schedule.js';
-import { formatLocal } from '../../scheduler/zoned.js';
+import { nextRun } from '../../domain/schedule.js';
+import { formatLocal } from '../../domain/time.js';
 import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';

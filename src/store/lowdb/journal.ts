@@ -24,6 +24,8 @@ import { StoreError, StoreUnusableError } from '../types.js';
  */
 
 export const SNAPSHOT_FILE = 'ibp-bot.json';
+/** The write-health probe's short-lived file in DATA_DIR (`.ibp-bot.probe.<random>`, removed at once). */
+export const PROBE_FILE = 'ibp-bot.probe';
 const JOURNAL_PREFIX = 'ibp-bot.journal.';
 /** The snapshot format this code writes (1 was the single-file store, read once and migrated). */
 export const SNAPSHOT_VERSION = 2;
@@ -51,6 +53,11 @@ export interface JournalOptions {
   /** Turns a version-1 data file (the single-file store) into tables. */
   fromV1?: (raw: Record<string, unknown>) => Record<string, unknown[]>;
   compactMinBytes?: number;
+  /**
+   * Called before each journal write; what it throws fails that write like an I/O error
+   * would. Tests use it for a full disk; nothing else sets it.
+   */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 const checksum = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -82,6 +89,11 @@ export class JournalFile implements Adapter<Tables> {
   private compacting: Promise<void> | null = null;
   /** Appends that failed so far: a snapshot taken meanwhile may hold a change that was reported failed, so it is dropped. */
   private failures = 0;
+  /**
+   * After a failed write, every append fails until the owner reloads (`reload`): changes
+   * made in memory after the failure may rest on changes that never reached the disk.
+   */
+  private failed: StoreError | null = null;
   /** Set by the owner: the tables to snapshot when compaction is due. */
   tables: (() => Tables) | null = null;
   private readonly compactMin: number;
@@ -308,9 +320,11 @@ export class JournalFile implements Adapter<Tables> {
    * Appends one committed change; resolves once it is on disk. Changes that arrive while
    * a write is running go together in the next one (one fsync for all of them).
    */
-  append(changes: readonly Change[]): Promise<void> {
+  append(changes: readonly Change[], opts: { evenIfEmpty?: boolean } = {}): Promise<void> {
     if (this.opts.readOnly) return Promise.reject(new StoreError(`The store at ${this.snapshotPath} is opened read-only.`));
-    if (changes.length === 0) return Promise.resolve();
+    if (this.failed) return Promise.reject(this.failed);
+    // An empty line is harmless on replay; the write probe uses it to prove the journal takes writes again.
+    if (changes.length === 0 && !opts.evenIfEmpty) return Promise.resolve();
     const body = JSON.stringify(changes);
     const line = `${checksum(body)}\t${body}\n`;
     return new Promise<void>((resolve, reject) => {
@@ -328,6 +342,7 @@ export class JournalFile implements Adapter<Tables> {
         const text = batch.map((b) => b.line).join('');
         const before = this.journalBytes;
         try {
+          await this.opts.beforeWrite?.();
           const fh = await this.journal();
           await fh.write(text, null, 'utf8');
           await fh.datasync();
@@ -338,7 +353,11 @@ export class JournalFile implements Adapter<Tables> {
           await this.fh?.truncate(before).catch(() => undefined);
           this.failures++;
           const err = new StoreError(`Could not write ${path.join(this.dir, journalName(this.journalNo))}: ${(e as Error).message}`, { cause: e });
-          for (const b of batch) b.reject(err);
+          this.failed = err;
+          // What waits was built on this batch in memory: it fails too.
+          const all = [...batch, ...this.pending];
+          this.pending = [];
+          for (const b of all) b.reject(err);
         }
       }
     } finally {
@@ -437,6 +456,41 @@ export class JournalFile implements Adapter<Tables> {
       await fh.close();
     }
     await fsyncDir(this.dir);
+  }
+
+  /**
+   * The write-health probe: an (empty) journal line, written and fsynced like a user's
+   * change, and a new file created, fsynced and removed in the data directory, which a
+   * compaction and the next start need (a folder that became read-only or was replaced
+   * shows here before anything else notices).
+   */
+  async probe(text: string): Promise<void> {
+    await this.append([], { evenIfEmpty: true });
+    const file = path.join(this.dir, `.${PROBE_FILE}.${randomBytes(4).toString('hex')}`);
+    const fh = await open(file, 'wx', 0o600);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
+  /** After a failed write: the tables as they are on disk, and appends work again. */
+  async reload(): Promise<Tables> {
+    while (this.flushing) await this.flushing.catch(() => undefined);
+    await this.fh?.close().catch(() => undefined);
+    this.fh = null;
+    const tables = await this.read();
+    this.failed = null;
+    if (!tables) throw new StoreError(`The data file ${this.snapshotPath} is gone.`);
+    return tables;
+  }
+
+  /** Why writes fail at the moment (a failed write not yet followed by a reload), or null. */
+  get problem(): string | null {
+    return this.failed?.message ?? null;
   }
 
   /** Waits for pending appends and a running compaction, then closes the journal. */

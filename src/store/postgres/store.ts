@@ -1,24 +1,13 @@
 import pg from 'pg';
 import { describePostgresUrl } from '../../config.js';
 import type { Logger } from '../../log.js';
-import { guardRepo, storableDeep } from '../guard.js';
 import { DUMP_KINDS, dumpCounts, isEmptyDump, type Dumpable, type StoreDump } from '../dump.js';
-import {
-  StoreError, StoreUnusableError,
-  type ConversationRefRepo, type DedupeRepo, type DialogueRepo, type FeedbackRepo, type KnelpuntRepo, type KnowledgeGapRepo, type NudgeRepo,
-  type RateLimitRepo, type ReflectionRepo, type Store, type StoreHealth, type SubscriptionRepo, type TriageChannelRepo, type WebSessionRepo,
-} from '../types.js';
-import {
-  conversationRow, feedbackRow, gapRow, pgConversations, pgDedupe, pgFeedback, pgGaps, pgRateLimits, pgSessions, pgTriageChannels,
-  SESSION_COLUMNS, sessionRow, sessionValues,
-} from './basic.js';
-import { CONNECT_TIMEOUT_MS, Db, QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, type Query } from './db.js';
-import { KNELPUNT_COLUMNS, knelpuntRow, knelpuntValues, pgKnelpunten } from './knelpunten.js';
+import { StoreError, StoreUnusableError } from '../errors.js';
+import { guardRepo, storableDeep } from '../guard.js';
+import { buildRepos, RECORD_KINDS, type Repos } from '../registry.js';
+import type { Store, StoreHealth } from '../types.js';
+import { CONNECT_TIMEOUT_MS, Db, QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './db.js';
 import { assertCurrentSchema, migrate, type MigrationResult } from './migrate.js';
-import {
-  DIALOGUE_COLUMNS, dialogueRow, dialogueValues, NUDGE_COLUMNS, nudgeRow, pgDialogues, pgNudges, pgReflections, pgSubscriptions,
-  REFLECTION_COLUMNS, reflectionRow, reflectionValues, SUBSCRIPTION_COLUMNS, subscriptionRow, subscriptionValues,
-} from './reflectie.js';
 
 export interface PostgresStoreOptions {
   /** A postgres:// URL (a secret: it is never logged or put in an error message). */
@@ -32,72 +21,20 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-/** Every table, in an order that satisfies the foreign keys when loading. */
-const TABLES = [
-  'feedback', 'knowledge_gaps', 'conversation_refs', 'knelpunten', 'knelpunt_counters', 'knelpunt_submissions', 'triage_channels',
-  'reflections', 'dialogues', 'subscriptions', 'nudges', 'web_sessions',
-] as const;
-
-/**
- * Multi-row INSERT in chunks (a statement takes at most 65,535 parameters). When a chunk
- * is refused, its rows are tried one at a time (each under a savepoint) to find the
- * record, and the error names the table and that record's key, so an operator can fix
- * the source instead of guessing.
- */
-async function insertMany(q: Query, table: string, columns: string, rows: unknown[][], keyOf: (row: unknown[]) => string = (r) => String(r[0])): Promise<void> {
-  const width = columns.split(',').length;
-  const per = Math.max(1, Math.floor(10_000 / width));
-  const insert = (chunk: unknown[][]): Promise<unknown> => {
-    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
-    return q(`INSERT INTO ${table} (${columns}) VALUES ${values}`, chunk.flat());
-  };
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    await q('SAVEPOINT chunk');
-    try {
-      await insert(chunk);
-      await q('RELEASE SAVEPOINT chunk');
-      continue;
-    } catch (e) {
-      await q('ROLLBACK TO SAVEPOINT chunk');
-      if (chunk.length === 1) throw recordError(table, keyOf(chunk[0]!), e);
-      for (const row of chunk) {
-        await q('SAVEPOINT one');
-        try {
-          await insert([row]);
-        } catch (err) {
-          throw recordError(table, keyOf(row), err);
-        }
-        await q('RELEASE SAVEPOINT one');
-      }
-      throw recordError(table, '(unknown)', e); // the chunk failed but every row alone succeeded: report the chunk's error
-    }
-  }
-}
-
-function recordError(table: string, key: string, cause: unknown): StoreError {
-  const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
-  return new StoreError(`PostgreSQL refused the record ${shown} of table ${table}: ${(cause as Error).message}`, { cause });
-}
+/** Every table a dump holds, in an order that satisfies the foreign keys when loading (registry order). */
+const DUMPED = RECORD_KINDS.filter((k) => k.postgres.dump);
+const TABLES = DUMPED.flatMap((k) => k.postgres.tables);
 
 /**
  * The PostgreSQL store (DATABASE_URL): every repository over one `pg.Pool`, shared by
  * any number of bot instances. Exactly-once guarantees come from the database
  * (row locks, unique keys, compare-and-set updates), not from the process.
  */
+/** The repositories are assigned from the registry in the constructor; this merge gives them their types without listing them again. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface PostgresStore extends Repos {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PostgresStore implements Store, Dumpable {
-  readonly feedback: FeedbackRepo;
-  readonly gaps: KnowledgeGapRepo;
-  readonly conversations: ConversationRefRepo;
-  readonly dedupe: DedupeRepo;
-  readonly knelpunten: KnelpuntRepo;
-  readonly triageChannels: TriageChannelRepo;
-  readonly reflections: ReflectionRepo;
-  readonly dialogues: DialogueRepo;
-  readonly subscriptions: SubscriptionRepo;
-  readonly nudges: NudgeRepo;
-  readonly rateLimits: RateLimitRepo;
-  readonly sessions: WebSessionRepo;
   readonly backend = 'postgres';
   readonly shared = true;
   readonly sendingLeaseMs?: number;
@@ -108,20 +45,11 @@ export class PostgresStore implements Store, Dumpable {
     readonly location: string,
     sendingLeaseMs: number | undefined,
   ) {
-    this.feedback = guardRepo(pgFeedback(db));
-    this.gaps = guardRepo(pgGaps(db));
-    this.conversations = guardRepo(pgConversations(db));
-    this.dedupe = guardRepo(pgDedupe(db));
-    this.knelpunten = guardRepo(pgKnelpunten(db));
-    this.triageChannels = guardRepo(pgTriageChannels(db));
-    this.reflections = guardRepo(pgReflections(db));
-    this.dialogues = guardRepo(pgDialogues(db));
-    this.subscriptions = guardRepo(pgSubscriptions(db));
-    this.nudges = guardRepo(pgNudges(db));
-    this.rateLimits = guardRepo(pgRateLimits(db));
-    this.sessions = guardRepo(pgSessions(db));
+    // Every repository from the registry, with the same text rules as every backend (src/store/guard.ts).
+    Object.assign(this, buildRepos((kind) => kind.postgres.repo(db), (repo) => guardRepo(repo)));
     if (sendingLeaseMs !== undefined) this.sendingLeaseMs = sendingLeaseMs;
   }
+
 
   /**
    * Connects, then migrates (or checks the schema). Refuses with a StoreUnusableError
@@ -200,33 +128,17 @@ export class PostgresStore implements Store, Dumpable {
     return dumpCounts(await this.exportAll());
   }
 
-  /** Everything but dedupe keys and rate-limit buckets, as one consistent snapshot (REPEATABLE READ). */
+  /** Every durable record, per table, as one consistent snapshot (REPEATABLE READ); short-lived state is not in it. */
   async exportAll(): Promise<StoreDump> {
     return this.db.tx(async (q) => {
       await q('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const all = async (sql: string): Promise<Record<string, unknown>[]> => (await q(sql)).rows;
-      const conversations = (await all('SELECT * FROM conversation_refs ORDER BY key')).map(conversationRow);
-      const dialogues = (await all('SELECT * FROM dialogues ORDER BY key')).map(dialogueRow);
-      const nudges = (await all('SELECT * FROM nudges ORDER BY slot, subscription_id')).map(nudgeRow);
-      const sessions = (await all('SELECT * FROM web_sessions ORDER BY id')).map(sessionRow);
-      return {
-        feedback: (await all('SELECT * FROM feedback ORDER BY pos')).map(feedbackRow),
-        gaps: (await all('SELECT * FROM knowledge_gaps ORDER BY pos')).map(gapRow),
-        conversations: Object.fromEntries(conversations.map((c) => [c.key, c])),
-        knelpunten: (await all('SELECT * FROM knelpunten ORDER BY pos')).map(knelpuntRow),
-        knelpuntCounters: Object.fromEntries((await all('SELECT year, seq FROM knelpunt_counters ORDER BY year')).map((r) => [String(r.year), Number(r.seq)])),
-        knelpuntSubmissions: Object.fromEntries((await all('SELECT key, ref FROM knelpunt_submissions ORDER BY key')).map((r) => [String(r.key), String(r.ref)])),
-        triageChannels: (await all('SELECT * FROM triage_channels ORDER BY pos')).map((r) => ({ key: String(r.key), by: String(r.added_by), at: (r.added_at as Date).toISOString() })),
-        reflections: (await all('SELECT * FROM reflections ORDER BY pos')).map(reflectionRow),
-        dialogues: Object.fromEntries(dialogues.map((d) => [d.key, d])),
-        subscriptions: (await all('SELECT * FROM subscriptions ORDER BY pos')).map(subscriptionRow),
-        nudges: Object.fromEntries(nudges.map((n) => [`${n.subscriptionId}|${n.slot}`, n])),
-        sessions: Object.fromEntries(sessions.map((s) => [s.id, s])),
-      };
+      const out: StoreDump = {};
+      for (const k of DUMPED) Object.assign(out, await k.postgres.dump!(q));
+      return out;
     }, { bulk: true });
   }
 
-  /** Loads a dump in one transaction; refuses a database that holds any record (dedupe keys and buckets aside). */
+  /** Loads a dump in one transaction; refuses a database that holds any record (short-lived state aside). */
   async importAll(raw: StoreDump): Promise<void> {
     const dump = storableDeep(raw);
     await this.db.tx(async (q) => {
@@ -235,22 +147,7 @@ export class PostgresStore implements Store, Dumpable {
       for (const t of TABLES) {
         if ((await q(`SELECT 1 FROM ${t} LIMIT 1`)).rowCount) throw new StoreError(`The PostgreSQL database at ${this.location} is not empty (table ${t} has rows); refusing to import into it.`);
       }
-      await insertMany(q, 'feedback', 'id, entry_id, value, platform, question, at', dump.feedback.map((f) => [f.id, f.entryId, f.value, f.platform, f.question ?? null, f.at]));
-      await insertMany(q, 'knowledge_gaps', 'id, text, locale, platform, at, handled_at, handled_by',
-        dump.gaps.map((g) => [g.id, g.text, g.locale, g.platform, g.at, g.handledAt ?? null, g.handledBy ?? null]));
-      await insertMany(q, 'conversation_refs', 'key, platform, conversation_id, kind, thread_id, team_id, data, active, inactive_reason, updated_at',
-        Object.values(dump.conversations).map((c) => [c.key, c.platform, c.conversationId, c.kind, c.threadId ?? null, c.teamId ?? null, JSON.stringify(c.data), c.active, c.inactiveReason ?? null, c.updatedAt]));
-      await insertMany(q, 'knelpunten', KNELPUNT_COLUMNS, dump.knelpunten.map(knelpuntValues));
-      await insertMany(q, 'knelpunt_counters', 'year, seq', Object.entries(dump.knelpuntCounters).map(([y, n]) => [Number(y), n]));
-      await insertMany(q, 'knelpunt_submissions', 'key, ref', Object.entries(dump.knelpuntSubmissions));
-      await insertMany(q, 'triage_channels', 'key, added_by, added_at', dump.triageChannels.map((c) => [c.key, c.by, c.at]));
-      await insertMany(q, 'reflections', REFLECTION_COLUMNS, dump.reflections.map(reflectionValues));
-      await insertMany(q, 'dialogues', DIALOGUE_COLUMNS, Object.values(dump.dialogues).map(dialogueValues));
-      await insertMany(q, 'subscriptions', SUBSCRIPTION_COLUMNS, dump.subscriptions.map(subscriptionValues));
-      await insertMany(q, 'nudges', NUDGE_COLUMNS, Object.values(dump.nudges).map((n) => [
-        n.subscriptionId, n.slot, n.kind, n.channelKey, n.status, n.questionId ?? null, n.detail ?? null, n.claimedAt, n.updatedAt,
-      ]), (r) => `${String(r[0])}|${String(r[1])}`);
-      await insertMany(q, 'web_sessions', SESSION_COLUMNS, Object.values(dump.sessions).map(sessionValues));
+      for (const k of DUMPED) await k.postgres.load?.(q, dump);
     }, { bulk: true });
   }
 

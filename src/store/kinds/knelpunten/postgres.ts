@@ -1,8 +1,11 @@
-import { FORGOTTEN_ACTOR, type KnelpuntRecord, type KnelpuntRepo, type StatusCounts } from '../types.js';
-import { knelpuntRef, submissionHash } from '../lowdb/knelpunten.js';
-import { emptyStatusCounts, OPEN_STATUSES } from '../stats.js';
-import type { Db, Row } from './db.js';
-import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, medianDaysSql, numberOrNull, opt } from './rows.js';
+import { FORGOTTEN_ACTOR, knelpuntRef } from '../../../domain/knelpunt.js';
+import type { PostgresPart } from '../../kind.js';
+import { allRows, insertMany } from '../../postgres/bulk.js';
+import type { Db, Row } from '../../postgres/db.js';
+import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, medianDaysSql, numberOrNull, opt } from '../../postgres/rows.js';
+import { emptyStatusCounts, OPEN_STATUSES } from '../../stats.js';
+import type { KnelpuntRecord, KnelpuntRepo, StatusCounts } from './index.js';
+import { submissionHash } from './lowdb.js';
 
 export function knelpuntRow(r: Row): KnelpuntRecord {
   return {
@@ -142,3 +145,18 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
     },
   };
 }
+
+export const KNELPUNTEN_SQL: PostgresPart<KnelpuntRepo> = {
+  tables: ['knelpunten', 'knelpunt_counters', 'knelpunt_submissions'],
+  repo: pgKnelpunten,
+  dump: async (q) => ({
+    knelpunten: (await allRows(q, 'SELECT * FROM knelpunten ORDER BY pos')).map(knelpuntRow),
+    knelpuntCounters: (await allRows(q, 'SELECT year, seq FROM knelpunt_counters ORDER BY year')).map((r) => ({ year: Number(r.year), seq: Number(r.seq) })),
+    knelpuntSubmissions: (await allRows(q, 'SELECT key, ref FROM knelpunt_submissions ORDER BY key')).map((r) => ({ key: String(r.key), ref: String(r.ref) })),
+  }),
+  load: async (q, d) => {
+    await insertMany(q, 'knelpunten', KNELPUNT_COLUMNS, ((d.knelpunten ?? []) as KnelpuntRecord[]).map(knelpuntValues));
+    await insertMany(q, 'knelpunt_counters', 'year, seq', ((d.knelpuntCounters ?? []) as { year: number; seq: number }[]).map((c) => [c.year, c.seq]));
+    await insertMany(q, 'knelpunt_submissions', 'key, ref', ((d.knelpuntSubmissions ?? []) as { key: string; ref: string }[]).map((s) => [s.key, s.ref]));
+  },
+};

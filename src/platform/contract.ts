@@ -1,9 +1,16 @@
 import type { Express } from 'express';
+import type { Config } from '../config.js';
+import type { Bot } from '../core/bot.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/types.js';
 import type { ProactiveResult } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
 import type { ConversationRefRecord } from '../store/types.js';
 
 /**
+ * The adapter contract, in a neutral place: the server sets adapters up and mounts them,
+ * adapters implement this, and neither imports the other's modules.
+ *
  * What the server needs from a chat platform adapter (Slack, Teams). The core never
  * sees this: adapters turn platform events into Turns, call `bot.handle`, and render
  * the Replies. Proactive sends (triage posts, nudges, status updates) go through
@@ -30,3 +37,19 @@ export interface PlatformAdapter {
 export type AdapterSetup = { adapter: PlatformAdapter; note: string } | { adapter: null; note: string };
 
 export type { ProactiveResult };
+
+/** What every platform adapter gets: configuration, the core, the store and the logger. */
+export interface AdapterDeps {
+  config: Config;
+  bot: Bot;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  /** Tests only: where botbuilder fetches the OpenID metadata (and keys) for incoming Teams tokens, instead of Microsoft's. */
+  teamsOpenIdMetadataUrl?: string;
+}
+
+/** Where the web chat keeps proactive messages for a session until its page fetches them. */
+export interface LocalInbox {
+  push(sessionId: string, reply: Reply): void;
+}

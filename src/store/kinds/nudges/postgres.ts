@@ -1,179 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { NUDGE_RETENTION_MS } from '../lowdb/reflectie.js';
-import {
-  FORGOTTEN_ACTOR, type DialogueRecord, type DialogueRepo, type NudgeRecord, type NudgeRepo, type NudgeResult, type NudgeSubscription, type ReflectionRecord,
-  type ReflectionRepo, type SubscriptionRepo,
-} from '../types.js';
-import type { Db, Query, Row } from './db.js';
-import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, opt } from './rows.js';
-
-/**
- * Reflectie repositories on PostgreSQL. Several instances share them, so every
- * multi-row change is one transaction, rows are locked in one fixed order (no
- * deadlocks between instances), and every "once" is a compare-and-set or a key.
- */
+import type { PostgresPart } from '../../kind.js';
+import { allRows, insertMany } from '../../postgres/bulk.js';
+import type { Db, Query, Row } from '../../postgres/db.js';
+import { iso, json, opt } from '../../postgres/rows.js';
+import type { NudgeSubscription } from '../subscriptions/index.js';
+import type { NudgeRecord, NudgeRepo, NudgeResult } from './index.js';
+import { NUDGE_RETENTION_MS } from './lowdb.js';
 
 const FINAL = ['sent', 'failed', 'gone', 'unconfirmed', 'skipped-holiday', 'skipped-late', 'skipped-empty', 'skipped-inactive'];
 const UNCONFIRMED_DETAIL = 'was being sent when the server stopped; not sent again';
-
-export function reflectionRow(r: Row): ReflectionRecord {
-  const answers = r.answers as Pick<ReflectionRecord, 'goed' | 'beter' | 'meenemen'>;
-  return {
-    id: String(r.id), ...answers, ...opt('opgave', r.opgave as string | null), ...opt('zekerheid', r.zekerheid as string | null),
-    channelKey: String(r.channel_key), platform: r.platform as ReflectionRecord['platform'], anonymous: Boolean(r.anonymous),
-    ...opt('authorName', r.author_name as string | null), ...opt('authorKey', r.author_key as string | null), locale: r.locale as ReflectionRecord['locale'], createdAt: iso(r.created_at),
-  };
-}
-
-export const REFLECTION_COLUMNS = 'id, channel_key, platform, anonymous, author_name, author_key, locale, answers, opgave, zekerheid, created_at';
-export const reflectionValues = (r: ReflectionRecord): unknown[] => {
-  const answers = { ...opt('goed', r.goed), ...opt('beter', r.beter), ...opt('meenemen', r.meenemen) };
-  return [r.id, r.channelKey, r.platform, r.anonymous, r.anonymous ? null : (r.authorName ?? null), r.anonymous ? null : (r.authorKey ?? null), r.locale, json(answers), r.opgave ?? null, r.zekerheid ?? null, r.createdAt];
-};
-
-export function pgReflections(db: Db): ReflectionRepo {
-  return {
-    add: async (rec) => {
-      const full: ReflectionRecord = { id: randomUUID(), ...structuredClone(rec) };
-      if (full.anonymous) {
-        delete full.authorName;
-        delete full.authorKey;
-      }
-      await db.query(`INSERT INTO reflections (${REFLECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, reflectionValues(full));
-      return full;
-    },
-    list: async (f) => {
-      const r = await db.query(
-        `SELECT * FROM reflections WHERE ($1::text IS NULL OR channel_key = $1) AND ($2::timestamptz IS NULL OR created_at >= $2)
-         AND ($3::timestamptz IS NULL OR created_at < $3) AND ($4::text IS NULL OR author_key = $4) ORDER BY pos`,
-        [f?.channelKey ?? null, f?.since ? bound(f.since) : null, f?.until ? bound(f.until) : null, f?.authorKey ?? null],
-      );
-      return r.rows.map(reflectionRow);
-    },
-    forgetAuthor: async (authorKey) =>
-      (await db.query('UPDATE reflections SET anonymous = true, author_name = NULL, author_key = NULL WHERE author_key = $1', [authorKey])).rowCount ?? 0,
-    count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM reflections')).rows),
-    stats: async (bounds) => {
-      const r = await db.query(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE anonymous)::int AS anonymous,
-           (SELECT coalesce(json_agg(json_build_array(opgave, n)), '[]'::json)
-              FROM (SELECT coalesce(opgave, '') AS opgave, count(*)::int AS n FROM reflections GROUP BY 1) AS g) AS by_opgave,
-           ${bucketCountsSql('reflections', 'created_at')} AS weeks
-         FROM reflections`,
-        [bounds],
-      );
-      const row = r.rows[0]!;
-      return {
-        total: Number(row.total), anonymous: Number(row.anonymous), byOpgave: new Map(row.by_opgave as [string, number][]),
-        perWeek: bucketCounts(row.weeks, bounds),
-      };
-    },
-  };
-}
-
-export function dialogueRow(r: Row): DialogueRecord {
-  return {
-    key: String(r.key), kind: r.kind as DialogueRecord['kind'], owner: String(r.owner), step: Number(r.step), answers: r.answers as DialogueRecord['answers'],
-    ...opt('shareKey', r.share_key as string | null), locale: r.locale as DialogueRecord['locale'], updatedAt: iso(r.updated_at), expiresAt: iso(r.expires_at),
-  };
-}
-
-export const DIALOGUE_COLUMNS = 'key, kind, owner, step, answers, share_key, locale, updated_at, expires_at';
-export const dialogueValues = (d: DialogueRecord): unknown[] => [d.key, d.kind, d.owner, d.step, json(d.answers), d.shareKey ?? null, d.locale, d.updatedAt, d.expiresAt];
-
-export function pgDialogues(db: Db): DialogueRepo {
-  return {
-    get: async (key, now) => {
-      const row = (await db.query('SELECT * FROM dialogues WHERE key = $1 AND expires_at > $2', [key, now.toISOString()])).rows[0];
-      return row ? dialogueRow(row) : undefined;
-    },
-    put: async (rec) => {
-      await db.query(
-        `INSERT INTO dialogues (${DIALOGUE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (key) DO UPDATE SET kind = EXCLUDED.kind, owner = EXCLUDED.owner, step = EXCLUDED.step, answers = EXCLUDED.answers,
-           share_key = EXCLUDED.share_key, locale = EXCLUDED.locale, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at`,
-        dialogueValues(rec),
-      );
-    },
-    // DELETE … RETURNING: of concurrent takes, on any instance, one gets the row. An expired one is removed and not returned.
-    take: async (key, now) => {
-      const row = (await db.query('DELETE FROM dialogues WHERE key = $1 RETURNING *', [key])).rows[0];
-      const d = row ? dialogueRow(row) : undefined;
-      return d && d.expiresAt > now.toISOString() ? d : undefined;
-    },
-    remove: async (key) => ((await db.query('DELETE FROM dialogues WHERE key = $1', [key])).rowCount ?? 0) > 0,
-    prune: async (now) => (await db.query('DELETE FROM dialogues WHERE expires_at <= $1', [now.toISOString()])).rowCount ?? 0,
-  };
-}
-
-export function subscriptionRow(r: Row): NudgeSubscription {
-  return {
-    id: String(r.id), kind: r.kind as NudgeSubscription['kind'], channelKey: String(r.channel_key), platform: r.platform as NudgeSubscription['platform'],
-    conversationId: String(r.conversation_id), schedule: r.schedule as NudgeSubscription['schedule'], schema: String(r.schema_text),
-    locale: r.locale as NudgeSubscription['locale'], status: r.status as NudgeSubscription['status'],
-    ...opt('pausedUntil', r.paused_until as string | null), ...opt('pausedReason', r.paused_reason as string | null),
-    nextSlotAt: iso(r.next_slot_at), questionCursor: Number(r.question_cursor), ...opt('lastQuestionId', r.last_question_id as string | null),
-    ...opt('lastResult', r.last_result as NudgeSubscription['lastResult'] | null), history: r.history as NudgeSubscription['history'],
-    createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
-  };
-}
-
-export const SUBSCRIPTION_COLUMNS =
-  'id, kind, channel_key, platform, conversation_id, schedule, schema_text, locale, status, paused_until, paused_reason, next_slot_at, question_cursor, last_question_id, last_result, history, created_at, updated_at';
-export const subscriptionValues = (s: NudgeSubscription): unknown[] => [
-  s.id, s.kind, s.channelKey, s.platform, s.conversationId, json(s.schedule), s.schema, s.locale, s.status, s.pausedUntil ?? null, s.pausedReason ?? null,
-  s.nextSlotAt, s.questionCursor, s.lastQuestionId ?? null, json(s.lastResult) ?? null, json(s.history), s.createdAt, s.updatedAt,
-];
-const SUBSCRIPTION_PARAMS = Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ');
-
-export function pgSubscriptions(db: Db): SubscriptionRepo {
-  return {
-    create: async (sub) => {
-      await db.query(`INSERT INTO subscriptions (${SUBSCRIPTION_COLUMNS}) VALUES (${SUBSCRIPTION_PARAMS})`, subscriptionValues(sub));
-      return structuredClone(sub);
-    },
-    get: async (id) => {
-      const row = (await db.query('SELECT * FROM subscriptions WHERE id = $1', [id])).rows[0];
-      return row ? subscriptionRow(row) : undefined;
-    },
-    list: async (f) => {
-      const r = await db.query(
-        `SELECT * FROM subscriptions WHERE ($1::text IS NULL OR channel_key = $1) AND ($2::text[] IS NULL OR status = ANY($2))
-         AND ($3::text IS NULL OR kind = $3) ORDER BY pos`,
-        [f?.channelKey ?? null, f?.status ?? null, f?.kind ?? null],
-      );
-      return r.rows.map(subscriptionRow);
-    },
-    listDue: async (now) => {
-      const r = await db.query(`SELECT * FROM subscriptions WHERE status = 'active' AND next_slot_at <= $1 ORDER BY pos`, [now.toISOString()]);
-      return r.rows.map(subscriptionRow);
-    },
-    // Read under a row lock, apply the patch as lowdb does, write the whole row back.
-    update: (id, patch, change) =>
-      db.tx(async (q) => {
-        const row = (await q('SELECT * FROM subscriptions WHERE id = $1 FOR UPDATE', [id])).rows[0];
-        if (!row) return undefined;
-        const s = subscriptionRow(row);
-        const { clearPause, ...fields } = patch;
-        if (clearPause) {
-          delete s.pausedUntil;
-          delete s.pausedReason;
-        }
-        Object.assign(s, structuredClone(fields));
-        for (const k of Object.keys(s) as (keyof NudgeSubscription)[]) if (s[k] === undefined) delete s[k];
-        s.updatedAt = change.at;
-        s.history.push({ ...change });
-        const v = subscriptionValues(s);
-        await q(
-          `UPDATE subscriptions SET status = $2, paused_until = $3, paused_reason = $4, next_slot_at = $5, schedule = $6, schema_text = $7,
-             history = $8, updated_at = $9 WHERE id = $1`,
-          [s.id, s.status, s.pausedUntil ?? null, s.pausedReason ?? null, s.nextSlotAt, v[5], s.schema, v[15], s.updatedAt],
-        );
-        return s;
-      }),
-    forgetActor: async (by) => (await db.query(forgetActorSql('subscriptions'), [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
-  };
-}
 
 export function nudgeRow(r: Row): NudgeRecord {
   return {
@@ -397,3 +231,12 @@ export function pgNudges(db: Db): NudgeRepo {
     },
   };
 }
+
+export const NUDGES_SQL: PostgresPart<NudgeRepo> = {
+  tables: ['nudges'],
+  repo: pgNudges,
+  dump: async (q) => ({ nudges: (await allRows(q, 'SELECT * FROM nudges ORDER BY slot, subscription_id')).map(nudgeRow) }),
+  load: (q, d) => insertMany(q, 'nudges', NUDGE_COLUMNS, ((d.nudges ?? []) as NudgeRecord[]).map((n) => [
+    n.subscriptionId, n.slot, n.kind, n.channelKey, n.status, n.questionId ?? null, n.detail ?? null, n.claimedAt, n.updatedAt,
+  ]), (r) => `${String(r[0])}|${String(r[1])}`),
+};

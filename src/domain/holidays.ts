@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import { isoDate, type LocalDate } from './zoned.js';
+import { isoDate, type LocalDate } from './time.js';
 
 /**
  * Dutch public holidays on which no nudge is sent: nieuwjaarsdag, eerste en tweede

@@ -1,7 +1,7 @@
 import { dutchHoliday } from './holidays.js';
 import {
   dayNumber, daysInMonth, fromDayNumber, isValidTimeZone, localDateTime, weekdayOf, zonedInstant, type LocalDate,
-} from './zoned.js';
+} from './time.js';
 
 /**
  * Nudge schedules in plain Dutch, and the arithmetic on them. Pure: parsing and

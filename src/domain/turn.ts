@@ -1,4 +1,4 @@
-import { cleanId, cleanName, cleanText } from '../domain/text.js';
+import { cleanId, cleanName, cleanText } from './text.js';
 
 /**
  * A platform-neutral incoming turn. Adapters build one from a Slack event, a Bot

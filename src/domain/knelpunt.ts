@@ -1,4 +1,21 @@
-import type { KnelpuntStatus } from '../../store/types.js';
+/**
+ * The knelpunt's vocabulary and pure rules: statuses and the flow between them, urgencies,
+ * levels of government, and the reference format. No I/O; everything imports this.
+ */
+export const KNELPUNT_STATUSES = ['nieuw', 'in_behandeling', 'geagendeerd', 'opgelost', 'niet_opgepakt'] as const;
+export type KnelpuntStatus = (typeof KNELPUNT_STATUSES)[number];
+export const URGENTIES = ['laag', 'middel', 'hoog'] as const;
+export type Urgentie = (typeof URGENTIES)[number];
+export const OVERHEDEN = ['gemeente', 'provincie', 'waterschap', 'rijk', 'anders'] as const;
+export type Overheid = (typeof OVERHEDEN)[number];
+
+/** What a history's `by` says after that person asked to be forgotten (`ibp-bot privacy delete`). */
+export const FORGOTTEN_ACTOR = 'verwijderd';
+
+/** `KP-2026-0007`. Four digits, more when a year has over 9,999. */
+export function knelpuntRef(year: number, seq: number): string {
+  return `KP-${year}-${String(seq).padStart(4, '0')}`;
+}
 
 /** nieuw -> in behandeling -> geagendeerd -> opgelost; from any open status: niet opgepakt. */
 const NEXT: Record<KnelpuntStatus, KnelpuntStatus[]> = {
