@@ -210,11 +210,12 @@ describe('lowdb lock on disk', () => {
       const stale = round % 2 === 0;
       const file = lockIn();
       if (stale) writeLock(file, { leaseMs: 200 });
-      const results = await Promise.allSettled(Array.from({ length: 6 }, () => acquireLock(file, DATA_FILE, { leaseMs: 300 })));
+      // A lease long enough that a loaded CI machine's timer delays do not look like a lost refresh.
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => acquireLock(file, DATA_FILE, { leaseMs: 2000 })));
       const held = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       expect(held, `round ${round}`).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(StoreUnusableError);
-      await sleep(120); // two refreshes: a holder displaced by a racing starter would know by now
+      await sleep(800); // two refreshes: a holder displaced by a racing starter would know by now
       expect(held[0]!.problem(), `round ${round}`).toBeNull();
       expect(readLock(file).pid).toBe(process.pid);
       await held[0]!.release();
