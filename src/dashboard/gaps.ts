@@ -60,6 +60,30 @@ function tokenSet(text: string): string[] {
 }
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** One phrasing whatever the case, spacing or closing punctuation ("Wat is X?" = "wat is x"). */
+export function phrasingKey(text: string): string {
+  return dropTrailing(collapse(text).toLowerCase(), /[\s\p{P}]/u);
+}
+
+/**
+ * The text without the characters at its end that `oneChar` matches (code point by code
+ * point, from the end). `.replace(/[\s\p{P}]+$/u, '')` tried every position of a run of
+ * punctuation and ran each try to the end of the text: quadratic in the run.
+ */
+function dropTrailing(text: string, oneChar: RegExp): string {
+  let end = text.length;
+  while (end > 0) {
+    const low = text.charCodeAt(end - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && end >= 2 && isHighSurrogate(text.charCodeAt(end - 2));
+    const from = pair ? end - 2 : end - 1;
+    if (!oneChar.test(text.slice(from, end))) break;
+    end = from;
+  }
+  return text.slice(0, end);
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const hashKey = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
@@ -73,8 +97,7 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
   // Distinct phrasings, in the order they were first asked.
   const distinct = new Map<string, KnowledgeGapRecord[]>();
   for (const g of gaps) {
-    // One phrasing whatever the case, spacing or closing punctuation ("Wat is X?" = "wat is x").
-    const key = collapse(g.text).toLowerCase().replace(/[\s\p{P}]+$/u, '');
+    const key = phrasingKey(g.text);
     const list = distinct.get(key);
     if (list) list.push(g);
     else distinct.set(key, [g]);
