@@ -115,9 +115,11 @@ export class KnowledgeIndex {
   private readonly names: Name[][];
   /**
    * Longest word tried as a compound of two known terms. A query word is a stem (its
-   * doubled letters already collapsed), and stemming a part again removes at most a
-   * suffix, so a longer word cannot be two terms. Splitting stems the word's tail at
-   * every position: quadratic, and a 2,000-letter word took a tenth of a second.
+   * doubled letters already collapsed), and stemming a part again removes little more
+   * than a suffix, so a longer word is not two terms. (Not exact for a stem full of
+   * `ff`/`ss` made from `fv`/`zs`, which stemming a part halves: no real word.)
+   * Splitting stems the word's tail at every position: quadratic, and a 2,000-letter
+   * word took a tenth of a second.
    */
   private readonly longestCompound: number;
 
