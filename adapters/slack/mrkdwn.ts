@@ -1,4 +1,5 @@
 import { isSafeUrl, type Inline, type RichBlock, type RichText } from '../../src/core/richtext.js';
+import { isWhitespace } from '../../src/core/whitespace.js';
 
 /**
  * Slack mrkdwn from our rich-text model. Slack parses `<…>` as mentions (`<@U1>`,
@@ -80,13 +81,11 @@ export function splitMrkdwn(text: string, max: number): string[] {
     const cut = start + cutPoint(text, start, max, tokens);
     out.push(text.slice(start, cut).trimEnd());
     start = cut;
-    while (start < text.length && isSpace(text[start]!)) start++;
+    while (start < text.length && isWhitespace(text.charCodeAt(start))) start++;
   }
   if (start < text.length) out.push(text.slice(start));
   return out.filter((p) => p.length > 0);
 }
-
-const isSpace = (c: string): boolean => c.trim() === '';
 
 interface OpenTokens {
   /** For each index i: where the `<` is that is still open before i (no `>` since), or -1. */

@@ -1,5 +1,6 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/core/turn.js';
+import { isWhitespace } from '../../src/core/whitespace.js';
 
 /**
  * Bot Framework activity (as Teams sends it) -> core Turn. Pure: no I/O, no clock
@@ -138,11 +139,40 @@ export function cleanText(text: string, entities: Partial<Activity>['entities'],
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&');
-  // A run of whitespace with a line break becomes one line break; elsewhere spaces and tabs become one space.
-  // (`/\s*\n\s*/g` did this by backtracking over every run from every position: quadratic on a run of U+2003.)
-  t = t.replace(/\s+/g, (run) => (run.includes('\n') ? '\n' : run.replace(/[ \t]+/g, ' ')));
   // `@IBP-bot, wat is…` leaves a leading comma or colon behind.
-  return t.trim().replace(/^[,:;]\s*/, '');
+  return tidyWhitespace(t).trim().replace(/^[,:;]\s*/, '');
+}
+
+/**
+ * A run of whitespace with a line break becomes one line break; elsewhere, spaces and
+ * tabs become one space (other whitespace stays). The same as replacing `[ \t]+` with a
+ * space and then `\s*\n\s*` with a line break, in one pass: that second regex backtracked
+ * over a run from every position in it, quadratic on a run of U+2003.
+ */
+function tidyWhitespace(t: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (!isWhitespace(t.charCodeAt(i))) continue;
+    let end = i;
+    let newline = false;
+    let spaces = false; // a tab, or two spaces or tabs in a row: to become one space
+    for (; end < t.length; end++) {
+      const c = t.charCodeAt(end);
+      if (!isWhitespace(c)) break;
+      if (c === 0x0a) newline = true;
+      else if (c === 0x09 || (c === 0x20 && end > i && (t.charCodeAt(end - 1) === 0x20 || t.charCodeAt(end - 1) === 0x09))) spaces = true;
+    }
+    const unchanged = newline ? end - i === 1 : !spaces;
+    if (!unchanged) {
+      parts.push(t.slice(copied, i), newline ? '\n' : t.slice(i, end).replace(/[ \t]+/g, ' '));
+      copied = end;
+    }
+    i = end - 1;
+  }
+  if (parts.length === 0) return t;
+  parts.push(t.slice(copied));
+  return parts.join('');
 }
 
 /** The texts of the mention entities that mention the bot itself, distinct and bounded. */

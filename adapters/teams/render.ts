@@ -1,5 +1,6 @@
 import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
 import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/core/richtext.js';
+import { isLineTerminator, isWhitespace } from '../../src/core/whitespace.js';
 import { SUBMIT_ACTION_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
 import { teamsStrings, type TeamsStrings } from './strings.js';
 
@@ -87,21 +88,6 @@ function escapeLineStarts(s: string): string {
 }
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-/** The line terminators of JavaScript regular expressions (where `^` matches in multiline mode). */
-export function isLineTerminator(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
-}
-
-/** Exactly the code units `\s` matches in JavaScript (WhiteSpace and LineTerminator); tests hold it to `/\s/`. */
-export function isWhitespace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
-    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
-}
 
 export function cardBytes(card: AdaptiveCard): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
