@@ -110,6 +110,14 @@ export function parseInline(src: string): Inline[] {
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
+    if (ch !== '\\' && ch !== '*' && ch !== '_' && ch !== '[') {
+      // Plain text up to the next character that may start markup, copied in one piece.
+      MARKUP.lastIndex = i;
+      const next = MARKUP.exec(src)?.index ?? src.length;
+      buf += src.slice(i, next);
+      i = next;
+      continue;
+    }
     if (ch === '\\' && i + 1 < src.length && /[\\*_[\]()#`-]/.test(src[i + 1] ?? '')) {
       buf += src[i + 1];
       i += 2;
@@ -152,6 +160,8 @@ export function parseInline(src: string): Inline[] {
   return out;
 }
 
+/** Characters that may start markup in parseInline; global only for `lastIndex` (set before every use). */
+const MARKUP = /[\\*_[]/g;
 /** Where a link's url ends; global only for `lastIndex` (set before every use). */
 const URL_END = /[)\s]/g;
 
