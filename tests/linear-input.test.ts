@@ -7,6 +7,7 @@ import { slackTextToPlain } from '../adapters/slack/parse.js';
 import { escapeMrkdwn, inlineToMrkdwn, splitMrkdwn } from '../adapters/slack/mrkdwn.js';
 import { LIMITS, type RenderedMessage } from '../adapters/slack/render.js';
 import { COMMAND_ALIASES, isThanks, parseCommand, type ParsedCommand } from '../src/core/commands.js';
+import type { ReflectieCommand } from '../src/core/reflectie/feature.js';
 import { parseInline, toPlainText, type RichText } from '../src/core/richtext.js';
 import { isLineTerminator, isWhitespace } from '../src/core/whitespace.js';
 import { phrasingKey, type GapGroup } from '../src/dashboard/gaps.js';
@@ -271,6 +272,11 @@ const OUTPUT_CHECKS: Record<string, (input: string, out: unknown) => void> = {
   'knowledge: normalise': (_in, out) => expect(out).not.toMatch(/\s\s|^\s|\s$/),
   'knowledge: search': (_in, out) => expect((out as SearchResult).hits.length).toBeLessThanOrEqual(3),
   'scheduler: parseSchedule': (_in, out) => expect(typeof (out as ParseResult).ok).toBe('boolean'),
+  'reflectie: command arguments': (input, out) => {
+    const c = out as ReflectieCommand;
+    if (c.kind === 'pause') expect(c.until).not.toMatch(/\s\s/);
+    if (input.startsWith('pauze tot ')) expect(c.kind).toBe('pause');
+  },
   'knelpunt: csvCell': (input, out) => {
     const cell = out as string;
     const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;

@@ -7,6 +7,7 @@ import { renderBlocks } from '../../adapters/slack/render.js';
 import { isGreeting, isThanks, parseCommand } from '../../src/core/commands.js';
 import { csvCell, knelpuntenCsv } from '../../src/core/knelpunt/export.js';
 import { chooseLocale } from '../../src/core/language.js';
+import { parseReflectieArgs } from '../../src/core/reflectie/feature.js';
 import { block, reply } from '../../src/core/reply.js';
 import { isSafeUrl, parseInline, parseMarkdown, plain } from '../../src/core/richtext.js';
 import { groupGaps, knowledgeFile } from '../../src/dashboard/gaps.js';
@@ -148,6 +149,7 @@ export function hostileParsers(index: KnowledgeIndex): HostileParser[] {
     { name: 'knowledge: search', run: (s) => index.search(s), prefixes: ['', 'klimaat '] },
     { name: 'scheduler: parseSchedule', run: (s) => parseSchedule(s), prefixes: ['', 'elke vrijdag ', 'tz ', 'om '] },
     { name: 'scheduler: parseDutchDate', run: (s) => parseDutchDate(s, today), prefixes: ['', '1 ', '2026-'] },
+    { name: 'reflectie: command arguments', run: (s) => parseReflectieArgs(s), prefixes: ['', 'pauze tot ', 'pauze', 'plan elke vrijdag '] },
     { name: 'knelpunt: csvCell', run: (s) => csvCell(s, ';'), prefixes: ['', '='] },
     { name: 'knelpunt: knelpuntenCsv', run: (s) => knelpuntenCsv([knelpunt(s)]) },
     { name: 'dashboard: groupGaps', run: (s) => groupGaps([gap(s, 0), gap(`${s}?`, 1), gap(`x ${s}`, 2)]), prefixes: ['', 'wat is '] },
