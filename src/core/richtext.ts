@@ -110,10 +110,10 @@ export function parseInline(src: string): Inline[] {
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
-    if (ch !== '\\' && ch !== '*' && ch !== '_' && ch !== '[') {
+    if (!mayStartMarkup(src.charCodeAt(i))) {
       // Plain text up to the next character that may start markup, copied in one piece.
-      MARKUP.lastIndex = i;
-      const next = MARKUP.exec(src)?.index ?? src.length;
+      let next = i + 1;
+      while (next < src.length && !mayStartMarkup(src.charCodeAt(next))) next++;
       buf += src.slice(i, next);
       i = next;
       continue;
@@ -160,8 +160,8 @@ export function parseInline(src: string): Inline[] {
   return out;
 }
 
-/** Characters that may start markup in parseInline; global only for `lastIndex` (set before every use). */
-const MARKUP = /[\\*_[]/g;
+/** `\`, `*`, `_` or `[`: the characters where parseInline may find markup. */
+const mayStartMarkup = (c: number): boolean => c === 0x5c || c === 0x2a || c === 0x5f || c === 0x5b;
 /** Where a link's url ends; global only for `lastIndex` (set before every use). */
 const URL_END = /[)\s]/g;
 
