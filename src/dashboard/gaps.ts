@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
 import { messages } from '../i18n/index.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
-import { normalise, tokens } from '../knowledge/normalise.js';
+import { analyse, tokens } from '../knowledge/normalise.js';
+import { MAX_QUERY_WORDS } from '../knowledge/search.js';
 import type { Platform } from '../core/turn.js';
 import type { FeedbackRecord, KnowledgeGapRecord } from '../store/types.js';
 
@@ -222,8 +223,7 @@ export const MAX_FILE_QUESTIONS = 50;
 
 /** An entry id from the group's main question (`wat-is-regiodeal`), unique in the knowledge base. */
 export function knowledgeId(group: GapGroup, kb: KnowledgeBase): string {
-  const words = normalise(group.representative)
-    .split(' ')
+  const words = searchedWords(group.representative)
     .map((w) => w.replace(/[^a-z0-9]+/g, ''))
     .filter(Boolean);
   let base = '';
@@ -237,11 +237,20 @@ export function knowledgeId(group: GapGroup, kb: KnowledgeBase): string {
   return id;
 }
 
+/**
+ * The normalised words of a question that search reads (the first MAX_QUERY_WORDS):
+ * the rest never decided an answer, and a pasted essay should not cost the dashboard
+ * a normalisation of all of it.
+ */
+function searchedWords(text: string): string[] {
+  return analyse(text, MAX_QUERY_WORDS).map((w) => w.text);
+}
+
 /** The most used words of the group's questions (not stemmed), as suggested keywords. */
 function keywords(group: GapGroup, max = 6): string[] {
   const count = new Map<string, number>();
   for (const q of group.questions) {
-    for (const w of new Set(normalise(q.text).split(' '))) if (w.length > 2 && !/^\d+$/.test(w)) count.set(w, (count.get(w) ?? 0) + q.count);
+    for (const w of new Set(searchedWords(q.text))) if (w.length > 2 && !/^\d+$/.test(w)) count.set(w, (count.get(w) ?? 0) + q.count);
   }
   return [...count.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([w]) => w);
 }
