@@ -113,6 +113,8 @@ export function gap(text: string, i = 0): KnowledgeGapRecord {
   return { id: `g${i}`, text, locale: 'nl', platform: 'local', at: `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}.000Z` };
 }
 
+const thirds = (s: string): string[] => [s.slice(0, s.length / 3), s.slice(s.length / 3, (2 * s.length) / 3), s.slice((2 * s.length) / 3)];
+
 /**
  * Every function that runs a regular expression or a loop over text a user typed (or
  * that a platform passes on from a user), as the bench and the tests call them.
@@ -152,7 +154,8 @@ export function hostileParsers(index: KnowledgeIndex): HostileParser[] {
     { name: 'reflectie: command arguments', run: (s) => parseReflectieArgs(s), prefixes: ['', 'pauze tot ', 'pauze', 'plan elke vrijdag '] },
     { name: 'knelpunt: csvCell', run: (s) => csvCell(s, ';'), prefixes: ['', '='] },
     { name: 'knelpunt: knelpuntenCsv', run: (s) => knelpuntenCsv([knelpunt(s)]) },
-    { name: 'dashboard: groupGaps', run: (s) => groupGaps([gap(s, 0), gap(`${s}?`, 1), gap(`x ${s}`, 2)]), prefixes: ['', 'wat is '] },
+    // Three questions that share the text between them.
+    { name: 'dashboard: groupGaps', run: (s) => groupGaps(thirds(s).map((t, i) => gap(t, i))), prefixes: ['', 'wat is '] },
     { name: 'dashboard: knowledgeFile', run: (s) => groupGaps([gap(s)]).map((g) => knowledgeFile(g, kb, new Date(0))) },
     { name: 'dashboard: parseKnelpuntQuery', run: (s) => parseKnelpuntQuery({ q: s, van: s, tot: s, opgave: [s, s], status: s, sorteer: s, pagina: s }, ['klimaat']) },
     {
