@@ -66,7 +66,8 @@ const withoutSpace = (s: string): string => s.replace(/\s+/g, '');
 
 /** No line of escaped Adaptive Card text may start (after spaces) with a list or heading marker. */
 function expectNoLineStartMarkers(escaped: string): void {
-  for (const line of escaped.split(/\r\n|[\n\r\u2028\u2029]/)) expect(/^\s*(?:[-+#]|\d+[.)])/.test(line), JSON.stringify(line.slice(0, 40))).toBe(false);
+  const marked = escaped.split(/\r\n|[\n\r\u2028\u2029]/).filter((line) => /^\s*(?:[-+#]|\d+[.)])/.test(line));
+  expect(marked.slice(0, 3)).toEqual([]); // one expect: a call per line would cost more than the parser
 }
 
 function expectCleanTeamsText(out: string): void {
@@ -153,11 +154,13 @@ describe('the linear versions give what the old code gave (short text, old code 
 
 describe('properties over arbitrary and hostile text', () => {
   it('isWhitespace and isLineTerminator agree with /\\s/ and the multiline `^` for every UTF-16 code unit', () => {
+    const wrong: string[] = [];
     for (let c = 0; c <= 0xffff; c++) {
       const ch = String.fromCharCode(c);
-      expect(isWhitespace(c), c.toString(16)).toBe(/\s/.test(ch));
-      expect(isLineTerminator(c), c.toString(16)).toBe(/^$/m.test(`a${ch}`));
+      if (isWhitespace(c) !== /\s/.test(ch)) wrong.push(`isWhitespace ${c.toString(16)}`);
+      if (isLineTerminator(c) !== /^$/m.test(`a${ch}`)) wrong.push(`isLineTerminator ${c.toString(16)}`);
     }
+    expect(wrong).toEqual([]);
   });
 
   it('Teams cleanText never throws, leaves tidy whitespace, and a second pass only shortens', () => {
@@ -253,7 +256,7 @@ const OUTPUT_CHECKS: Record<string, (input: string, out: unknown) => void> = {
     if (input.trim() !== '') expect(o.startsWith('*') && o.endsWith('*')).toBe(true);
   },
   'slack: splitMrkdwn': (input, out) => {
-    for (const p of out as string[]) expect(p.length).toBeLessThanOrEqual(3000);
+    expect(Math.max(0, ...(out as string[]).map((p) => p.length))).toBeLessThanOrEqual(3000);
     expect(withoutSpace((out as string[]).join(''))).toBe(withoutSpace(input));
   },
   'slack: truncate': (_in, out) => expect([...(out as string)].length).toBeLessThanOrEqual(3000),
@@ -261,10 +264,11 @@ const OUTPUT_CHECKS: Record<string, (input: string, out: unknown) => void> = {
     const msg = out as RenderedMessage;
     expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
     expect([...msg.text].length).toBeLessThanOrEqual(LIMITS.fallbackText); // characters, as truncate counts them
-    for (const b of msg.blocks) if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    const sections = msg.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text.length] : []));
+    expect(Math.max(0, ...sections)).toBeLessThanOrEqual(LIMITS.sectionText);
   },
   'richtext: plain': (_in, out) => {
-    for (const b of out as RichText) expect(toPlainText([b])).toBe(toPlainText([b]).trim());
+    expect((out as RichText).filter((b) => toPlainText([b]) !== toPlainText([b]).trim() || toPlainText([b]) === '')).toEqual([]);
   },
   'core: parseCommand': (_in, out) => {
     if (out) expect(Object.values(COMMAND_ALIASES)).toContain((out as ParsedCommand).command);
