@@ -109,7 +109,7 @@ export class Vocabulary {
   private readonly bySuffix: { sorted: string[]; ids: number[] };
   /** One-letter deletions of each term -> ids of the terms (symmetric-delete typo index). */
   private readonly deletes = new Map<string, number[]>();
-  /** Length of the longest term: a much longer word cannot be a typo, compound part or family of any of them. */
+  /** Length of the longest term: a much longer word is no typo of a term, and no term shares a longer head. */
   readonly longest: number;
 
   /** `terms` must be unique; a term's id is its position. */
@@ -168,8 +168,9 @@ export class Vocabulary {
   fuzzy(word: string): TermMatch[] {
     if (!fuzzyEligible(word)) return [];
     const max = maxEdits(word.length);
-    // Every term is more than `max` edits away. Checked first: the deletion variants
-    // below grow with the cube of the word's length (a 2,000-letter "word" took minutes).
+    // A word this much longer than every term is more than `max` edits from all of them. Checked
+    // first: the deletion variants below grow with the cube of the word's length (a 2,000-letter
+    // "word" took minutes).
     if (word.length - max > this.longest) return [];
     const variants = new Set([word, ...deletions(word)]);
     if (max > 1) for (const v of [...variants]) for (const d of deletions(v)) variants.add(d);
