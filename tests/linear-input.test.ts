@@ -4,20 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { cleanText } from '../adapters/teams/parse.js';
 import { cardBytes, escapeMarkdown, MAX_CARD_BYTES, type AdaptiveCard } from '../adapters/teams/render.js';
 import { slackTextToPlain } from '../adapters/slack/parse.js';
-import { escapeMrkdwn, inlineToMrkdwn, splitMrkdwn } from '../adapters/slack/mrkdwn.js';
+import { escapeMrkdwn, inlineToMrkdwn, splitMrkdwn, truncate } from '../adapters/slack/mrkdwn.js';
 import { LIMITS, type RenderedMessage } from '../adapters/slack/render.js';
 import { COMMAND_ALIASES, isThanks, parseCommand, type ParsedCommand } from '../src/core/commands.js';
 import type { ReflectieCommand } from '../src/core/reflectie/feature.js';
 import { parseInline, toPlainText, type RichText } from '../src/core/richtext.js';
 import { isLineTerminator, isWhitespace } from '../src/core/whitespace.js';
 import { phrasingKey, type GapGroup } from '../src/dashboard/gaps.js';
-import type { KnelpuntQuery } from '../src/dashboard/query.js';
+import { MAX_TEXT, queryText, type KnelpuntQuery } from '../src/dashboard/query.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
 import { KnowledgeIndex, type SearchResult } from '../src/knowledge/search.js';
 import type { ParseResult } from '../src/scheduler/schedule.js';
 import { BOT_ACCOUNT, HOSTILE_CASES, hostileParsers } from './helpers/hostile-text.js';
 import {
-  LEGACY_THANKS, legacyCleanText, legacyEscapeMarkdown, legacyParseInline, legacyPhrasingKey, legacySplitMrkdwn, legacyWrap,
+  LEGACY_THANKS, legacyCleanText, legacyEscapeMarkdown, legacyParseInline, legacyPhrasingKey, legacyQueryTextHead, legacySplitMrkdwn, legacyTruncate,
+  legacyWrap,
 } from './helpers/legacy-parsers.js';
 
 /**
@@ -143,6 +144,29 @@ describe('the linear versions give what the old code gave (short text, old code 
     fc.assert(fc.property(anyText, (s) => {
       expect(isThanks(s)).toBe(LEGACY_THANKS.test(s.trim()));
     }), RUNS);
+  });
+
+  it('Slack truncate (limits of 1 and more)', () => {
+    fc.assert(
+      fc.property(anyText, fc.integer({ min: 1, max: 60 }), (s, max) => {
+        expect(truncate(s, max)).toBe(legacyTruncate(s, max));
+      }),
+      RUNS,
+    );
+  });
+
+  it('dashboard query text: the first 200 characters, and a notice when cut', () => {
+    const long = fc.string({ unit: hostileUnit, minLength: 150, maxLength: 260 });
+    fc.assert(
+      fc.property(long, (s) => {
+        const notices: string[] = [];
+        const q = queryText({ q: s }, 'q', notices);
+        const trimmed = s.trim();
+        expect(q).toBe(legacyQueryTextHead(trimmed, MAX_TEXT));
+        expect(notices.length).toBe([...trimmed].length > MAX_TEXT ? 1 : 0);
+      }),
+      RUNS,
+    );
   });
 
   it('the phrasing key that groups knowledge gaps', () => {

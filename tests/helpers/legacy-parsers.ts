@@ -137,3 +137,15 @@ export const LEGACY_THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|
 export function legacyPhrasingKey(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase().replace(/[\s\p{P}]+$/u, '');
 }
+
+/** Slack's truncate (adapters/slack/mrkdwn.ts). */
+export function legacyTruncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** The first MAX_TEXT (200) code points of a dashboard query text (src/dashboard/query.ts `queryText`). */
+export function legacyQueryTextHead(v: string, max: number): string {
+  const chars = [...v];
+  return chars.length > max ? chars.slice(0, max).join('') : v;
+}
