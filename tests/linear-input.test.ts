@@ -76,7 +76,6 @@ function expectCleanTeamsText(out: string): void {
   expect(out).not.toMatch(/[ \t]{2}/);
   // Whitespace around a line break became that one line break.
   expect(out).not.toMatch(/[^\S\n]\n|\n[^\S\n]|\n\n/);
-  expect(out).not.toMatch(/^[,:;]/);
 }
 
 describe('the linear versions give what the old code gave (short text, old code as oracle)', () => {
