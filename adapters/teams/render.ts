@@ -99,8 +99,13 @@ export function cardBytes(card: AdaptiveCard): number {
  */
 export function renderCard(reply: Reply, opts: RenderOptions = {}): AdaptiveCard {
   const budget = opts.maxBytes ?? MAX_CARD_BYTES;
-  let card = buildCard(reply);
-  if (cardBytes(card) <= budget) return card;
+  // Every character of text costs at least a byte in the card: when the text alone is over
+  // the budget, the full card is not built and measured just to learn that it is too big.
+  let card: AdaptiveCard;
+  if (textLength(reply) <= budget) {
+    card = buildCard(reply);
+    if (cardBytes(card) <= budget) return card;
+  }
 
   const blocks = [...reply.blocks];
   const notice = shortenedNotice(reply, opts.publicUrl);
@@ -129,6 +134,16 @@ export function renderCard(reply: Reply, opts: RenderOptions = {}): AdaptiveCard
   if (cardBytes(card) <= budget) return card;
   // Text that escapes to many bytes each (JSON writes a lone surrogate as six): the notice alone.
   return buildCard({ ...reply, fallbackText: '', blocks: notice });
+}
+
+/** UTF-16 units of the reply's text nodes and fallback text: a lower bound of their bytes in the card. */
+function textLength(reply: Reply): number {
+  const inline = (nodes: Inline[]): number => nodes.reduce((n, x) => n + (x.t === 'text' ? x.text.length : inline(x.children)), 0);
+  let n = reply.fallbackText.length;
+  for (const b of reply.blocks) {
+    if (b.kind === 'text') for (const rb of b.rich) n += rb.t === 'para' ? inline(rb.children) : rb.items.reduce((m, it) => m + inline(it), 0);
+  }
+  return n;
 }
 
 function longestTextBlock(blocks: Block[]): number {
