@@ -12,6 +12,7 @@ import { ms } from './stats.js';
 import { operationsCost } from './operations.js';
 import { storeBenchmarks } from './store.js';
 import { dashboardBenchmark } from './dashboard.js';
+import { PARSER_TARGET_MS, parsersBenchmark } from './parsers.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startPostgres } from '../tests/helpers/pg.js';
 import { finish, type Row } from './report.js';
@@ -51,6 +52,12 @@ async function main(): Promise<void> {
 
   const huge = hugeQuestionLatency(entries);
   rows.push({ name: `huge question (${huge.chars.toLocaleString('en')} chars), search p99 (n=${huge.n})`, value: ms(huge.p99), target: '< 50 ms', ok: huge.p99 < 50 });
+
+  // Every parser and cleaner of user text on its worst hostile case (bench/parsers.ts, issue #16).
+  for (const p of await parsersBenchmark()) {
+    const size = p.full ? '' : ` (only ${p.chars.toLocaleString('en')} chars timed)`;
+    rows.push({ name: `parser ${p.parser}, 100,000 chars, worst: ${p.worstCase}${size} (CPU ${p.cpuMs.toFixed(1)}, wall ${p.wallMs.toFixed(1)} ms)`, value: ms(p.ms), target: `< ${PARSER_TARGET_MS} ms`, ok: p.ok });
+  }
 
   const t0 = performance.now();
   const big = generateKnowledge(entries, 5000);

@@ -1,4 +1,5 @@
 import { isSafeUrl, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
+import { isWhitespace } from '../../src/domain/whitespace.js';
 
 /**
  * Slack mrkdwn from our rich-text model. Slack parses `<…>` as mentions (`<@U1>`,
@@ -41,11 +42,17 @@ export function inlineToMrkdwn(nodes: Inline[]): string {
     .join('');
 }
 
-/** Slack only formats `*x*` when the markers touch the text: move surrounding spaces outside. */
+/**
+ * Slack only formats `*x*` when the markers touch the text: move surrounding spaces outside.
+ * Trimmed by index: `/^(\s*)([\s\S]*?)(\s*)$/` retried the trailing `\s*` at every
+ * character, quadratic in a long run of spaces inside the text.
+ */
 function wrap(marker: string, inner: string): string {
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner);
-  const [lead = '', core = '', trail = ''] = m ? m.slice(1) : ['', inner, ''];
-  return core === '' ? inner : `${lead}${marker}${core}${marker}${trail}`;
+  const core = inner.trim();
+  if (core === '') return inner;
+  const lead = inner.length - inner.trimStart().length;
+  const trail = inner.length - inner.trimEnd().length;
+  return `${inner.slice(0, lead)}${marker}${core}${marker}${inner.slice(inner.length - trail)}`;
 }
 
 export function richBlockToMrkdwn(b: RichBlock): string {
@@ -61,39 +68,84 @@ export function richToMrkdwn(rich: RichText): string {
 /**
  * Splits mrkdwn into pieces of at most `max` characters: at blank lines first, then
  * at line ends, then at spaces; never inside a `<…>` link token or an `&…;` entity.
+ * When a piece has no such safe place at all (a token longer than `max`), it is cut at `max`.
+ *
+ * Linear in the text: where a cut is safe is looked up in tables built in one pass,
+ * and pieces are offsets into the text, not copies of the rest.
  */
 export function splitMrkdwn(text: string, max: number): string[] {
   const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = cutPoint(rest, max);
-    out.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^\s+/, '');
+  const tokens = openTokens(text);
+  let start = 0;
+  while (text.length - start > max) {
+    const cut = start + cutPoint(text, start, max, tokens);
+    out.push(text.slice(start, cut).trimEnd());
+    start = cut;
+    while (start < text.length && isWhitespace(text.charCodeAt(start))) start++;
   }
-  if (rest.length > 0) out.push(rest);
+  if (start < text.length) out.push(text.slice(start));
   return out.filter((p) => p.length > 0);
 }
 
-function cutPoint(text: string, max: number): number {
+interface OpenTokens {
+  /** For each index i: where the `<` is that is still open before i (no `>` since), or -1. */
+  link: Int32Array;
+  /** For each index i: where the `&` is that is still open before i (no `;` since), or -1. */
+  entity: Int32Array;
+}
+
+function openTokens(text: string): OpenTokens {
+  const link = new Int32Array(text.length + 1);
+  const entity = new Int32Array(text.length + 1);
+  let lt = -1;
+  let amp = -1;
+  for (let i = 0; i <= text.length; i++) {
+    link[i] = lt;
+    entity[i] = amp;
+    const c = text[i];
+    if (c === '<') lt = i;
+    else if (c === '>') lt = -1;
+    else if (c === '&') amp = i;
+    else if (c === ';') amp = -1;
+  }
+  return { link, entity };
+}
+
+/** Where to end the piece that starts at `start` (an offset from `start`, 1..max). */
+function cutPoint(text: string, start: number, max: number, tokens: OpenTokens): number {
+  // Only what lies inside the piece counts: a `<` or `&` before `start` belongs to an earlier piece.
   const safe = (i: number): boolean => {
-    const before = text.slice(0, i);
-    const open = before.lastIndexOf('<');
-    if (open > before.lastIndexOf('>')) return false; // inside <url|label>
-    const amp = before.lastIndexOf('&');
-    return !(amp >= 0 && amp > before.lastIndexOf(';') && i - amp < 6); // inside &amp;
+    const open = tokens.link[start + i]!;
+    if (open >= start) return false; // inside <url|label>
+    const amp = tokens.entity[start + i]!;
+    return !(amp >= start && start + i - amp < 6); // inside &amp;
   };
+  // Separators are looked for in this piece only (plus one character, for a `\n\n` that starts at its end):
+  // `lastIndexOf` on the whole text would run back to its start for every piece.
+  const piece = text.slice(start, start + max + 1);
   for (const sep of ['\n\n', '\n', ' ']) {
-    for (let i = text.lastIndexOf(sep, max - 1); i > max / 2; i = text.lastIndexOf(sep, i - 1)) {
+    for (let i = piece.lastIndexOf(sep, max - 1); i > max / 2; i = piece.lastIndexOf(sep, i - 1)) {
       if (safe(i)) return i + sep.length;
     }
   }
   let i = max;
   while (i > 1 && !safe(i)) i -= 1;
-  return i;
+  // No safe place at all: cut the token rather than split off one character at a time.
+  return i > 1 || safe(1) ? i : max;
 }
 
-/** Truncates plain text to `max` characters (code points kept whole), ending in `…`. */
+/**
+ * Truncates plain text to `max` characters (code points kept whole), ending in `…`.
+ * Reads at most `max + 1` code points, however long the text.
+ */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  if (text.length <= max) return text; // never more code points than UTF-16 units
+  let end = 0; // index after the first max - 1 code points
+  let i = 0;
+  for (let n = 0; n <= max; n++) {
+    if (i >= text.length) return text; // at most `max` code points
+    if (n === max - 1) end = i;
+    i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return `${text.slice(0, end).trimEnd()}…`;
 }

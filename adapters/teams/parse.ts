@@ -1,5 +1,6 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/domain/turn.js';
+import { isWhitespace } from '../../src/domain/whitespace.js';
 
 /**
  * Bot Framework activity (as Teams sends it) -> core Turn. Pure: no I/O, no clock
@@ -106,20 +107,31 @@ function formValue(raw: unknown, kind: unknown): FormValue | undefined {
 }
 
 /**
+ * Longest bot name or mention text looked for. Real ones are a few dozen characters;
+ * the bound keeps the work per `<at>` small when an activity carries a huge name.
+ */
+const MAX_MENTION_CHARS = 128;
+/** Distinct mention texts of the bot removed: a message mentions the bot once or twice, not thousands of times. */
+const MAX_BOT_MENTIONS = 8;
+
+/**
  * The text as the user meant it: the bot's @mention removed (Teams puts
  * `<at>Bot name</at>` in the text and a mention entity next to it), other
  * mentions reduced to the plain name, and the HTML entities Teams uses decoded.
+ *
+ * Linear in the text (a 500 KB activity must not block the event loop): every step is
+ * one pass, and nothing backtracks over a run of whitespace (see issue #16).
  */
 export function cleanText(text: string, entities: Partial<Activity>['entities'], recipient: ChannelAccount | undefined): string {
   let t = text;
-  for (const e of entities ?? []) {
-    if (e.type !== 'mention') continue;
-    const m = e as { mentioned?: { id?: string }; text?: string };
-    if (recipient?.id && m.mentioned?.id === recipient.id && m.text) t = t.split(m.text).join(' ');
-  }
+  for (const mention of botMentionTexts(entities, recipient)) t = t.split(mention).join(' ');
   // A client that sent no mention entity still wraps the bot name in <at>; other names stay as plain text.
-  if (recipient?.name) t = t.replace(new RegExp(`<at>\\s*${escapeRegExp(recipient.name)}\\s*</at>`, 'gi'), ' ');
-  t = t.replace(/<at>([\s\S]*?)<\/at>/gi, '$1');
+  const name = typeof recipient?.name === 'string' ? recipient.name.trim() : '';
+  if (name && name.length <= MAX_MENTION_CHARS) {
+    // The name starts and ends with a non-space, so `\s*` on either side cannot trade characters with it.
+    t = t.replace(new RegExp(`<at>\\s*${escapeRegExp(name)}\\s*</at>`, 'gi'), ' ');
+  }
+  t = unwrapMentions(t);
   t = t
     .replace(/&nbsp;|\u00a0/g, ' ')
     .replace(/&lt;/g, '<')
@@ -128,7 +140,85 @@ export function cleanText(text: string, entities: Partial<Activity>['entities'],
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&');
   // `@IBP-bot, wat is…` leaves a leading comma or colon behind.
-  return t.replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim().replace(/^[,:;]\s*/, '');
+  return tidyWhitespace(t).trim().replace(/^[,:;]\s*/, '');
+}
+
+/**
+ * A run of whitespace with a line break becomes one line break; elsewhere, spaces and
+ * tabs become one space (other whitespace stays). The same as replacing `[ \t]+` with a
+ * space and then `\s*\n\s*` with a line break, in one pass: that second regex backtracked
+ * over a run from every position in it, quadratic on a run of U+2003.
+ */
+function tidyWhitespace(t: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (!isWhitespace(t.charCodeAt(i))) continue;
+    let end = i;
+    let newline = false;
+    let spaces = false; // a tab, or two spaces or tabs in a row: to become one space
+    for (; end < t.length; end++) {
+      const c = t.charCodeAt(end);
+      if (!isWhitespace(c)) break;
+      if (c === 0x0a) newline = true;
+      else if (c === 0x09 || (c === 0x20 && end > i && (t.charCodeAt(end - 1) === 0x20 || t.charCodeAt(end - 1) === 0x09))) spaces = true;
+    }
+    const unchanged = newline ? end - i === 1 : !spaces;
+    if (!unchanged) {
+      parts.push(t.slice(copied, i), newline ? '\n' : t.slice(i, end).replace(/[ \t]+/g, ' '));
+      copied = end;
+    }
+    i = end - 1;
+  }
+  if (parts.length === 0) return t;
+  parts.push(t.slice(copied));
+  return parts.join('');
+}
+
+/** The texts of the mention entities that mention the bot itself, distinct and bounded. */
+function botMentionTexts(entities: Partial<Activity>['entities'], recipient: ChannelAccount | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!recipient?.id || !Array.isArray(entities)) return out;
+  for (const e of entities) {
+    if (out.size >= MAX_BOT_MENTIONS) break;
+    if (e?.type !== 'mention') continue;
+    const m = e as { mentioned?: { id?: string }; text?: string };
+    if (m.mentioned?.id === recipient.id && typeof m.text === 'string' && m.text !== '' && m.text.length <= MAX_MENTION_CHARS) out.add(m.text);
+  }
+  return out;
+}
+
+/**
+ * `<at>Name</at>` -> `Name`: what `/<at>([\s\S]*?)<\/at>/gi` does, in one pass over the tags.
+ * That regex scanned to the end of the text from every unclosed `<at>` (quadratic);
+ * here an `<at>` waits for the next `</at>`, and one that is never closed stays as typed.
+ */
+function unwrapMentions(t: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  let open = -1;
+  for (let i = t.indexOf('<'); i >= 0; i = t.indexOf('<', i + 1)) {
+    const tag = atTagAt(t, i);
+    if (tag === 'open') {
+      if (open < 0) open = i;
+    } else if (tag === 'close' && open >= 0) {
+      parts.push(t.slice(copied, open), t.slice(open + 4, i));
+      copied = i + 5;
+      open = -1;
+    }
+  }
+  if (parts.length === 0) return t;
+  parts.push(t.slice(copied));
+  return parts.join('');
+}
+
+/** `<at>` or `</at>` (any case, as the `i` flag matched them) at index i. */
+function atTagAt(t: string, i: number): 'open' | 'close' | undefined {
+  const close = t.charCodeAt(i + 1) === 0x2f; // '/'
+  const j = close ? i + 2 : i + 1;
+  // `c | 0x20` is 0x61 only for 'a' and 'A', and 0x74 only for 't' and 'T': the case folding the `i` flag did.
+  if ((t.charCodeAt(j) | 0x20) !== 0x61 || (t.charCodeAt(j + 1) | 0x20) !== 0x74 || t.charCodeAt(j + 2) !== 0x3e) return undefined;
+  return close ? 'close' : 'open';
 }
 
 function buildTurn(activity: Partial<Activity>, input: TurnInput, receivedAt: Date): Turn {

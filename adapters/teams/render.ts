@@ -1,5 +1,6 @@
 import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
 import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
+import { isLineTerminator, isWhitespace } from '../../src/domain/whitespace.js';
 import { SUBMIT_ACTION_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
 import { teamsStrings, type TeamsStrings } from './strings.js';
 
@@ -19,6 +20,8 @@ export const CARD_VERSION = '1.5';
  */
 export const MAX_CARD_BYTES = 25_000;
 const MIN_KEPT_CHARS = 200;
+/** The fallback text of a shortened card (notifications show less than this anyway). */
+const MAX_SHORTENED_FALLBACK = 2000;
 
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -38,11 +41,53 @@ export interface RenderOptions {
 
 /** Backslash-escapes what Adaptive Card Markdown (and Teams' DATE/TIME functions) would interpret. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_~[\]()<>&{}]/g, '\\$&')
-    .replace(/^(\s*)([-+#])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+  return escapeLineStarts(text.replace(/[\\`*_~[\]()<>&{}]/g, '\\$&'));
 }
+
+/**
+ * Escapes what would start a list or heading: a `-`, `+` or `#` that is the first
+ * non-space of a line, and the `.` or `)` after a number that is. The same as
+ * `.replace(/^(\s*)([-+#])/gm, '$1\\$2').replace(/^(\s*\d+)([.)])/gm, '$1\\$2')`, in one pass:
+ * those regexes tried every line start and backtracked over the whitespace after it,
+ * quadratic on a text of blank lines.
+ */
+function escapeLineStarts(s: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  // Only whitespace since the start of the text or the last line terminator (`^` in multiline mode).
+  let lineStart = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isLineTerminator(c)) {
+      lineStart = true;
+      continue;
+    }
+    if (isWhitespace(c)) continue;
+    if (lineStart) {
+      if (c === 0x2d || c === 0x2b || c === 0x23) {
+        // - + #
+        parts.push(s.slice(copied, i), '\\');
+        copied = i;
+      } else if (isDigit(c)) {
+        let end = i + 1;
+        while (isDigit(s.charCodeAt(end))) end++;
+        const after = s.charCodeAt(end);
+        if (after === 0x2e || after === 0x29) {
+          // . )
+          parts.push(s.slice(copied, end), '\\');
+          copied = end;
+        }
+        i = end - 1;
+      }
+    }
+    lineStart = false;
+  }
+  if (parts.length === 0) return s;
+  parts.push(s.slice(copied));
+  return parts.join('');
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 export function cardBytes(card: AdaptiveCard): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
@@ -54,12 +99,19 @@ export function cardBytes(card: AdaptiveCard): number {
  */
 export function renderCard(reply: Reply, opts: RenderOptions = {}): AdaptiveCard {
   const budget = opts.maxBytes ?? MAX_CARD_BYTES;
-  let card = buildCard(reply);
-  if (cardBytes(card) <= budget) return card;
+  // Every character of text costs at least a byte in the card: when the text alone is over
+  // the budget, the full card is not built and measured just to learn that it is too big.
+  let card: AdaptiveCard;
+  if (textLength(reply) <= budget) {
+    card = buildCard(reply);
+    if (cardBytes(card) <= budget) return card;
+  }
 
   const blocks = [...reply.blocks];
   const notice = shortenedNotice(reply, opts.publicUrl);
-  const withNotice = (): Reply => ({ ...reply, blocks: [...blocks, ...notice] });
+  // The fallback text travels in the card too: a long one alone would keep it over the limit.
+  const fallbackText = truncateAtWord(reply.fallbackText, MAX_SHORTENED_FALLBACK);
+  const withNotice = (): Reply => ({ ...reply, fallbackText, blocks: [...blocks, ...notice] });
   card = buildCard(withNotice());
   for (let round = 0; round < 50 && cardBytes(card) > budget; round++) {
     const i = longestTextBlock(blocks);
@@ -75,9 +127,23 @@ export function renderCard(reply: Reply, opts: RenderOptions = {}): AdaptiveCard
   const heading = reply.blocks.find((b) => b.kind === 'heading');
   const minimal: Reply = {
     ...reply,
+    fallbackText,
     blocks: [...(heading ? [heading] : []), { kind: 'text', rich: plain(truncateAtWord(reply.fallbackText, 2000)) }, ...notice],
   };
-  return buildCard(minimal);
+  card = buildCard(minimal);
+  if (cardBytes(card) <= budget) return card;
+  // Text that escapes to many bytes each (JSON writes a lone surrogate as six): the notice alone.
+  return buildCard({ ...reply, fallbackText: '', blocks: notice });
+}
+
+/** UTF-16 units of the reply's text nodes and fallback text: a lower bound of their bytes in the card. */
+function textLength(reply: Reply): number {
+  const inline = (nodes: Inline[]): number => nodes.reduce((n, x) => n + (x.t === 'text' ? x.text.length : inline(x.children)), 0);
+  let n = reply.fallbackText.length;
+  for (const b of reply.blocks) {
+    if (b.kind === 'text') for (const rb of b.rich) n += rb.t === 'para' ? inline(rb.children) : rb.items.reduce((m, it) => m + inline(it), 0);
+  }
+  return n;
 }
 
 function longestTextBlock(blocks: Block[]): number {

@@ -29,7 +29,9 @@ export function parseCommand(text: string): ParsedCommand | null {
 }
 
 const GREETING = /^(hoi|hallo|hey|hi|hello|hee|goedemorgen|goedemiddag|goedenavond|goeiemorgen|dag|good (morning|afternoon|evening))( (bot|ibp-?bot|allemaal|daar|there))?[\s!.,]*$/i;
-const THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|thanks|thank you|thx|top|super|prima|helder|ok(é|e)? dank)[\s!.,]*(bot)?[\s!.,]*$/i;
+// `(?:[\s!.,]*bot)?[\s!.,]*` reads what `[\s!.,]*(bot)?[\s!.,]*` read, but two adjacent
+// `[\s!.,]*` split a long run of punctuation in every possible way before failing (quadratic).
+const THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|thanks|thank you|thx|top|super|prima|helder|ok(é|e)? dank)(?:[\s!.,]*bot)?[\s!.,]*$/i;
 
 export function isGreeting(text: string): boolean {
   return GREETING.test(text.trim());

@@ -5,13 +5,20 @@ const EN = new Set(['what', 'which', 'who', 'how', 'why', 'when', 'where', 'the'
 const NL = new Set(['wat', 'welke', 'wie', 'hoe', 'waarom', 'wanneer', 'waar', 'de', 'het', 'een', 'is', 'zijn', 'doet', 'kan', 'ik', 'je', 'jij', 'over', 'van', 'en', 'naar', 'met', 'vertel', 'mij', 'graag', 'mijn', 'ons', 'onze', 'dit', 'dat', 'er', 'zit', 'moet', 'wordt']);
 
 /**
+ * Characters read. The core answers a longer message only to say it is too long (its
+ * limit is 4,000 characters), so the start of a message is enough to pick the language
+ * of that answer; a 500 KB message would otherwise cost tens of milliseconds here.
+ */
+const MAX_CHARS_READ = 4000;
+
+/**
  * English when the user's locale is English or the text is clearly English (more
  * English than Dutch function words, and at least two); otherwise the default.
  */
 export function chooseLocale(text: string | undefined, userLocale: Locale | undefined, fallback: Locale): Locale {
   if (userLocale === 'en') return 'en';
   if (text) {
-    const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
+    const words = text.slice(0, MAX_CHARS_READ).toLowerCase().match(/[a-z']+/g) ?? [];
     let en = 0;
     let nl = 0;
     for (const w of words) {

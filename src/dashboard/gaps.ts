@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
 import { messages } from '../i18n/index.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
-import { normalise, tokens } from '../knowledge/normalise.js';
+import { analyse, tokens } from '../knowledge/normalise.js';
+import { MAX_QUERY_WORDS } from '../knowledge/search.js';
 import type { Platform } from '../domain/turn.js';
 import type { FeedbackRecord, KnowledgeGapRecord } from '../store/types.js';
 
@@ -60,6 +61,30 @@ function tokenSet(text: string): string[] {
 }
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** One phrasing whatever the case, spacing or closing punctuation ("Wat is X?" = "wat is x"). */
+export function phrasingKey(text: string): string {
+  return dropTrailing(collapse(text).toLowerCase(), /[\s\p{P}]/u);
+}
+
+/**
+ * The text without the characters at its end that `oneChar` matches (code point by code
+ * point, from the end). `.replace(/[\s\p{P}]+$/u, '')` tried every position of a run of
+ * punctuation and ran each try to the end of the text: quadratic in the run.
+ */
+function dropTrailing(text: string, oneChar: RegExp): string {
+  let end = text.length;
+  while (end > 0) {
+    const low = text.charCodeAt(end - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && end >= 2 && isHighSurrogate(text.charCodeAt(end - 2));
+    const from = pair ? end - 2 : end - 1;
+    if (!oneChar.test(text.slice(from, end))) break;
+    end = from;
+  }
+  return text.slice(0, end);
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const hashKey = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
@@ -73,8 +98,7 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
   // Distinct phrasings, in the order they were first asked.
   const distinct = new Map<string, KnowledgeGapRecord[]>();
   for (const g of gaps) {
-    // One phrasing whatever the case, spacing or closing punctuation ("Wat is X?" = "wat is x").
-    const key = collapse(g.text).toLowerCase().replace(/[\s\p{P}]+$/u, '');
+    const key = phrasingKey(g.text);
     const list = distinct.get(key);
     if (list) list.push(g);
     else distinct.set(key, [g]);
@@ -199,8 +223,7 @@ export const MAX_FILE_QUESTIONS = 50;
 
 /** An entry id from the group's main question (`wat-is-regiodeal`), unique in the knowledge base. */
 export function knowledgeId(group: GapGroup, kb: KnowledgeBase): string {
-  const words = normalise(group.representative)
-    .split(' ')
+  const words = searchedWords(group.representative)
     .map((w) => w.replace(/[^a-z0-9]+/g, ''))
     .filter(Boolean);
   let base = '';
@@ -214,11 +237,20 @@ export function knowledgeId(group: GapGroup, kb: KnowledgeBase): string {
   return id;
 }
 
+/**
+ * The normalised words of a question that search reads (the first MAX_QUERY_WORDS):
+ * the rest never decided an answer, and a pasted essay should not cost the dashboard
+ * a normalisation of all of it.
+ */
+function searchedWords(text: string): string[] {
+  return analyse(text, MAX_QUERY_WORDS).map((w) => w.text);
+}
+
 /** The most used words of the group's questions (not stemmed), as suggested keywords. */
 function keywords(group: GapGroup, max = 6): string[] {
   const count = new Map<string, number>();
   for (const q of group.questions) {
-    for (const w of new Set(normalise(q.text).split(' '))) if (w.length > 2 && !/^\d+$/.test(w)) count.set(w, (count.get(w) ?? 0) + q.count);
+    for (const w of new Set(searchedWords(q.text))) if (w.length > 2 && !/^\d+$/.test(w)) count.set(w, (count.get(w) ?? 0) + q.count);
   }
   return [...count.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([w]) => w);
 }

@@ -29,12 +29,16 @@ export function queryValues(raw: RawQuery, key: string, notices: string[]): stri
 
 export function queryText(raw: RawQuery, key: string, notices: string[]): string {
   const v = queryValues(raw, key, notices)[0] ?? '';
-  const chars = [...v];
-  if (chars.length > MAX_TEXT) {
-    notices.push(d().textTrimmed(MAX_TEXT));
-    return chars.slice(0, MAX_TEXT).join('');
-  }
-  return v;
+  const head = firstCodePoints(v, MAX_TEXT);
+  if (head.length < v.length) notices.push(d().textTrimmed(MAX_TEXT));
+  return head;
+}
+
+/** The first `n` code points of a text, without splitting the rest of a long text into characters. */
+function firstCodePoints(text: string, n: number): string {
+  let i = 0;
+  for (let k = 0; k < n && i < text.length; k++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return text.slice(0, i);
 }
 
 /** Only values from `allowed`; the others are reported by name. */
@@ -48,7 +52,8 @@ function pick<T extends string>(raw: RawQuery, key: string, label: string, allow
   return out;
 }
 
-const clip = (v: string): string => ([...v].length > 40 ? `${[...v].slice(0, 39).join('')}…` : v);
+/** More than 40 code points: the first 39 and `…`. */
+const clip = (v: string): string => (firstCodePoints(v, 40).length < v.length ? `${firstCodePoints(v, 39)}…` : v);
 
 /** `2026-03-01` as a local calendar date, or undefined (reported) when it is not one. */
 export function queryDate(raw: RawQuery, key: string, label: string, notices: string[]): string | undefined {

@@ -99,6 +99,7 @@ export function parseMarkdown(source: string): RichText {
 /** Inline parser: bold, italic, links; unmatched markers stay literal text. */
 export function parseInline(src: string): Inline[] {
   const out: Inline[] = [];
+  let linkAt: ReturnType<typeof linkFinder> | undefined; // made at the first `[`: most texts have none
   let buf = '';
   const flush = (): void => {
     if (buf) {
@@ -109,6 +110,14 @@ export function parseInline(src: string): Inline[] {
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
+    if (!mayStartMarkup(src.charCodeAt(i))) {
+      // Plain text up to the next character that may start markup, copied in one piece.
+      let next = i + 1;
+      while (next < src.length && !mayStartMarkup(src.charCodeAt(next))) next++;
+      buf += src.slice(i, next);
+      i = next;
+      continue;
+    }
     if (ch === '\\' && i + 1 < src.length && /[\\*_[\]()#`-]/.test(src[i + 1] ?? '')) {
       buf += src[i + 1];
       i += 2;
@@ -135,11 +144,12 @@ export function parseInline(src: string): Inline[] {
       }
     }
     if (ch === '[') {
-      const m = /^\[([^\]]+)\]\(([^)\s]+)\)/.exec(src.slice(i));
-      if (m && isSafeUrl(m[2] ?? '')) {
+      linkAt ??= linkFinder(src);
+      const link = linkAt(i);
+      if (link && isSafeUrl(link.url)) {
         flush();
-        out.push({ t: 'link', url: m[2] ?? '', children: parseInline(m[1] ?? '') });
-        i += m[0].length;
+        out.push({ t: 'link', url: link.url, children: parseInline(link.label) });
+        i = link.end;
         continue;
       }
     }
@@ -148,6 +158,36 @@ export function parseInline(src: string): Inline[] {
   }
   flush();
   return out;
+}
+
+/** `\`, `*`, `_` or `[`: the characters where parseInline may find markup. */
+const mayStartMarkup = (c: number): boolean => c === 0x5c || c === 0x2a || c === 0x5f || c === 0x5b;
+/** Where a link's url ends; global only for `lastIndex` (set before every use). */
+const URL_END = /[)\s]/g;
+
+/**
+ * `[label](url)` at an index, as `/^\[([^\]]+)\]\(([^)\s]+)\)/` matches it there. Indexes
+ * only grow during one parse, so the next `]` and the end of the url are remembered
+ * and each character is scanned once: that regex rescanned the rest of the text from
+ * every `[` (quadratic on a run of `[`).
+ */
+function linkFinder(src: string): (i: number) => { label: string; url: string; end: number } | undefined {
+  let close = -1; // the first `]` at or after the last index asked for (src.length: none)
+  let stop = -1; // the first `)` or whitespace at or after the last url start asked for
+  return (i) => {
+    if (close < i + 1) {
+      const k = src.indexOf(']', i + 1);
+      close = k < 0 ? src.length : k;
+    }
+    if (close >= src.length || close === i + 1 || src[close + 1] !== '(') return undefined;
+    const urlStart = close + 2;
+    if (stop < urlStart) {
+      URL_END.lastIndex = urlStart;
+      stop = URL_END.exec(src)?.index ?? src.length;
+    }
+    if (stop === urlStart || src[stop] !== ')') return undefined;
+    return { label: src.slice(i + 1, close), url: src.slice(urlStart, stop), end: stop + 1 };
+  };
 }
 
 /** The visible text of rich text, without formatting (for fallbacks, logs, search). */

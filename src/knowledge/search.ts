@@ -83,6 +83,8 @@ const NAME_ORDER_PENALTY = 0.5;
 const NAME_CANDIDATES = 40;
 /** Unknown words of one question looked up as possible typos: the costliest lookup, and a real question has few. */
 const MAX_TYPO_LOOKUPS = 16;
+/** Most letters the stemmer strips from a word (diminutive, plural, final e, -ing; see normalise.ts), with a margin. */
+const MAX_SUFFIX_LETTERS = 12;
 
 interface QueryTerm {
   /** The stem as the index knows it: the stem itself, or the term a typo most likely meant. */
@@ -111,10 +113,20 @@ export class KnowledgeIndex {
   /** By term id: rarity weight in (0, 1]. */
   private readonly rarity: Float64Array;
   private readonly names: Name[][];
+  /**
+   * Longest word tried as a compound of two known terms. A query word is a stem (its
+   * doubled letters already collapsed), and stemming a part again removes little more
+   * than a suffix, so a longer word is not two terms. (Not exact for a stem full of
+   * `ff`/`ss` made from `fv`/`zs`, which stemming a part halves: no real word.)
+   * Splitting stems the word's tail at every position: quadratic, and a 2,000-letter
+   * word took a tenth of a second.
+   */
+  private readonly longestCompound: number;
 
   constructor(entries: readonly KnowledgeEntry[]) {
     this.entries = entries;
     this.data = buildIndexData(entries);
+    this.longestCompound = 2 * (this.data.vocabulary.longest + MAX_SUFFIX_LETTERS);
     const n = entries.length;
     const idf = (df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
     const max = idf(1);
@@ -197,7 +209,7 @@ export class KnowledgeIndex {
     }
     // An unknown word with known synonyms weighs like its rarest synonym, capped like a correction.
     const synonymRarity = Math.max(0, ...this.synonymMatches(s).map((m) => this.rarity[m.id] ?? 0));
-    if (synonymRarity === 0) {
+    if (synonymRarity === 0 && s.length <= this.longestCompound) {
       const parts = vocabulary.split(s, stem);
       if (parts) return parts.flatMap((p) => this.resolve(p, budget));
     }

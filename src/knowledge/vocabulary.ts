@@ -109,11 +109,14 @@ export class Vocabulary {
   private readonly bySuffix: { sorted: string[]; ids: number[] };
   /** One-letter deletions of each term -> ids of the terms (symmetric-delete typo index). */
   private readonly deletes = new Map<string, number[]>();
+  /** Length of the longest term: a much longer word is no typo of a term, and no term shares a longer head. */
+  readonly longest: number;
 
   /** `terms` must be unique; a term's id is its position. */
   constructor(terms: readonly string[]) {
     this.terms = terms;
     terms.forEach((t, id) => this.ids.set(t, id));
+    this.longest = terms.reduce((n, t) => Math.max(n, t.length), 0);
     const order = terms.map((_, id) => id);
     this.byPrefix = sortedView(terms, order, (t) => t);
     this.bySuffix = sortedView(terms, order, reverse);
@@ -153,7 +156,8 @@ export class Vocabulary {
   family(word: string): TermMatch[] {
     if (/\d/.test(word)) return [];
     const shortest = Math.max(MIN_FAMILY_HEAD, Math.ceil(word.length * MIN_FAMILY_SHARE));
-    for (let len = word.length - 1; len >= shortest; len -= 1) {
+    // No term starts with a head longer than the longest term: start there, not at the word's length.
+    for (let len = Math.min(word.length - 1, this.longest); len >= shortest; len -= 1) {
       const ids = withPrefix(this.byPrefix.sorted, this.byPrefix.ids, word.slice(0, len), 0);
       if (ids.length > 0) return ids.map((id) => ({ id, quality: FAMILY_QUALITY }));
     }
@@ -164,6 +168,10 @@ export class Vocabulary {
   fuzzy(word: string): TermMatch[] {
     if (!fuzzyEligible(word)) return [];
     const max = maxEdits(word.length);
+    // A word this much longer than every term is more than `max` edits from all of them. Checked
+    // first: the deletion variants below grow with the cube of the word's length (a 2,000-letter
+    // "word" took minutes).
+    if (word.length - max > this.longest) return [];
     const variants = new Set([word, ...deletions(word)]);
     if (max > 1) for (const v of [...variants]) for (const d of deletions(v)) variants.add(d);
     // Deletions find most typos; a word missing letters near its end

@@ -7,6 +7,30 @@ import { interceptStepText, keepPrivate, openForm, share, startStepwise, stepAct
 import { REFLECTIE_FORM_ID } from './form.js';
 import { pause, plan, planning, resume, stop } from './subscriptions.js';
 
+export type ReflectieCommand =
+  | { kind: 'form' | 'stepwise' | 'planning' | 'resume' | 'stop' | 'usage' }
+  | { kind: 'plan'; schema: string }
+  | { kind: 'pause'; until: string };
+
+/**
+ * `reflectie <args>` -> what to do. Whitespace is collapsed first, so the patterns below
+ * never meet a run of spaces to backtrack over: linear in the text (issue #16).
+ */
+export function parseReflectieArgs(args: string): ReflectieCommand {
+  const a = args.trim().replace(/\s+/g, ' ');
+  const lower = a.toLowerCase();
+  if (lower === '') return { kind: 'form' };
+  if (/^(stap voor stap|stapsgewijs|step by step)$/.test(lower)) return { kind: 'stepwise' };
+  const planned = /^plan(?:nen)?\b\s*(.*)$/i.exec(a);
+  if (planned && lower !== 'planning') return { kind: 'plan', schema: planned[1] ?? '' };
+  if (lower === 'planning' || lower === 'schedule') return { kind: 'planning' };
+  const paused = /^pauze(?:\s+tot)?\s*(.*)$/i.exec(a);
+  if (paused) return { kind: 'pause', until: paused[1] ?? '' };
+  if (/^(hervat|hervatten|resume)$/.test(lower)) return { kind: 'resume' };
+  if (/^(stop|stoppen|uit)$/.test(lower)) return { kind: 'stop' };
+  return { kind: 'usage' };
+}
+
 /**
  * Reflectie ("blijf leren", zekerheid 7): a reflection form or a step-by-step dialogue,
  * private first, then kept or shared (named or anonymous) in the channel; and
@@ -17,18 +41,25 @@ export function reflectieFeature(): Feature {
     name: 'reflectie',
     commands: {
       reflectie: async (ctx, args) => {
-        const a = args.trim().replace(/\s+/g, ' ');
-        const lower = a.toLowerCase();
-        if (lower === '') return openForm(ctx, conversationKey(ctx.turn));
-        if (/^(stap voor stap|stapsgewijs|step by step)$/.test(lower)) return startStepwise(ctx);
-        const planned = /^plan(?:nen)?\b\s*(.*)$/i.exec(a);
-        if (planned && lower !== 'planning') return plan(ctx, planned[1] ?? '');
-        if (lower === 'planning' || lower === 'schedule') return planning(ctx);
-        const paused = /^pauze(?:\s+tot)?\s*(.*)$/i.exec(a);
-        if (paused) return pause(ctx, paused[1] ?? '');
-        if (/^(hervat|hervatten|resume)$/.test(lower)) return resume(ctx);
-        if (/^(stop|stoppen|uit)$/.test(lower)) return stop(ctx);
-        return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage, { private: true })], outcome: 'command' };
+        const c = parseReflectieArgs(args);
+        switch (c.kind) {
+          case 'form':
+            return openForm(ctx, conversationKey(ctx.turn));
+          case 'stepwise':
+            return startStepwise(ctx);
+          case 'plan':
+            return plan(ctx, c.schema);
+          case 'planning':
+            return planning(ctx);
+          case 'pause':
+            return pause(ctx, c.until);
+          case 'resume':
+            return resume(ctx);
+          case 'stop':
+            return stop(ctx);
+          case 'usage':
+            return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage, { private: true })], outcome: 'command' };
+        }
       },
     },
     actions: {
