@@ -183,14 +183,12 @@ describe('knowledge gaps grouped by similarity', () => {
     expect(after[0]!.total).toBe(2);
   });
 
-  it('20,000 questions are grouped in about a second at most', () => {
+  // Its time is a bench row (bench/dashboard.ts, "Kennisvragen"): timed unit tests flake on a loaded machine.
+  it('20,000 questions are all grouped', () => {
     const words = ['wonen', 'klimaat', 'schulden', 'migratie', 'regiodeal', 'subsidie', 'vergunning', 'stikstof', 'energie', 'zorg', 'jeugd', 'onderwijs', 'water', 'dijk', 'bodem', 'mest'];
     const gaps = Array.from({ length: 20_000 }, (_, i) => gap(`Vraag over ${words[i % 16]} en ${words[(i * 7) % 16]} nummer ${i % 997}`, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()));
-    const t0 = performance.now();
     const groups = groupGaps(gaps);
-    const ms = performance.now() - t0;
     expect(groups.reduce((n, g) => n + g.total, 0)).toBe(20_000);
-    expect(ms).toBeLessThan(3000); // generous: other tests share the machine
   });
 
   it('feedback per entry: the least helpful first, with the questions asked', () => {
