@@ -12,6 +12,7 @@ import { ms } from './stats.js';
 import { operationsCost } from './operations.js';
 import { storeBenchmarks } from './store.js';
 import { dashboardBenchmark } from './dashboard.js';
+import { evalBenchmark } from './eval.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startPostgres } from '../tests/helpers/pg.js';
 
@@ -47,6 +48,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const { entries, errors } = await loadKnowledge(path.resolve('knowledge'));
   if (errors.length > 0) throw new Error('knowledge base invalid; run `npm run cli -- validate`');
+
+  // Answering quality first: it is quick, and a missed target there matters most (bench/eval.ts).
+  rows.push(...(await evalBenchmark()).rows);
 
   const q1 = questionSet(entries, 2000);
   const shipped = await answerLatency(entries, q1);
