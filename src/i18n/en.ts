@@ -384,7 +384,7 @@ export const en: Messages = {
           `New knowledge entry, made on the IBP dashboard on ${date} from ${n} unanswered ${n === 1 ? 'question' : 'questions'}.`,
           'Fill in the TODO fields, choose the right type (programma, zekerheid, opgave or bot),',
           `add related entries under related, and save it as knowledge/${id}.md.`,
-          'Then check it with: npx ibp-bot validate',
+          'Then check it with: npx ibp-bot validate (it refuses the file while a TODO is left).',
         ],
         title: 'TODO: title in plain Dutch',
         titleEn: 'TODO: title in English',
