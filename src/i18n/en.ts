@@ -6,7 +6,7 @@ export const en: Messages = {
   thanks: "You're welcome! Any other question? Just type it.",
   helpTitle: 'What can I do for you?',
   helpIntro: 'I answer questions about the IBP. Type your question in your own words, for example:',
-  helpExamples: ['What is the IBP?', 'Which opgaven are there?', 'What is the seventh zekerheid?', 'How do I start a joint approach?'],
+  helpExamples: ['What is the IBP?', 'Which opgaven are there?', 'What is the seventh zekerheid?', 'How do we tackle a shared challenge together?'],
   helpCommands: 'More commands:\n- **knelpunt**: report a bottleneck in the cooperation to the IBP team\n- **reflectie**: reflect on what went well and what can be better\n- **help**: this overview',
   helpPrivacy: "Questions I cannot answer are stored without your name, so the IBP team can improve the knowledge base.",
   answerSource: 'Source',
