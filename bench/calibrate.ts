@@ -80,11 +80,11 @@ export async function calibrate(): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const learnedShare of range(0, 1, 0.05)) {
     const lead = leaders(prepared, learnedShare);
-    for (const answerMinScore of range(0.2, 0.6, 0.025))
+    for (const answerMinScore of range(0.15, 0.6, 0.025))
       for (const answerMaxRunnerUpShare of [0.7, 0.8, 0.9, 1])
         for (const answerMinLead of [0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.15])
           for (const learnedAloneMin of [0.5, 0.6, 0.7, 0.8, 0.9, 1.01])
-            for (const suggestMinScore of range(0.15, answerMinScore, 0.025)) {
+            for (const suggestMinScore of range(0.1, answerMinScore, 0.025)) {
               const params: RankingParams = { learnedShare, answerMinScore, answerMaxRunnerUpShare, answerMinLead, learnedAloneMin, suggestMinScore };
               const top1 = { nl: 0, en: 0, typo: 0 };
               let refused = 0;

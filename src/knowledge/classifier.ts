@@ -15,8 +15,8 @@
  * entries is exact while only the entries sharing a feature are ever touched,
  * in training and at query time alike. That keeps 5,000 entries affordable.
  *
- * Optimiser: AdaGrad with L2, a few epochs over the shuffled examples; the weights
- * used are the average over the last epoch.
+ * Optimiser: AdaGrad with L2, a few epochs over the shuffled examples (and a misspelled
+ * copy of each); the weights used are the average over the last epoch.
  */
 import { FeaturePool, featureVector } from './features.js';
 import type { KnowledgeEntry } from './types.js';
@@ -38,6 +38,11 @@ export interface ClassifierOptions {
    * example costs the length of its features' rows, in training and at query time).
    */
   maxEntriesPerFeature: number;
+  /**
+   * Copies of every example with one typing error (a swapped, dropped or doubled letter in
+   * one longer word), trained on next to the originals: people type questions in a hurry.
+   */
+  noisyCopies: number;
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
@@ -47,9 +52,10 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   l2: 3e-2,
   seed: 18,
   maxEntriesPerFeature: 64,
+  noisyCopies: 1,
 };
 
-const MIN_EPOCHS = 2;
+const MIN_EPOCHS = 1;
 /** Most hash buckets: 2^20 rows of 4 bytes each; more would cost memory for a few collisions less. */
 const MAX_BUCKETS = 1 << 20;
 
@@ -110,6 +116,7 @@ export class EntryClassifier {
     this.scores = new Float64Array(entryCount);
     this.seen = new Uint8Array(entryCount);
     this.touched = new Int32Array(entryCount);
+    examples = [...examples, ...misspelled(examples, o.noisyCopies, prng(o.seed + 1))];
     const vectors = new FeaturePool(this.buckets);
     for (const x of examples) vectors.add(x.text);
     ({ rowStart: this.rowStart, rowEntries: this.rowEntries } = supportRows(
@@ -283,4 +290,28 @@ function supportRows(
     }
   });
   return { rowStart, rowEntries };
+}
+
+/** `copies` misspelled versions of each example (those that have a word long enough to misspell). */
+function misspelled(examples: readonly TrainingExample[], copies: number, random: () => number): TrainingExample[] {
+  const out: TrainingExample[] = [];
+  for (let c = 0; c < copies; c += 1) {
+    for (const x of examples) {
+      const text = misspell(x.text, random);
+      if (text !== x.text) out.push({ entry: x.entry, text });
+    }
+  }
+  return out;
+}
+
+/** One typing error in one word of five or more letters: a swapped, dropped or doubled letter. */
+function misspell(text: string, random: () => number): string {
+  const words = [...text.matchAll(/\p{L}{5,}/gu)];
+  if (words.length === 0) return text;
+  const m = words[Math.floor(random() * words.length)]!;
+  const w = m[0];
+  const i = 1 + Math.floor(random() * (w.length - 2));
+  const kind = Math.floor(random() * 3);
+  const typo = kind === 0 ? w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2) : kind === 1 ? w.slice(0, i) + w.slice(i + 1) : w.slice(0, i) + w[i] + w.slice(i);
+  return text.slice(0, m.index) + typo + text.slice(m.index + w.length);
 }

@@ -23,7 +23,7 @@
  */
 import { FuzzyQuestion } from './fuzzy-names.js';
 import type { KnowledgeEntry } from './types.js';
-import { analyse, joinedStems, stem, verbVariants, type Word } from './normalise.js';
+import { analyse, joinedStems, ORDINALS, stem, verbVariants, type Word } from './normalise.js';
 import { buildIndexData, joinedGroups, pairKey, type IndexData, type Posting } from './postings.js';
 import { isStopWord, WEAK_WORDS } from './stopwords.js';
 import { synonyms } from './thesaurus.js';
@@ -167,7 +167,7 @@ export class LexicalIndex {
    * A word typed together with the stop word or number before it ("dezekerheden",
    * "eenrefelctie", "withpopulation", "1overheid"): the stem of the rest, when the
    * index knows it or the rest is long enough to be a typo of a word it knows.
-   * "zekerheid7" is read as the index writes "zekerheid 7".
+   * "zekerheid7" and "zevendezekerheid" are read as the index writes "zekerheid 7".
    */
   private unglued(text: string): string | undefined {
     const vocabulary = this.data.vocabulary;
@@ -175,6 +175,12 @@ export class LexicalIndex {
     const numbered = /^(\p{L}{4,})(\d{1,3})$/u.exec(text);
     if (numbered) {
       const joined = stem(numbered[1] as string) + (numbered[2] as string);
+      if (vocabulary.id(joined) !== undefined) return joined;
+    }
+    // "vijfdezekerheid": an ordinal and its noun, read as "zekerheid 5".
+    for (const [ordinal, n] of ORDINALS) {
+      if (!text.startsWith(ordinal) || text.length - ordinal.length < MIN_UNGLUED) continue;
+      const joined = stem(text.slice(ordinal.length)) + String(n);
       if (vocabulary.id(joined) !== undefined) return joined;
     }
     const digits = /^\d+/.exec(text)?.[0].length ?? 0;
@@ -200,7 +206,10 @@ export class LexicalIndex {
     const variant = id === undefined ? this.verbVariant(s) : undefined;
     const tryTypo = id === undefined && !variant && budget.typos > 0;
     if (tryTypo) budget.typos -= 1;
-    const fuzzy = tryTypo ? vocabulary.fuzzy(s) : [];
+    // A typo can keep the stemmer from removing an ending ("inbrgerinng" stems to "inbrgering",
+    // not "inbrger"): when the stem finds nothing, its stem gets a second look.
+    let fuzzy = tryTypo ? vocabulary.fuzzy(s) : [];
+    if (tryTypo && fuzzy.length === 0 && stem(s) !== s) fuzzy = vocabulary.fuzzy(stem(s));
     const best = id !== undefined ? { id, quality: 1 } : (variant ?? strongest(fuzzy));
     const canonical = best ? (vocabulary.terms[best.id] as string) : s;
     const related = [...this.synonymMatches(canonical), ...vocabulary.compounds(s)];

@@ -56,12 +56,12 @@ export interface RankingParams {
 
 /** Calibrated on the tune half of tests/fixtures/eval (bench/calibrate.ts). */
 export const RANKING: Readonly<RankingParams> = {
-  learnedShare: 0.4,
-  answerMinScore: 0.225,
+  learnedShare: 0.55,
+  answerMinScore: 0.2,
   answerMaxRunnerUpShare: 0.7,
   answerMinLead: 0.02,
   learnedAloneMin: 1.01,
-  suggestMinScore: 0.225,
+  suggestMinScore: 0.2,
 };
 
 export const ANSWER_MIN_SCORE = RANKING.answerMinScore;
