@@ -11,12 +11,12 @@
  *    ("ij", "sch", "-heid", "-lijk" / "th", "wh", "-tion", "-ght"): a character
  *    trigram model learned from the bot's own message catalogues, which say the same
  *    things in both languages (src/i18n), and two lists of everyday words
- *    (language-words.ts).
+ *    (src/i18n/language-words.ts, with the function words).
  * Words both languages share ("is", "in", "over", "we") and the programme's own terms
  * ("IBP", "zekerheid", "opgave", "knelpunt"), which English users type too, say nothing.
  */
 import { messages } from '../i18n/index.js';
-import { DUTCH_WORDS, ENGLISH_WORDS } from './language-words.js';
+import { DUTCH_FUNCTION_WORDS, DUTCH_WORDS, ENGLISH_FUNCTION_WORDS, ENGLISH_WORDS } from '../i18n/language-words.js';
 import type { Locale } from './turn.js';
 
 export interface LanguageGuess {
@@ -34,20 +34,6 @@ export interface LanguageGuess {
   margin: number;
 }
 
-/** Function and question words of one language only (folded, lowercase). */
-const NL_WORDS = new Set(
-  `wat welke welk wie hoe waarom wanneer waar waarmee waarover hoeveel de het een zijn doet doen kan kun kunt kunnen
-  ik jij je jou jouw u uw mij mijn ons onze jullie zij hij dit dat deze die er zit moet moeten wordt worden werd niet
-  ook nog naar met van en bij voor aan om te als maar dan heeft hebben heb hebt mag mogen zal zullen wil wilt willen
-  graag vertel leg uit geef noem iets iemand welke eigenlijk precies allemaal alle sinds tussen tegen zonder nu toch
-  gaat gaan ga staat staan komt komen wel geen zo zoals hier daar waren hoe laat`.split(/\s+/),
-);
-const EN_WORDS = new Set(
-  `what which who whom whose how why when where the a an are does do did can could would should will shall i you your
-  yours my mine our ours they their them he she his her it its this that these those there about of and to with tell
-  please from for on at by not any all many much get give show explain list there's what's who's how's don't doesn't
-  can't since between without now just been being has have had am may might must than then also some`.split(/\s+/),
-);
 /**
  * The programme's own words: Dutch, but typed as names in English questions too
  * ("What is the seventh zekerheid?"), so they tell nothing about the language.
@@ -59,6 +45,8 @@ const NEUTRAL = new Set(
 
 /** Evidence of one function word; a letter-trigram word counts at most WORD_CAP. */
 const FUNCTION_WORD = 2;
+const NL_WORDS: ReadonlySet<string> = new Set(DUTCH_FUNCTION_WORDS.split(/\s+/).filter(Boolean));
+const EN_WORDS: ReadonlySet<string> = new Set(ENGLISH_FUNCTION_WORDS.split(/\s+/).filter(Boolean));
 const WORD_CAP = 1.5;
 /** The lead a confident guess needs: one function word, or a few words that look like one language. */
 const CONFIDENT_MARGIN = 1.2;

@@ -1,8 +1,29 @@
 /**
- * Everyday words of each language, as extra reading for the letter-trigram model in
- * language.ts (next to the message catalogues): the words civil servants use in
- * questions, with the word shapes each language has (Dutch -heid, -lijk, -ing, -tie,
- * ge-...-d, ver-, ont-; English -tion, -ness, -ly, -ed, -ous, th-, wh-).
+ * Words of each language, for telling the language of a message (src/core/language.ts).
+ * Language data, not text to show, but it lives with the catalogues.
+ *
+ * Function and question words of one language only (folded, lowercase): strong evidence.
+ */
+export const DUTCH_FUNCTION_WORDS = `
+wat welke welk wie hoe waarom wanneer waar waarmee waarover hoeveel de het een zijn doet doen kan kun kunt kunnen
+  ik jij je jou jouw u uw mij mijn ons onze jullie zij hij dit dat deze die er zit moet moeten wordt worden werd niet
+  ook nog naar met van en bij voor aan om te als maar dan heeft hebben heb hebt mag mogen zal zullen wil wilt willen
+  graag vertel leg uit geef noem iets iemand welke eigenlijk precies allemaal alle sinds tussen tegen zonder nu toch
+  gaat gaan ga staat staan komt komen wel geen zo zoals hier daar waren hoe laat
+`;
+
+export const ENGLISH_FUNCTION_WORDS = `
+what which who whom whose how why when where the a an are does do did can could would should will shall i you your
+  yours my mine our ours they their them he she his her it its this that these those there about of and to with tell
+  please from for on at by not any all many much get give show explain list there's what's who's how's don't doesn't
+  can't since between without now just been being has have had am may might must than then also some
+`;
+
+/**
+ * Everyday words of each language, as extra reading for the letter-trigram model (next
+ * to the message catalogues): the words civil servants use in questions, with the word
+ * shapes each language has (Dutch -heid, -lijk, -ing, -tie, ge-...-d, ver-, ont-;
+ * English -tion, -ness, -ly, -ed, -ous, th-, wh-).
  */
 export const DUTCH_WORDS = `
 samenwerking samenwerken overheid overheden gemeente gemeenten provincie provincies waterschap waterschappen
