@@ -41,13 +41,14 @@ export interface ClassifierOptions {
   /**
    * Copies of every example with one typing error (a swapped, dropped or doubled letter in
    * one longer word), trained on next to the originals: people type questions in a hurry.
+   * Left out when originals and copies together would exceed maxUpdates.
    */
   noisyCopies: number;
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   epochs: 10,
-  maxUpdates: 200_000,
+  maxUpdates: 100_000,
   learningRate: 1,
   l2: 3e-2,
   seed: 18,
@@ -116,7 +117,8 @@ export class EntryClassifier {
     this.scores = new Float64Array(entryCount);
     this.seen = new Uint8Array(entryCount);
     this.touched = new Int32Array(entryCount);
-    examples = [...examples, ...misspelled(examples, o.noisyCopies, prng(o.seed + 1))];
+    // Misspelled copies only while they fit the update budget: a big base trains on its originals.
+    if (examples.length * (1 + o.noisyCopies) <= o.maxUpdates) examples = [...examples, ...misspelled(examples, o.noisyCopies, prng(o.seed + 1))];
     const vectors = new FeaturePool(this.buckets);
     for (const x of examples) vectors.add(x.text);
     ({ rowStart: this.rowStart, rowEntries: this.rowEntries } = supportRows(
