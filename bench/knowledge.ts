@@ -1,8 +1,12 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { nullOutbox } from '../src/core/outbox.js';
 import { Bot } from '../src/core/bot.js';
 import type { Turn } from '../src/domain/turn.js';
 import { DeliveryQueue } from '../src/core/deliveries.js';
 import { KnowledgeBase } from '../src/knowledge/base.js';
+import { EntryClassifier, trainingTexts } from '../src/knowledge/classifier.js';
+import { LexicalIndex } from '../src/knowledge/lexical.js';
 import { KnowledgeIndex } from '../src/knowledge/search.js';
 import { parseMarkdown } from '../src/domain/richtext.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
@@ -98,4 +102,54 @@ export function hugeQuestionLatency(entries: readonly KnowledgeEntry[], runs = 2
     samples.push(performance.now() - t0);
   }
   return { ...summarise(samples), chars: huge.length };
+}
+
+export interface BuildCost {
+  /** Building the lexical index (inverted index, typo index, names). */
+  lexicalMs: number;
+  /** Featurising the examples and training the learned ranker: wall clock, and this process's CPU time. */
+  trainingMs: number;
+  trainingCpuMs: number;
+  examples: number;
+  parameters: number;
+  /** Memory kept (heap + typed-array buffers, MB) by the learned ranker, and by the whole index (lexical + learned), after a full GC. */
+  trainingHeapMb: number;
+  indexHeapMb: number;
+}
+
+/** A full garbage collection, so heap deltas count what is kept, not what is still to be collected. */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+/** JS heap plus ArrayBuffer backing stores (where typed arrays keep their data, outside the heap). */
+const heap = (gc: () => void): number => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** What building the search index costs at start-up, the learned ranker on its own and in total. */
+export function indexBuildCost(entries: readonly KnowledgeEntry[]): BuildCost {
+  const gc = collector();
+  const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
+  let before = heap(gc);
+  let t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const classifier = new EntryClassifier(entries.length, examples);
+  const trainingMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const trainingCpuMs = (cpu.user + cpu.system) / 1000;
+  const trainingHeapMb = (heap(gc) - before) / 1e6;
+  t0 = performance.now();
+  const lexical = new LexicalIndex(entries);
+  const lexicalMs = performance.now() - t0;
+  before = heap(gc);
+  const index = new KnowledgeIndex(entries);
+  const indexHeapMb = (heap(gc) - before) / 1e6;
+  // keep all three alive until measured
+  if (!classifier || !lexical || !index) throw new Error('unreachable');
+  return { lexicalMs, trainingMs, trainingCpuMs, examples: examples.length, parameters: classifier.parameters, trainingHeapMb, indexHeapMb };
 }

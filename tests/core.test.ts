@@ -26,11 +26,13 @@ describe('commands', () => {
 });
 
 describe('language', () => {
-  it('answers in English for an English locale or a clearly English question, else Dutch', () => {
+  // More in tests/language.test.ts.
+  it('answers in the language of the words; the locale, then the default, only decide when the words cannot', () => {
     expect(chooseLocale('Wat is het IBP?', undefined, 'nl')).toBe('nl');
     expect(chooseLocale('What is the IBP about?', undefined, 'nl')).toBe('en');
-    expect(chooseLocale('Wat is het IBP?', 'en', 'nl')).toBe('en');
+    expect(chooseLocale('Wat is het IBP?', 'en', 'nl')).toBe('nl');
     expect(chooseLocale('IBP', undefined, 'nl')).toBe('nl');
+    expect(chooseLocale('IBP', 'en', 'nl')).toBe('en');
     expect(chooseLocale('zekerheid 7', 'nl', 'en')).toBe('nl');
   });
 });

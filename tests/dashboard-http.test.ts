@@ -8,6 +8,7 @@ import type { NewKnelpunt } from '../src/store/types.js';
 import { LogCapture } from './helpers/core.js';
 import { signIn, startDashboardBot, type DashboardBot } from './helpers/dashboard.js';
 import { FakeSlack } from './helpers/fake-slack.js';
+import { fillInTemplate, TEMPLATE_FIELDS } from './helpers/knowledge-file.js';
 import { CookieClient, hiddenValue } from './helpers/http-client.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -419,7 +420,7 @@ describe('knelpunten', () => {
 });
 
 describe('kennisvragen', () => {
-  it('groups similar questions, makes a knowledge file that `ibp-bot validate` accepts, and marks a group handled with CSRF', async () => {
+  it('groups similar questions, makes a knowledge file that `ibp-bot validate` accepts once its TODOs are filled in, and marks a group handled with CSRF', async () => {
     const s = await session();
     let page = await (await s.client.request(url('/admin/kennisvragen'))).text();
     expect(page).toContain('2 groepen met samen 4 vragen.');
@@ -432,10 +433,17 @@ describe('kennisvragen', () => {
     expect(text).toMatch(/questions:\n {2}- Wat is een regiodeal\?\n {2}- Wat zijn regiodeals\?/);
     const copy = tempDir('ibp-knowledge-');
     cpSync(path.resolve('knowledge'), copy, { recursive: true });
+    // unedited, validate refuses it and names the file and each field still holding a TODO
     writeFileSync(path.join(copy, name), text);
-    const out: string[] = [];
+    let out: string[] = [];
     const err: string[] = [];
-    expect(await runCli(['validate'], { KNOWLEDGE_DIR: copy, NODE_ENV: 'test' }, { out: (x) => out.push(x), err: (x) => err.push(x) })).toBe(0);
+    expect(await runCli(['validate'], { KNOWLEDGE_DIR: copy, NODE_ENV: 'test' }, { out: (x) => out.push(x), err: (x) => err.push(x) })).toBe(1);
+    for (const field of TEMPLATE_FIELDS) expect(err.join('\n')).toContain(`${name} [${field}]: still holds the template placeholder "TODO"`);
+    expect(err.join('\n')).toContain(`${name}: the Markdown body still holds the template placeholder "TODO"`);
+    // filled in, it passes
+    writeFileSync(path.join(copy, name), fillInTemplate(text));
+    out = [];
+    expect(await runCli(['validate'], { KNOWLEDGE_DIR: copy, NODE_ENV: 'test' }, { out: (x) => out.push(x), err: () => {} })).toBe(0);
     expect(out.join()).toMatch(/OK: 28 knowledge entries/);
     expect((await s.client.request(url('/admin/kennisvragen/kennisitem?groep=ffffffffffffffff'))).status).toBe(404);
 

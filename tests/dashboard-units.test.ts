@@ -13,6 +13,7 @@ import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription, Store } fro
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import { gapStats, knelpuntStats, median, weekIndex } from '../src/store/stats.js';
 import { shippedKnowledge } from './helpers/core.js';
+import { fillInTemplate, TEMPLATE_FIELDS } from './helpers/knowledge-file.js';
 
 const kp = (seq: number, over: Partial<KnelpuntRecord> = {}): KnelpuntRecord => ({
   ref: `KP-2026-${String(seq).padStart(4, '0')}`, year: 2026, seq, opgave: 'opgave-wonen', beschrijving: `Knelpunt nummer ${seq} over woningbouw.`,
@@ -205,7 +206,7 @@ describe('knowledge gaps grouped by similarity', () => {
     ]);
   });
 
-  it('"Maak kennisitem" gives a file the knowledge validator accepts, with the questions', async () => {
+  it('"Maak kennisitem" gives a file with the questions that the validator refuses until its TODO fields are filled in', async () => {
     const kb = await shippedKnowledge();
     const [group] = groupGaps([
       gap('Wat is een regiodeal?', '2026-11-01T09:00:00.000Z'),
@@ -214,7 +215,15 @@ describe('knowledge gaps grouped by similarity', () => {
     const file = knowledgeFile(group!, kb, new Date('2026-11-23T10:00:00Z'));
     expect(file.fileName).toBe(`${file.id}.md`);
     expect(file.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    const parsed = parseEntry(file.fileName, file.content);
+    // unedited: refused, every placeholder named by file and field
+    const unedited = parseEntry(file.fileName, file.content);
+    expect(unedited.entry).toBeUndefined();
+    expect(unedited.errors.map((e) => `${e.file}:${e.field ?? 'body'}`).sort()).toEqual(
+      [...TEMPLATE_FIELDS, 'body'].map((f) => `${file.fileName}:${f}`).sort(),
+    );
+    for (const e of unedited.errors) expect(e.message).toMatch(/template placeholder "TODO"/);
+    // filled in: accepted, with the group's questions
+    const parsed = parseEntry(file.fileName, fillInTemplate(file.content));
     expect(parsed.errors).toEqual([]);
     expect(parsed.entry!.questions).toEqual(['Wat is een regiodeal?', 'Wat zijn "regiodeals": en # hoe werkt het?']);
     expect(validateSet([...kb.entries, parsed.entry!])).toEqual([]);

@@ -11,6 +11,7 @@ import type { NewKnelpunt, NudgeSubscription } from '../src/store/types.js';
 import { browserAvailability, launchBrowser } from './helpers/browser.js';
 import { startDashboardBot, type DashboardBot } from './helpers/dashboard.js';
 import { FakeSlack } from './helpers/fake-slack.js';
+import { fillInTemplate } from './helpers/knowledge-file.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -271,6 +272,11 @@ if ('skip' in availability) {
       expect(text).toContain('- Wat is een regiodeal?');
       writeFileSync(path.join(copy, file.suggestedFilename()), text);
       const err: string[] = [];
+      // unedited it is refused, naming the file; with its TODO fields filled in it passes
+      expect(await runCli(['validate'], { KNOWLEDGE_DIR: copy, NODE_ENV: 'test' }, { out: () => {}, err: (x) => err.push(x) })).toBe(1);
+      expect(err.join('\n')).toContain(`${file.suggestedFilename()} [title]: still holds the template placeholder "TODO"`);
+      err.length = 0;
+      writeFileSync(path.join(copy, file.suggestedFilename()), fillInTemplate(text));
       expect(await runCli(['validate'], { KNOWLEDGE_DIR: copy, NODE_ENV: 'test' }, { out: () => {}, err: (x) => err.push(x) }), err.join('\n')).toBe(0);
       await group.getByRole('button', { name: /^Markeer als afgehandeld/ }).click();
       await page.getByText('3 vragen gemarkeerd als afgehandeld.').waitFor();

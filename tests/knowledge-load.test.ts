@@ -1,8 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_IDS } from '../src/knowledge/contract.js';
+import { nearDuplicates, questionWords, similarity, type OwnedQuestion } from '../src/knowledge/duplicates.js';
 import { loadKnowledge, parseEntry, validateSet } from '../src/knowledge/load.js';
+import { findPlaceholder } from '../src/knowledge/placeholders.js';
 import { tempDir } from './helpers/tmp.js';
 
 const valid = (id: string, extra = ''): string => `---
@@ -61,6 +64,57 @@ colour: blue
     );
     expect(errors.find((e) => e.field === 'colour')?.message).toMatch(/unknown field/);
     expect(errors.find((e) => e.field === 'title_en')?.message).toMatch(/missing/);
+  });
+
+  it('refuses unedited template placeholders, naming the file and field', () => {
+    const src = valid('a')
+      .replace('title: "Titel a"', 'title: "TODO: titel in gewone taal"')
+      .replace('summary: Samenvatting.', 'summary: "== TODO =="')
+      .replace('keywords: [een, twee]', 'keywords: [een, "<vul in>"]')
+      .replace('De **tekst** van a.', '[Vul hier het antwoord in]');
+    const { entry, errors } = parseEntry('a.md', src);
+    expect(entry).toBeUndefined();
+    expect(errors.map((e) => `${e.file}:${e.field ?? ''}`).sort()).toEqual(['a.md:', 'a.md:keywords', 'a.md:summary', 'a.md:title']);
+    expect(errors.find((e) => e.field === 'title')?.message).toBe('still holds the template placeholder "TODO": replace it with the real text');
+    expect(errors.find((e) => e.field === undefined)?.message).toMatch(/body still holds the template placeholder "\[Vul hier het antwoord in\]"/);
+    // ordinary text is no placeholder
+    for (const text of ['Vul het formulier in.', 'todo-lijst', 'Wat moet ik nog doen?', 'a < b en c > d, vul in wat past']) expect(findPlaceholder(text), text).toBeUndefined();
+    for (const text of ['TODO', 'x TODO: y', '== TODO ==', 'FIXME', '<vul in>', '< vul hier de titel in >', '[vul in]']) expect(findPlaceholder(text), text).toBeDefined();
+  });
+
+  it('refuses an example question two entries claim: the same or nearly the same', () => {
+    const withQuestions = (id: string, questions: string[]): string =>
+      valid(id).replace(`questions:\n  - Wat is ${id}?`, `questions:\n${questions.map((q) => `  - "${q}"`).join('\n')}`);
+    const a = parseEntry('a.md', withQuestions('a', ['Wat zijn woondeals?', 'zekerheid 2', 'Wat is de zevende zekerheid?', 'hoe ver staat de samenwerking tussen gemeenten en provincies na een jaar'])).entry!;
+    const b = parseEntry('b.md', withQuestions('b', ['welke woondeals zijn er', 'zekerheid 3', 'Wat zijn de 7 zekerheden?', 'hoe ver staat de samenwerking tussen gemeenten, provincies en waterschappen na een jaar'])).entry!;
+    const errors = validateSet([a, b], []);
+    expect(errors).toEqual([
+      { file: 'b.md', field: 'questions', message: '"welke woondeals zijn er" is the same question as "Wat zijn woondeals?" in a.md: the bot can answer it with one entry only, keep it in one' },
+      {
+        file: 'b.md',
+        field: 'questions',
+        message: expect.stringMatching(/^"hoe ver staat de samenwerking tussen gemeenten, provincies en waterschappen na een jaar" is nearly the same question as \(86 % of the words shared, limit 80 %\) "hoe ver staat de samenwerking tussen gemeenten en provincies na een jaar" in a.md/),
+      },
+    ]);
+    // within one entry, two phrasings of one question are fine
+    expect(validateSet([parseEntry('a.md', withQuestions('a', ['Wat zijn woondeals?', 'welke woondeals zijn er'])).entry!], [])).toEqual([]);
+    expect(questionWords('Wat is de tweede zekerheid?')).toEqual(questionWords('zekerheid 2'));
+    expect(questionWords('wat kan je?')).toEqual(['wat', 'kan', 'je']);
+  });
+
+  it('finds near-duplicate questions exactly as comparing every pair would (prefix filtering loses nothing)', () => {
+    const word = fc.constantFrom('klimaat', 'wonen', 'woondeal', 'zekerheid', 'opgave', 'schulden', 'regio', 'platteland', '2', '3');
+    const question = fc.array(word, { minLength: 1, maxLength: 6 }).map((ws) => ws.join(' '));
+    const owned = fc.array(fc.record({ owner: fc.constantFrom('a', 'b', 'c'), text: question }), { maxLength: 25 });
+    fc.assert(
+      fc.property(owned, fc.constantFrom(0.5, 0.8, 1), (qs: OwnedQuestion[], t) => {
+        const brute: string[] = [];
+        qs.forEach((q, i) => qs.slice(0, i).forEach((p) => {
+          if (p.owner !== q.owner && similarity(questionWords(p.text), questionWords(q.text)) >= t) brute.push(`${p.text}|${q.text}`);
+        }));
+        expect(nearDuplicates(qs, t).map((d) => `${d.first.text}|${d.second.text}`).sort()).toEqual(brute.sort());
+      }),
+    );
   });
 
   it('reports missing front matter and invalid YAML with a line number', () => {

@@ -256,9 +256,11 @@ function keywords(group: GapGroup, max = 6): string[] {
 }
 
 /**
- * A ready knowledge file (Markdown with YAML front matter) for a group: the group's
- * questions as `questions`, placeholders for the rest. It passes `ibp-bot validate`
- * once placed in `knowledge/`; the dashboard never writes there itself.
+ * A knowledge file (Markdown with YAML front matter) for a group to start from: the
+ * group's questions as `questions`, "TODO" placeholders for the texts only an author
+ * can write. `ibp-bot validate` refuses it, naming each field, until every TODO is
+ * replaced (src/knowledge/placeholders.ts), so an unedited download never goes live.
+ * The dashboard never writes to `knowledge/` itself.
  */
 export function knowledgeFile(group: GapGroup, kb: KnowledgeBase, now: Date): { id: string; fileName: string; content: string } {
   const t = messages('nl').dashboard.gaps.file;

@@ -388,7 +388,7 @@ export const nl = {
           `Nieuw kennisitem, gemaakt op het IBP-dashboard op ${date} uit ${n} ${n === 1 ? 'vraag' : 'vragen'} zonder antwoord.`,
           'Vul de TODO-velden in, kies het juiste type (programma, zekerheid, opgave of bot),',
           `voeg gerelateerde items toe bij related, en sla het op als knowledge/${id}.md.`,
-          'Controleer daarna met: npx ibp-bot validate',
+          'Controleer daarna met: npx ibp-bot validate (zolang er nog TODO in staat, keurt validate het bestand af).',
         ],
         title: 'TODO: titel in gewone taal',
         titleEn: 'TODO: title in English',

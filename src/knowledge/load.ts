@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseMarkdown } from '../domain/richtext.js';
 import { CONTRACT_IDS } from './contract.js';
+import { nearDuplicates, NEAR_DUPLICATE_SIMILARITY } from './duplicates.js';
+import { findPlaceholder } from './placeholders.js';
 import { ENTRY_TYPES, type EntryFrontMatter, type KnowledgeEntry, type KnowledgeError } from './types.js';
 
 const REQUIRED: (keyof EntryFrontMatter)[] = [
@@ -86,6 +88,14 @@ export function parseEntry(file: string, source: string): { entry?: KnowledgeEnt
   }
   if (Array.isArray(fm.questions) && fm.questions.length === 0) err('needs at least one example question', 'questions');
   if (parts.body === '') err('the Markdown body (the Dutch answer) is empty');
+  for (const key of [...REQUIRED, ...OPTIONAL]) {
+    const v = fm[key];
+    const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    const marker = texts.map(findPlaceholder).find((m) => m !== undefined);
+    if (marker) err(`still holds the template placeholder "${marker}": replace it with the real text`, key);
+  }
+  const bodyMarker = findPlaceholder(parts.body);
+  if (bodyMarker) err(`the Markdown body still holds the template placeholder "${bodyMarker}": replace it with the real answer`);
   if (errors.length > 0) return { errors };
 
   const front = fm as unknown as EntryFrontMatter;
@@ -107,7 +117,7 @@ export function parseEntry(file: string, source: string): { entry?: KnowledgeEnt
   return { entry, errors };
 }
 
-/** Cross-file checks: duplicate ids, dangling `related`, missing contract ids. */
+/** Cross-file checks: duplicate ids, dangling `related`, missing contract ids, example questions two entries claim. */
 export function validateSet(entries: KnowledgeEntry[], contractIds: readonly string[] = CONTRACT_IDS): KnowledgeError[] {
   const errors: KnowledgeError[] = [];
   const byId = new Map<string, KnowledgeEntry>();
@@ -124,6 +134,16 @@ export function validateSet(entries: KnowledgeEntry[], contractIds: readonly str
   }
   for (const id of contractIds) {
     if (!byId.has(id)) errors.push({ file: `${id}.md`, field: 'id', message: `contract topic "${id}" has no entry` });
+  }
+  const files = new Map(entries.map((e) => [e.id, e.file]));
+  const questions = entries.flatMap((e) => e.questions.map((text) => ({ owner: e.id, text })));
+  for (const { first, second, similarity } of nearDuplicates(questions)) {
+    const how = similarity === 1 ? 'the same question as' : `nearly the same question as (${Math.round(similarity * 100)} % of the words shared, limit ${NEAR_DUPLICATE_SIMILARITY * 100} %)`;
+    errors.push({
+      file: files.get(second.owner) ?? second.owner,
+      field: 'questions',
+      message: `"${second.text}" is ${how} "${first.text}" in ${files.get(first.owner) ?? first.owner}: the bot can answer it with one entry only, keep it in one`,
+    });
   }
   return errors;
 }

@@ -26,7 +26,7 @@ const CARDINALS: ReadonlyMap<string, number> = new Map([
   ['eight', 8], ['nine', 9], ['ten', 10],
 ]);
 
-const ORDINALS: ReadonlyMap<string, number> = new Map([
+export const ORDINALS: ReadonlyMap<string, number> = new Map([
   ['eerste', 1], ['tweede', 2], ['derde', 3], ['vierde', 4], ['vijfde', 5], ['zesde', 6],
   ['zevende', 7], ['achtste', 8], ['negende', 9], ['tiende', 10],
   ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6],

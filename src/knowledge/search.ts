@@ -1,36 +1,25 @@
 /**
  * Finds the knowledge entry a question is about, and says how sure it is.
  *
- * A question is normalised into stems (see normalise.ts). Each stem is matched
- * against the index vocabulary: exactly, as part of a compound, or with a typo
- * (vocabulary.ts). An entry's score (0..1) blends three signals:
- *  - coverage: how much of the question the entry explains, each stem weighted
- *    by its rarity (IDF, so "ibp" or "opgave" count little) and by the field it
- *    is found in (a title counts more than a body);
- *  - phrase: neighbouring question words that stand together in the entry too
- *    ("zekerheid 7" is not "7 zekerheden");
- *  - name: how closely the question quotes one of the entry's names (title,
- *    English title, keyword), so official names win outright.
- * The top score, and how far the runner-up trails it, decide between
- * answering, suggesting ("Bedoelde je...") and admitting there is no answer.
- *
- * fuse.js is not used: it scans every record for every pattern, so per-word
- * fuzzy matching costs entries x fields x words on each query. Everything here
- * is precomputed at construction (inverted index, typo index, names); a query
- * costs a few map lookups per word plus one pass over the matching postings.
+ * Two signals, blended per entry:
+ *  - lexical (lexical.ts): how well the entry's own words explain the question,
+ *    with field weights, rarity, typos, compounds, synonyms and names;
+ *  - learned (classifier.ts): a logistic regression over character n-grams and
+ *    words, trained at start-up on each entry's titles, keywords and example
+ *    questions. It ranks paraphrases, typos and English questions the lexical
+ *    score half-misses.
+ * The blended score of the best entry, and how far the runner-up trails it,
+ * decide between answering, suggesting ("Bedoelde je...") and admitting there is
+ * no answer. The weights and thresholds (RANKING) are calibrated on the tune half
+ * of the evaluation set only (bench/calibrate.ts); the test half checks them
+ * (bench/eval.ts).
  */
-import { FuzzyQuestion } from './fuzzy-names.js';
+import { EntryClassifier, trainingTexts, type ClassifierOptions, type Prediction } from './classifier.js';
+import { LexicalIndex, MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit } from './lexical.js';
+import { correctOrdinals } from './ordinals.js';
 import type { KnowledgeEntry } from './types.js';
-import { analyse, joinedStems, stem, verbVariants, type Word } from './normalise.js';
-import { buildIndexData, joinedGroups, pairKey, type IndexData, type Posting } from './postings.js';
-import { synonyms } from './thesaurus.js';
-import type { TermMatch } from './vocabulary.js';
 
-export interface SearchHit {
-  entry: KnowledgeEntry;
-  /** Confidence 0..1; 1 = certain. */
-  score: number;
-}
+export { MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit };
 
 export type SearchConfidence = 'answer' | 'suggest' | 'none';
 
@@ -45,330 +34,139 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** The top hit answers directly from this score... */
-export const ANSWER_MIN_SCORE = 0.33;
-/**
- * ...and only if the runner-up scores at most this share of it; otherwise two
- * entries are close contenders and the bot asks "Bedoelde je...".
- */
-export const ANSWER_MAX_RUNNER_UP_SHARE = 0.8;
-/** ...or leads it by at least this much in absolute terms (a near-perfect match next to a good one). */
-export const ANSWER_MIN_LEAD = 0.1;
-/** Below this no hit is plausible: the bot says it does not know and logs a knowledge gap. */
-export const SUGGEST_MIN_SCORE = 0.25;
+/** The knobs of the blend and the decision. */
+export interface RankingParams {
+  /** Share of the learned signal in the blended score (0..1); the rest is the lexical score. */
+  learnedShare: number;
+  /** The top entry is answered directly from this blended score... */
+  answerMinScore: number;
+  /** ...when the runner-up scores at most this share of it... */
+  answerMaxRunnerUpShare: number;
+  /** ...or trails it by at least this much. Otherwise two entries are close contenders: "Bedoelde je...". */
+  answerMinLead: number;
+  /**
+   * The classifier alone answers when it is this sure (and the blend agrees on the
+   * entry): a question made only of words the search drops ("wat kan je?") has no
+   * lexical score at all. Above 1: never.
+   */
+  learnedAloneMin: number;
+  /** Below this blended score nothing is plausible: "dat weet ik niet", and a knowledge gap is logged. */
+  suggestMinScore: number;
+}
+
+/** Calibrated on the tune half of tests/fixtures/eval (bench/calibrate.ts). */
+export const RANKING: Readonly<RankingParams> = {
+  learnedShare: 0.55,
+  answerMinScore: 0.2,
+  answerMaxRunnerUpShare: 0.7,
+  answerMinLead: 0.02,
+  learnedAloneMin: 1.01,
+  suggestMinScore: 0.2,
+};
+
+export const ANSWER_MIN_SCORE = RANKING.answerMinScore;
+export const ANSWER_MAX_RUNNER_UP_SHARE = RANKING.answerMaxRunnerUpShare;
+export const ANSWER_MIN_LEAD = RANKING.answerMinLead;
+export const SUGGEST_MIN_SCORE = RANKING.suggestMinScore;
 /** Hits scoring under this share of the top hit are not worth showing next to it. */
 export const SUGGEST_MIN_SHARE_OF_TOP = 0.5;
 export const DEFAULT_LIMIT = 3;
-/** Words of a question considered; the rest of a pasted essay cannot change the topic. */
-export const MAX_QUERY_WORDS = 64;
-/** Characters of a question read at all, so folding a pasted essay costs nothing. */
-export const MAX_QUERY_CHARS = 2_000;
+/** The classifier's most likely entries considered next to the lexical candidates. */
+const LEARNED_CANDIDATES = 20;
 
-/** How the three signals blend into one score. They sum to 1. */
-export const SCORE_WEIGHTS = { coverage: 0.65, phrase: 0.1, name: 0.25 } as const;
-
-/** Rarity weight of the most common words, so they still count a little. */
-const IDF_FLOOR = 0.15;
-/** A question word the knowledge base does not know: as informative as a fairly rare word. */
-const UNKNOWN_WEIGHT = 0.5;
-/** Weight factor of a word that only ever occurs in running text (see topicality). */
-const TOPICALITY_FLOOR = 0.4;
-/** "pakt" for "pakken": the same word in another verb form. */
-const VERB_VARIANT_QUALITY = 0.9;
-/** A synonym from the thesaurus counts nearly as much as the word itself. */
-const SYNONYM_QUALITY = 0.8;
-/** Factor for a name whose words the question has in another order. */
-const NAME_ORDER_PENALTY = 0.5;
-/** Only this many entries (best by coverage and phrase) get the costlier name comparison. */
-const NAME_CANDIDATES = 40;
-/** Unknown words of one question looked up as possible typos: the costliest lookup, and a real question has few. */
-const MAX_TYPO_LOOKUPS = 16;
-/** Most letters the stemmer strips from a word (diminutive, plural, final e, -ing; see normalise.ts), with a margin. */
-const MAX_SUFFIX_LETTERS = 12;
-
-interface QueryTerm {
-  /** The stem as the index knows it: the stem itself, or the term a typo most likely meant. */
-  canonical: string;
-  /** How well `canonical` matches what was typed (1 = exact). */
-  quality: number;
-  /** Rarity weight in the question. */
-  weight: number;
-  matches: TermMatch[];
-  /** Stems this term stands for when comparing with an entry's names, with the quality of each. */
-  aliases: ReadonlyMap<string, number>;
-}
-
-/** An entry's name with the rarity weight of each of its stems. */
-interface Name {
-  stems: string[];
-  weights: number[];
-  /** 1 for a title, less for a keyword (see KEYWORD_NAME_STRENGTH). */
-  strength: number;
-  total: number;
+/** One entry's two signals for a question. */
+export interface Candidate {
+  entry: number;
+  lexical: number;
+  /**
+   * The classifier's probability above what an entry sharing nothing with the
+   * question gets, rescaled to 0..1: so 0 means "no evidence", whatever the size
+   * of the knowledge base (a uniform guess over 5 entries is not 20 % evidence).
+   */
+  learned: number;
 }
 
 export class KnowledgeIndex {
   readonly entries: readonly KnowledgeEntry[];
-  private readonly data: IndexData;
-  /** By term id: rarity weight in (0, 1]. */
-  private readonly rarity: Float64Array;
-  private readonly names: Name[][];
-  /**
-   * Longest word tried as a compound of two known terms. A query word is a stem (its
-   * doubled letters already collapsed), and stemming a part again removes little more
-   * than a suffix, so a longer word is not two terms. (Not exact for a stem full of
-   * `ff`/`ss` made from `fv`/`zs`, which stemming a part halves: no real word.)
-   * Splitting stems the word's tail at every position: quadratic, and a 2,000-letter
-   * word took a tenth of a second.
-   */
-  private readonly longestCompound: number;
+  private readonly lexical: LexicalIndex;
+  private readonly classifier: EntryClassifier;
+  private readonly params: RankingParams;
+  private readonly position: Map<KnowledgeEntry, number>;
 
-  constructor(entries: readonly KnowledgeEntry[]) {
+  constructor(entries: readonly KnowledgeEntry[], params: Partial<RankingParams> = {}, classifier: Partial<ClassifierOptions> = {}) {
     this.entries = entries;
-    this.data = buildIndexData(entries);
-    this.longestCompound = 2 * (this.data.vocabulary.longest + MAX_SUFFIX_LETTERS);
-    const n = entries.length;
-    const idf = (df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    const max = idf(1);
-    this.rarity = Float64Array.from(this.data.postings, (p) => Math.max(IDF_FLOOR, idf(p.entries.length) / max) * topicality(p));
-    this.names = this.data.names.map((list) =>
-      list.map(({ stems, strength }) => {
-        const weights = stems.map((s) => this.weightOf(s));
-        return { stems, weights, strength, total: weights.reduce((a, b) => a + b, 0) };
-      }),
-    );
+    this.params = { ...RANKING, ...params };
+    this.lexical = new LexicalIndex(entries);
+    this.position = new Map(entries.map((e, i) => [e, i]));
+    const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
+    this.classifier = new EntryClassifier(entries.length, examples, classifier);
+  }
+
+  /** Number of learned weights (for the benchmark's memory report). */
+  get learnedParameters(): number {
+    return this.classifier.parameters;
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
-    const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
-    const text = query.slice(0, MAX_QUERY_CHARS);
-    const terms = this.queryTerms(analyse(text, MAX_QUERY_WORDS), joinedStems(text, MAX_QUERY_WORDS));
-    if (terms.length === 0) return { hits: [], confidence: 'none' };
-    const ranked = this.score(terms);
-    const top = ranked[0];
-    if (!top || top.score < SUGGEST_MIN_SCORE) return { hits: [], confidence: 'none' };
-    const floor = Math.max(SUGGEST_MIN_SCORE, top.score * SUGGEST_MIN_SHARE_OF_TOP);
-    const hits = ranked.filter((h) => h.score >= floor).slice(0, limit);
-    const runnerUp = ranked[1]?.score ?? 0;
-    const confident =
-      top.score >= ANSWER_MIN_SCORE && (runnerUp <= top.score * ANSWER_MAX_RUNNER_UP_SHARE || top.score - runnerUp >= ANSWER_MIN_LEAD);
-    return { hits, confidence: confident ? 'answer' : 'suggest' };
+    return decide(this.candidates(query), this.entries, this.params, Math.max(1, opts.limit ?? DEFAULT_LIMIT));
   }
 
-  private weightOf(stemmed: string): number {
-    const id = this.data.vocabulary.id(stemmed);
-    return id === undefined ? UNKNOWN_WEIGHT : (this.rarity[id] ?? UNKNOWN_WEIGHT);
-  }
-
-  /** Question words -> terms, in order, without repeats; then known compounds the user wrote apart. */
-  private queryTerms(words: Word[], writtenApart: string[] = []): QueryTerm[] {
-    const vocabulary = this.data.vocabulary;
-    const stems = new Set<string>();
-    const groups = new Map<number, Word[]>();
-    for (const w of words) groups.set(w.group, [...(groups.get(w.group) ?? []), w]);
-    for (const group of groups.values()) {
-      // "cross-overs" typed with a hyphen finds "crossovers" written as one word, and back.
-      const joined = joinedGroups(group)[0];
-      if (joined !== undefined && vocabulary.id(joined) !== undefined) stems.add(joined);
-      else for (const w of group) stems.add(w.stem);
+  /** Both signals for every entry either one finds plausible (for search and for calibration). */
+  candidates(query: string): Candidate[] {
+    const text = correctOrdinals(query.slice(0, MAX_QUERY_CHARS), (s) => this.lexical.knows(s));
+    const lexical = this.lexical.rank(text);
+    const learned = this.classifier.predict(text, MAX_QUERY_WORDS);
+    const byEntry = new Map<number, Candidate>();
+    for (const hit of lexical) {
+      const entry = this.position.get(hit.entry) as number;
+      byEntry.set(entry, { entry, lexical: hit.score, learned: 0 });
     }
-    for (const j of writtenApart) if (vocabulary.id(j) !== undefined) stems.add(j);
-    const seen = new Set<string>();
-    const out: QueryTerm[] = [];
-    const budget = { typos: MAX_TYPO_LOOKUPS };
-    for (const s of stems) {
-      for (const t of this.resolve(s, budget)) {
-        if (seen.has(t.canonical)) continue;
-        seen.add(t.canonical);
-        out.push(t);
-      }
+    const lift = liftOf(learned);
+    for (let i = 0; i < learned.entries.length; i += 1) {
+      const entry = learned.entries[i] as number;
+      const p = lift(learned.probabilities[i] as number);
+      const known = byEntry.get(entry);
+      if (known) known.learned = p;
+      else if (i < LEARNED_CANDIDATES && p > 0) byEntry.set(entry, { entry, lexical: 0, learned: p });
     }
-    return out;
-  }
-
-  /**
-   * One stem -> its term: exact, else the likeliest typo correction, plus
-   * synonyms and compounds; an unknown compound of two known words becomes two
-   * terms; an unknown word at least finds its word family.
-   */
-  private resolve(s: string, budget: { typos: number }): QueryTerm[] {
-    const vocabulary = this.data.vocabulary;
-    const id = vocabulary.id(s);
-    const variant = id === undefined ? this.verbVariant(s) : undefined;
-    const tryTypo = id === undefined && !variant && budget.typos > 0;
-    if (tryTypo) budget.typos -= 1;
-    const fuzzy = tryTypo ? vocabulary.fuzzy(s) : [];
-    const best = id !== undefined ? { id, quality: 1 } : (variant ?? strongest(fuzzy));
-    const canonical = best ? (vocabulary.terms[best.id] as string) : s;
-    const related = [...this.synonymMatches(canonical), ...vocabulary.compounds(s)];
-    if (best) {
-      // A correction is a guess: it never weighs more than an unknown word.
-      const rarity = this.rarity[best.id] ?? UNKNOWN_WEIGHT;
-      const weight = best.quality === 1 ? rarity : Math.min(rarity, UNKNOWN_WEIGHT);
-      return [{ canonical, quality: best.quality, weight, matches: [best, ...fuzzy, ...related], aliases: aliasesOf(canonical, best.quality) }];
-    }
-    // An unknown word with known synonyms weighs like its rarest synonym, capped like a correction.
-    const synonymRarity = Math.max(0, ...this.synonymMatches(s).map((m) => this.rarity[m.id] ?? 0));
-    if (synonymRarity === 0 && s.length <= this.longestCompound) {
-      const parts = vocabulary.split(s, stem);
-      if (parts) return parts.flatMap((p) => this.resolve(p, budget));
-    }
-    const weight = synonymRarity > 0 ? Math.min(synonymRarity, UNKNOWN_WEIGHT) : UNKNOWN_WEIGHT;
-    const matches = related.length > 0 ? related : vocabulary.family(s);
-    return [{ canonical: s, quality: 0, weight, matches, aliases: aliasesOf(s, 0) }];
-  }
-
-  private verbVariant(s: string): TermMatch | undefined {
-    for (const v of verbVariants(s)) {
-      const id = this.data.vocabulary.id(v);
-      if (id !== undefined) return { id, quality: VERB_VARIANT_QUALITY };
-    }
-    return undefined;
-  }
-
-  private synonymMatches(s: string): TermMatch[] {
-    const out: TermMatch[] = [];
-    for (const syn of synonyms(s)) {
-      const id = this.data.vocabulary.id(syn);
-      if (id !== undefined) out.push({ id, quality: SYNONYM_QUALITY });
-    }
-    return out;
-  }
-
-  private score(terms: QueryTerm[]): SearchHit[] {
-    const n = this.entries.length;
-    const coverage = accumulateTerms(this.data.postings, terms, n);
-    const totalWeight = terms.reduce((a, t) => a + t.weight, 0);
-    const phrase = this.phraseScores(terms, n);
-
-    const candidates: { e: number; partial: number }[] = [];
-    for (let e = 0; e < n; e += 1) {
-      const cov = (coverage[e] ?? 0) / totalWeight;
-      if (cov <= 0) continue;
-      const phr = phrase ? (phrase[e] ?? 0) : cov;
-      candidates.push({ e, partial: SCORE_WEIGHTS.coverage * cov + SCORE_WEIGHTS.phrase * phr });
-    }
-    candidates.sort((a, b) => b.partial - a.partial);
-    const question = new FuzzyQuestion(terms.map((t) => t.canonical));
-    return candidates
-      .slice(0, NAME_CANDIDATES)
-      .map(({ e, partial }) => {
-        // fuse.js steps in where the exact name comparison finds nothing: a name typed with typos.
-        const exact = this.nameScore(e, terms, totalWeight);
-        const name = exact > 0 ? exact : this.fuzzyNameScore(e, question);
-        return { entry: this.entries[e] as KnowledgeEntry, score: Math.min(1, partial + SCORE_WEIGHTS.name * name) };
-      })
-      .sort((a, b) => b.score - a.score);
-  }
-
-  /** Share (0..1) of the question's word pairs found side by side in each entry; null for a one-word question. */
-  private phraseScores(terms: QueryTerm[], n: number): Float64Array | null {
-    if (terms.length < 2) return null;
-    const out = new Float64Array(n);
-    let total = 0;
-    for (let i = 1; i < terms.length; i += 1) {
-      const a = terms[i - 1] as QueryTerm;
-      const b = terms[i] as QueryTerm;
-      const weight = (a.weight + b.weight) / 2;
-      const quality = Math.min(a.quality, b.quality);
-      total += weight;
-      const first = this.data.vocabulary.id(a.canonical);
-      const second = this.data.vocabulary.id(b.canonical);
-      const posting = first === undefined || second === undefined ? undefined : this.data.bigrams.get(pairKey(first, second));
-      if (!posting) continue;
-      for (let k = 0; k < posting.entries.length; k += 1) {
-        const e = posting.entries[k] as number;
-        out[e] = (out[e] ?? 0) + weight * quality * (posting.weights[k] ?? 0);
-      }
-    }
-    for (let e = 0; e < n; e += 1) out[e] = (out[e] ?? 0) / total;
-    return out;
-  }
-
-  /**
-   * How closely the question quotes the entry's best-matching name (0..1): the
-   * share of the name the question contains times the share of the question the
-   * name explains, times the name's strength, halved when the order differs.
-   */
-  /** The name signal as fuse.js sees it: a name quoted with typos (see fuzzy-names.ts). */
-  private fuzzyNameScore(e: number, question: FuzzyQuestion): number {
-    let best = 0;
-    for (const name of this.names[e] ?? []) best = Math.max(best, name.strength * question.quotes(name.stems));
-    return best;
-  }
-
-  private nameScore(e: number, terms: QueryTerm[], totalWeight: number): number {
-    let best = 0;
-    for (const name of this.names[e] ?? []) {
-      let found = 0;
-      let explained = 0;
-      let last = -1;
-      let inOrder = true;
-      for (const t of terms) {
-        let at = -1;
-        let quality = 0;
-        for (const [alias, q] of t.aliases) {
-          const i = name.stems.indexOf(alias);
-          if (i >= 0 && q > quality) [at, quality] = [i, q];
-        }
-        if (at < 0) continue;
-        if (at < last) inOrder = false;
-        last = at;
-        found += name.weights[at] ?? 0;
-        explained += t.weight * quality;
-      }
-      // "zekerheid 7" quotes the name "zekerheid 7", not "7 zekerheden".
-      const order = inOrder ? 1 : NAME_ORDER_PENALTY;
-      if (found > 0) best = Math.max(best, order * name.strength * (found / name.total) * (explained / totalWeight));
-    }
-    return best;
+    return [...byEntry.values()];
   }
 }
 
-/**
- * A word the authors put in a title, keyword or example question somewhere
- * names a topic; one that only occurs in running text ("exist", "need") is
- * more likely framing. Scales a term's weight between TOPICALITY_FLOOR and 1.
- */
-function topicality(p: Posting): number {
-  const strongest = p.weights.reduce((a, w) => Math.max(a, w), 0);
-  return TOPICALITY_FLOOR + (1 - TOPICALITY_FLOOR) * strongest;
+function liftOf(p: Prediction): (x: number) => number {
+  const floor = p.rest;
+  return (x) => (floor >= 1 ? 0 : Math.max(0, x - floor) / (1 - floor));
 }
 
-/** A term stands for its own stem (if known) and, a little less, for its synonyms ("money" for the keyword "geld"). */
-function aliasesOf(s: string, quality: number): Map<string, number> {
-  const out = new Map<string, number>();
-  if (quality > 0) out.set(s, quality);
-  for (const syn of synonyms(s)) out.set(syn, SYNONYM_QUALITY * (quality > 0 ? quality : 1));
+/** The blended score of one candidate (0..1). */
+export function blended(c: Candidate, params: RankingParams): number {
+  return (1 - params.learnedShare) * c.lexical + params.learnedShare * c.learned;
+}
+
+/** Answer, suggest or refuse, from the candidates' two signals. Pure, so calibration can replay it. */
+export function decide(candidates: readonly Candidate[], entries: readonly KnowledgeEntry[], params: RankingParams, limit = DEFAULT_LIMIT): SearchResult {
+  const ranked = candidates
+    .map((c) => ({ c, score: blended(c, params) }))
+    .sort((a, b) => b.score - a.score || b.c.learned - a.c.learned || a.c.entry - b.c.entry);
+  const top = ranked[0];
+  if (!top) return { hits: [], confidence: 'none' };
+  const runnerUp = ranked[1]?.score ?? 0;
+  const clearLead = runnerUp <= top.score * params.answerMaxRunnerUpShare || top.score - runnerUp >= params.answerMinLead;
+  const sureAlone = top.c.learned >= params.learnedAloneMin;
+  if ((top.score >= params.answerMinScore && clearLead) || sureAlone) {
+    const floor = Math.max(params.suggestMinScore, top.score * SUGGEST_MIN_SHARE_OF_TOP);
+    return { hits: hitsOf(ranked, entries, floor, limit), confidence: 'answer' };
+  }
+  if (top.score < params.suggestMinScore) return { hits: [], confidence: 'none' };
+  const floor = Math.max(params.suggestMinScore, top.score * SUGGEST_MIN_SHARE_OF_TOP);
+  return { hits: hitsOf(ranked, entries, floor, limit), confidence: 'suggest' };
+}
+
+function hitsOf(ranked: { c: Candidate; score: number }[], entries: readonly KnowledgeEntry[], floor: number, limit: number): SearchHit[] {
+  const out: SearchHit[] = [];
+  for (const [i, r] of ranked.entries()) {
+    if (out.length >= limit || (i > 0 && r.score < floor)) break;
+    out.push({ entry: entries[r.c.entry] as KnowledgeEntry, score: Math.min(1, r.score) });
+  }
   return out;
-}
-
-function strongest(matches: TermMatch[]): TermMatch | undefined {
-  return matches.reduce<TermMatch | undefined>((a, m) => (!a || m.quality > a.quality ? m : a), undefined);
-}
-
-/** Sum over terms of weight x best match quality x field weight, per entry. */
-function accumulateTerms(postings: readonly Posting[], terms: QueryTerm[], n: number): Float64Array {
-  const total = new Float64Array(n);
-  const best = new Float64Array(n);
-  const touched: number[] = [];
-  for (const term of terms) {
-    for (const m of term.matches) {
-      const p = postings[m.id];
-      if (!p) continue;
-      for (let k = 0; k < p.entries.length; k += 1) {
-        const e = p.entries[k] as number;
-        const v = m.quality * (p.weights[k] ?? 0);
-        const prev = best[e] ?? 0;
-        if (prev === 0 && v > 0) touched.push(e);
-        if (v > prev) best[e] = v;
-      }
-    }
-    for (const e of touched) {
-      total[e] = (total[e] ?? 0) + term.weight * (best[e] ?? 0);
-      best[e] = 0;
-    }
-    touched.length = 0;
-  }
-  return total;
 }

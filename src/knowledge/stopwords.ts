@@ -60,3 +60,20 @@ export function isStopWord(word: string): boolean {
   if (STOP_WORDS.has(word)) return true;
   return word.length > 4 && PRONOMINAL.test(word) && !KEEP.has(word);
 }
+
+/**
+ * Words that are not stop words but say little about which entry a question is
+ * about, because every question about anything in the Netherlands may use them.
+ * The knowledge base itself uses them rarely ("Nederland en migrant voorbereid",
+ * "Resultaten na een jaar"), so their rarity alone would make them count as much
+ * as "woondeal"; the search caps their weight (lexical.ts) but keeps them, so an
+ * official name that holds one still matches in full.
+ */
+const WEAK = `
+nederland nederlandse nederlands netherlands dutch holland
+jaar jaren year years maand maanden month months week weken dag dagen day days
+vandaag morgen gisteren today tomorrow yesterday
+goed goede good
+`;
+
+export const WEAK_WORDS: ReadonlySet<string> = wordSet(WEAK);

@@ -38,7 +38,7 @@ bestuur governance administration
 economie economisch economische economy economic
 gezondheid gezond health healthy
 preventie prevention
-opgave opgaven uitdaging uitdagingen challenge challenges
+opgave opgaven uitdaging uitdagingen challenge challenges task tasks
 zekerheid zekerheden certainty certainties
 mandaat mandate
 anticiperen vooruitdenken anticipate
@@ -63,6 +63,9 @@ melden rapporteren rapportage doorgeven signaleren report reporting
 voorbeeld voorbeelden praktijkvoorbeeld praktijkvoorbeelden example examples
 verhaal verhalen story stories
 werkgelegenheid banen jobs employment
+laaggeletterdheid laaggeletterd laaggeletterden literacy illiteracy illiterate
+versneller accelerator
+verdelen verdeling verdeeld divide divided division distribute distribution
 krimp bevolkingsdaling depopulation
 thema themas onderwerp onderwerpen theme themes topic topics
 overkoepelend overkoepelende overarching

@@ -185,7 +185,8 @@ export class Vocabulary {
     const out: TermMatch[] = [];
     for (const id of candidates) {
       const term = this.terms[id] as string;
-      if (term === word || !fuzzyEligible(term)) continue;
+      // People rarely mistype the first letter; a "correction" that changes it finds another word ("printer" -> "inter").
+      if (term === word || !fuzzyEligible(term) || term[0] !== word[0]) continue;
       const d = editDistance(word, term, max);
       if (d > max || (word.length === 4 && !shortWordTypo(word, term))) continue;
       out.push({ id, quality: fuzzyQuality(d, Math.max(word.length, term.length)) });
