@@ -1,4 +1,4 @@
-import { messages } from '../i18n/index.js';
+import { texts } from './texts.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -7,7 +7,7 @@ import { html, type SafeHtml } from './html.js';
  * named in a legend (never by colour alone), and the numbers are one click or key
  * press away in a table (`<details>`). The SVG is the picture; the table is the data.
  */
-const t = () => messages('nl').dashboard.charts;
+const t = () => texts().charts;
 
 export interface Pattern {
   /** Background and foreground; the shape tells series apart, colour only helps. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
-import { messages } from '../i18n/index.js';
+import { texts } from './texts.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { normalise, tokens } from '../knowledge/normalise.js';
 import type { Platform } from '../domain/turn.js';
@@ -229,7 +229,7 @@ function keywords(group: GapGroup, max = 6): string[] {
  * once placed in `knowledge/`; the dashboard never writes there itself.
  */
 export function knowledgeFile(group: GapGroup, kb: KnowledgeBase, now: Date): { id: string; fileName: string; content: string } {
-  const t = messages('nl').dashboard.gaps.file;
+  const t = texts().gaps.file;
   const id = knowledgeId(group, kb);
   const questions = group.questions.slice(0, MAX_FILE_QUESTIONS).map((q) => q.text);
   const front = {

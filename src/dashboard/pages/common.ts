@@ -1,12 +1,13 @@
 import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '../../core/knelpunt/cards.js';
 import { messages } from '../../i18n/index.js';
+import { texts } from '../texts.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import { DASHBOARD_TIME_ZONE } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 
-export const d = () => messages('nl').dashboard;
+export const d = () => texts();
 export const k = () => messages('nl').knelpunt;
 
 const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: DASHBOARD_TIME_ZONE });
