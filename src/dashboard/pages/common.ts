@@ -2,10 +2,17 @@ import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '
 import { messages } from '../../i18n/index.js';
 import { texts } from '../texts.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { KnelpuntRecord } from '../../store/types.js';
+import type { KnelpuntRecord, Store } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import { DASHBOARD_TIME_ZONE } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
+
+/** What a page renderer needs: the store to read, the knowledge base for labels, and the clock. */
+export interface PageDeps {
+  store: Store;
+  knowledge: KnowledgeBase;
+  now: () => Date;
+}
 
 export const d = () => texts();
 export const k = () => messages('nl').knelpunt;

@@ -3,8 +3,7 @@ import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups, type GapGroup }
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, type Notice } from '../layout.js';
 import { paginate, queryPage, queryValues, type RawQuery } from '../query.js';
-import { d, dateTime, pager, snippet } from './common.js';
-import type { PageDeps } from './overview.js';
+import { d, dateTime, pager, snippet, type PageDeps } from './common.js';
 
 export const GROUPS_PER_PAGE = 20;
 const MAX_LISTED_QUESTIONS = 25;

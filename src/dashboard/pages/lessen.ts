@@ -11,8 +11,7 @@ import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { dayAfter, dayStart, paginate, queryDate, queryPage, queryValues, type RawQuery } from '../query.js';
 import { replyHtml } from '../reply-html.js';
-import { d, dateText, opgaveLabel, pager } from './common.js';
-import type { PageDeps } from './overview.js';
+import { d, dateText, opgaveLabel, pager, type PageDeps } from './common.js';
 
 export const DEFAULT_DAYS = 90;
 const PER_PAGE = 20;

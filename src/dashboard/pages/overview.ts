@@ -1,17 +1,10 @@
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import { type Store } from '../../store/types.js';
 import { KNELPUNT_STATUSES } from '../../domain/knelpunt.js';
 import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
 import { PATTERNS, columnChart, formatNumber, longDate, shortDate, stackedBarChart } from '../charts.js';
 import { OLDEST, weekBoundaries, type OverviewFigures } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
-import { d, dateTime, formatDecimal, opgaveLabel, snippet, stat, statusLabel } from './common.js';
-
-export interface PageDeps {
-  store: Store;
-  knowledge: KnowledgeBase;
-  now: () => Date;
-}
+import { d, dateTime, formatDecimal, opgaveLabel, snippet, stat, statusLabel, type PageDeps } from './common.js';
 
 /** The figures, computed by the store (aggregates, not every record) for the last 26 weeks. */
 export async function loadOverview(deps: PageDeps): Promise<OverviewFigures> {

@@ -5,8 +5,7 @@ import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { paginate, queryPage, type RawQuery } from '../query.js';
-import { d, pager } from './common.js';
-import type { PageDeps } from './overview.js';
+import { d, pager, type PageDeps } from './common.js';
 
 const PER_PAGE = 100;
 
