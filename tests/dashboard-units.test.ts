@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnChart, stackedBarChart, PATTERNS } from '../src/dashboard/charts.js';
+import { dateHtml, dateText, dateTimeHtml, dateTimeText, dayText, shortDayText } from '../src/dashboard/dates.js';
 import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
 import { html, raw } from '../src/dashboard/html.js';
@@ -248,6 +249,25 @@ describe('charts', () => {
   });
 });
 
+describe('dates: one Dutch form on every page', () => {
+  it('weekday, day, month, year and time, in Amsterdam time across daylight saving', () => {
+    expect(dateTimeText('2026-12-11T14:00:00.000Z')).toBe('vrijdag 11 december 2026, 15:00');
+    expect(dateTimeText(new Date('2026-06-05T07:05:00Z'))).toBe('vrijdag 5 juni 2026, 09:05');
+    expect(dateTimeText('2026-03-28T23:30:00Z')).toBe('zondag 29 maart 2026, 00:30'); // CET
+    expect(dateTimeText('2026-03-29T01:30:00Z')).toBe('zondag 29 maart 2026, 03:30'); // CEST from 02:00
+    expect(dateText('2026-12-31T23:30:00Z')).toBe('vrijdag 1 januari 2027'); // already the next day in Amsterdam
+    expect(dateTimeText('2026-11-27T14:00:00Z', 'Europe/London')).toBe('vrijdag 27 november 2026, 14:00');
+    expect(dayText('2026-12-15')).toBe('dinsdag 15 december 2026');
+    expect(shortDayText('2026-06-01')).toBe('1 jun');
+    // not a date: shown as it is, never "Invalid Date"
+    expect(dateTimeText('gisteren')).toBe('gisteren');
+    expect(dayText('2026-13-45')).toBe('2026-13-45');
+    expect(dayText('2026-02-30')).toBe('2026-02-30');
+    expect(dateTimeHtml('2026-12-11T14:00:00.000Z').value).toBe('<time datetime="2026-12-11T14:00:00.000Z">vrijdag 11 december 2026, 15:00</time>');
+    expect(dateHtml('<b>').value).toBe('&lt;b&gt;');
+  });
+});
+
 describe('planning rows', () => {
   it('next run in the channel time zone, paused and last result in Dutch', () => {
     const base = {
@@ -260,9 +280,9 @@ describe('planning rows', () => {
       { ...base, id: 'c', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', pausedUntil: '2026-12-15', nextSlotAt: '2026-12-18T14:00:00.000Z' },
     ];
     expect(planningRows(subs, new Date('2026-11-23T10:00:00Z'))).toEqual([
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-11-27 15:00', paused: 'nee', last: 'verstuurd, 2026-11-20 15:00' },
+      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
       { platform: 'slack', channel: 'C1', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-12-18 15:00', paused: 'tot 2026-12-15', last: 'geen' },
+      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 18 december 2026, 15:00', paused: 'tot dinsdag 15 december 2026', last: 'geen' },
     ]);
   });
 });

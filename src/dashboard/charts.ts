@@ -160,11 +160,3 @@ export function columnChart(c: ColumnChart): SafeHtml {
 </table>`;
   return figure(c.id, c.title, svg, table);
 }
-
-/** `2 jun.` and `2 juni 2026` for a local date (`2026-06-02`). */
-export function shortDate(isoDay: string): string {
-  return new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${isoDay}T12:00:00Z`));
-}
-export function longDate(isoDay: string): string {
-  return new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDay}T12:00:00Z`));
-}

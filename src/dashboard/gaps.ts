@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
+import { dateText } from './dates.js';
 import { texts } from './texts.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { normalise, tokens } from '../knowledge/normalise.js';
@@ -243,7 +244,7 @@ export function knowledgeFile(group: GapGroup, kb: KnowledgeBase, now: Date): { 
     questions,
     related: [] as string[],
   };
-  const comments = t.header(group.total, now.toISOString().slice(0, 10), id).map((line) => `# ${line}`).join('\n');
+  const comments = t.header(group.total, dateText(now), id).map((line) => `# ${line}`).join('\n');
   const yaml = yamlStringify(front, { lineWidth: 0 }).trimEnd();
   return { id, fileName: `${id}.md`, content: `---\n${comments}\n${yaml}\n---\n${t.body}\n` };
 }

@@ -3,7 +3,7 @@ import { fold } from '../knowledge/normalise.js';
 import { dayNumber, fromDayNumber, parseIsoDate, zonedInstant } from '../domain/time.js';
 import { type KnelpuntFilter, type KnelpuntRecord } from '../store/types.js';
 import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES, type KnelpuntStatus, type Overheid, type Urgentie } from '../domain/knelpunt.js';
-import { DASHBOARD_TIME_ZONE } from './figures.js';
+import { DASHBOARD_TIME_ZONE } from './dates.js';
 
 /**
  * Query strings are user input: unknown values are ignored and reported (never a 500),

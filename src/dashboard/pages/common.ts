@@ -4,7 +4,6 @@ import { texts } from '../texts.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
 import type { KnelpuntRecord, Store } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
-import { DASHBOARD_TIME_ZONE } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 
 /** What a page renderer needs: the store to read, the knowledge base for labels, and the clock. */
@@ -17,20 +16,8 @@ export interface PageDeps {
 export const d = () => texts();
 export const k = () => messages('nl').knelpunt;
 
-const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: DASHBOARD_TIME_ZONE });
-const dateFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeZone: DASHBOARD_TIME_ZONE });
 const decimal = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
 
-/** `23 nov 2026 10:00` in Amsterdam time, inside a <time> element. */
-export function dateTime(iso: string): SafeHtml {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateTimeFormat.format(ms)}</time>`;
-}
-export function date(iso: string): SafeHtml {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateFormat.format(ms)}</time>`;
-}
-export const dateText = (iso: string): string => dateFormat.format(Date.parse(iso));
 export const formatDecimal = (n: number): string => decimal.format(n);
 
 export const opgaveLabel = (kb: KnowledgeBase, id: string): string => (id === '' ? d().noOpgave : cardOpgaveLabel(kb, id, 'nl'));

@@ -3,7 +3,8 @@ import { isOpen, nextStatuses } from '../../domain/knelpunt.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField } from '../layout.js';
-import { d, dateTime, k, opgaveLabel, reporterLabel, statusLabel, type PageDeps } from './common.js';
+import { dateTimeHtml } from '../dates.js';
+import { d, k, opgaveLabel, reporterLabel, statusLabel, type PageDeps } from './common.js';
 
 /** One knelpunt: its facts, its description, the status form and the history of changes. */
 export const REF_PATTERN = /^KP-\d{4}-\d{4,}$/;
@@ -46,9 +47,9 @@ export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: str
     [kt.factUrgentie, kt.urgentieLabel[kp.urgentie]],
     [kt.factOverheden, kp.overheden.length > 0 ? kp.overheden.map((o) => kt.overheid[o]).join(', ') : kt.none],
     [kt.factReporter, reporterLabel(kp)],
-    [kt.factCreated, dateTime(kp.createdAt)],
+    [kt.factCreated, dateTimeHtml(kp.createdAt)],
     [d().columns.platform, kp.platform],
-    [d().columns.updated, dateTime(kp.updatedAt)],
+    [d().columns.updated, dateTimeHtml(kp.updatedAt)],
   ];
   return html`<p><a href="/admin/knelpunten">${t.back}</a></p>
 <dl class="facts">${facts.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>
@@ -61,8 +62,8 @@ ${statusForm(kp, csrf, state)}
   <caption class="visually-hidden">${t.historyCaption}</caption>
   <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.by}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.toelichting}</th></tr></thead>
   <tbody>
-    <tr><td data-label="${t.when}">${dateTime(kp.createdAt)}</td><td data-label="${t.by}">${reporterLabel(kp)}</td><td data-label="${t.from}">–</td><td data-label="${t.to}">${t.reported}</td><td data-label="${t.toelichting}"></td></tr>
-    ${kp.history.map((h) => html`<tr><td data-label="${t.when}">${dateTime(h.at)}</td><td data-label="${t.by}">${h.by}</td><td data-label="${t.from}">${statusLabel(h.from)}</td><td data-label="${t.to}">${statusLabel(h.to)}</td><td data-label="${t.toelichting}" class="prewrap">${h.toelichting ?? ''}</td></tr>`)}
+    <tr><td data-label="${t.when}">${dateTimeHtml(kp.createdAt)}</td><td data-label="${t.by}">${reporterLabel(kp)}</td><td data-label="${t.from}">–</td><td data-label="${t.to}">${t.reported}</td><td data-label="${t.toelichting}"></td></tr>
+    ${kp.history.map((h) => html`<tr><td data-label="${t.when}">${dateTimeHtml(h.at)}</td><td data-label="${t.by}">${h.by}</td><td data-label="${t.from}">${statusLabel(h.from)}</td><td data-label="${t.to}">${statusLabel(h.to)}</td><td data-label="${t.toelichting}" class="prewrap">${h.toelichting ?? ''}</td></tr>`)}
   </tbody>
 </table></div>`;
 }

@@ -8,7 +8,8 @@ import {
   SORTS, filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten, storeFilter,
   type KnelpuntQuery, type RawQuery, type Sort,
 } from '../query.js';
-import { d, date, k, opgaveLabel, pager, snippet, statusLabel, type PageDeps } from './common.js';
+import { dateHtml } from '../dates.js';
+import { d, k, opgaveLabel, pager, snippet, statusLabel, type PageDeps } from './common.js';
 
 /** The knelpunten list: filters, sorting, pages, and the export of the filtered list. */
 
@@ -89,7 +90,7 @@ export async function knelpuntenListPage(deps: PageDeps, raw: RawQuery): Promise
   <thead><tr>${th('ref', c.ref)}${th('created', c.created)}${th('status', c.status)}${th('urgentie', c.urgentie)}${th('opgave', c.opgave)}${th('overheden', c.overheden)}${th('beschrijving', c.beschrijving)}</tr></thead>
   <tbody>${page.items.map((kp) => html`<tr>
     <th scope="row"><a href="/admin/knelpunten/${kp.ref}">${kp.ref}</a></th>
-    <td data-label="${c.created}">${date(kp.createdAt)}</td>
+    <td data-label="${c.created}">${dateHtml(kp.createdAt)}</td>
     <td data-label="${c.status}">${statusLabel(kp.status)}</td>
     <td data-label="${c.urgentie}">${kt.urgentieLabel[kp.urgentie]}</td>
     <td data-label="${c.opgave}">${opgaveLabel(deps.knowledge, kp.opgave)}</td>

@@ -3,15 +3,15 @@ import { zekerheidLabel } from '../../core/reflectie/form.js';
 import { messages } from '../../i18n/index.js';
 import { nextRun } from '../../domain/schedule.js';
 import { previousMonth } from '../../scheduler/scheduler.js';
-import { dayNumber, formatLocal, fromDayNumber, isoDate, localDateTime } from '../../domain/time.js';
+import { dayNumber, fromDayNumber, isoDate, localDateTime } from '../../domain/time.js';
 import type { NudgeSubscription, ReflectionRecord } from '../../store/types.js';
 import { formatNumber } from '../charts.js';
-import { DASHBOARD_TIME_ZONE } from '../figures.js';
+import { DASHBOARD_TIME_ZONE, dateText, dateTimeText, dayText } from '../dates.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { dayAfter, dayStart, paginate, queryDate, queryPage, queryValues, type RawQuery } from '../query.js';
 import { replyHtml } from '../reply-html.js';
-import { d, dateText, opgaveLabel, pager, type PageDeps } from './common.js';
+import { d, opgaveLabel, pager, type PageDeps } from './common.js';
 
 export const DEFAULT_DAYS = 90;
 const PER_PAGE = 20;
@@ -77,7 +77,7 @@ async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: st
     <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${s.platform}: ${s.conversationId}</option>`)}</select></div>
   <div class="actions"><button type="submit" class="button">${t.digestShow}</button></div>
 </form>
-<p>${t.digestWhen(`${formatLocal(when, tz)} (${tz})`, label)}</p>
+<p>${t.digestWhen(`${dateTimeText(when, tz)} (${tz})`, label)}</p>
 ${sub.status === 'paused' ? html`<p>${t.digestPaused}</p>` : html``}
 ${preview}
 </section>`;
@@ -109,7 +109,7 @@ export async function lessenPage(deps: PageDeps, raw: RawQuery): Promise<{ title
   </fieldset>
   <div class="actions"><button type="submit" class="button button--primary">${t.show}</button></div>
 </form>
-<p role="status">${t.summary(list.length, dateText(dayStart(van)), dateText(dayStart(tot)))}</p>
+<p role="status">${t.summary(list.length, dayText(van), dayText(tot))}</p>
 ${matrix(deps, list)}
 <section aria-labelledby="kop-lijst">
 <h2 id="kop-lijst">${t.listHeading}</h2>

@@ -1,6 +1,7 @@
 import { messages } from '../../i18n/index.js';
 import { nextRun } from '../../domain/schedule.js';
-import { formatLocal } from '../../domain/time.js';
+import { isoDate, localDateTime } from '../../domain/time.js';
+import { dateTimeText, dayText } from '../dates.js';
 import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
@@ -27,14 +28,14 @@ export function planningRows(subs: readonly NudgeSubscription[], now: Date): Pla
   const result = messages('nl').reflectie.result;
   return subs.map((s) => {
     const tz = s.schedule.timeZone;
-    const today = formatLocal(now, tz).slice(0, 10);
+    const today = isoDate(localDateTime(now, tz));
     const paused =
       s.status === 'stopped' ? t.stopped
       : s.status === 'paused' ? t.pausedSystem(s.pausedReason ?? '')
-      : s.pausedUntil && s.pausedUntil > today ? t.until(s.pausedUntil)
+      : s.pausedUntil && s.pausedUntil > today ? t.until(dayText(s.pausedUntil))
       : t.no;
     const last = s.lastResult
-      ? `${result[s.lastResult.status]}, ${formatLocal(new Date(s.lastResult.slot), tz)}${s.lastResult.detail ? ` (${s.lastResult.detail})` : ''}`
+      ? `${result[s.lastResult.status]}, ${dateTimeText(s.lastResult.slot, tz)}${s.lastResult.detail ? ` (${s.lastResult.detail})` : ''}`
       : t.none;
     return {
       platform: s.platform,
@@ -42,7 +43,7 @@ export function planningRows(subs: readonly NudgeSubscription[], now: Date): Pla
       kind: s.kind === 'digest' ? t.kindDigest : t.kindNudge,
       schema: s.schema,
       timeZone: tz,
-      next: s.status === 'active' ? formatLocal(nextRun(s.schedule, new Date(s.nextSlotAt)), tz) : '',
+      next: s.status === 'active' ? dateTimeText(nextRun(s.schedule, new Date(s.nextSlotAt)), tz) : '',
       paused,
       last,
     };
