@@ -5,10 +5,12 @@ import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
 import { html, raw } from '../src/dashboard/html.js';
 import { loadOverview, overviewPage } from '../src/dashboard/pages/overview.js';
+import { actorLabel, channelLabel, channelLabels, reporterLabel, shortCode } from '../src/dashboard/names.js';
 import { planningRows } from '../src/dashboard/pages/planning.js';
 import { filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten } from '../src/dashboard/query.js';
 import { safeReturnTo } from '../src/dashboard/router.js';
 import { sameSecret, tokenHash } from '../src/dashboard/session.js';
+import { FORGOTTEN_ACTOR } from '../src/domain/knelpunt.js';
 import { parseEntry, validateSet } from '../src/knowledge/load.js';
 import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription, Store } from '../src/store/types.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
@@ -268,6 +270,34 @@ describe('dates: one Dutch form on every page', () => {
   });
 });
 
+describe('names, not ids', () => {
+  it('a status change shows the name kept with it, else a neutral label; never the account id', () => {
+    expect(actorLabel({ by: 'aad:11111111-2222', byName: 'Cora Coördinator' })).toBe('Cora Coördinator');
+    expect(actorLabel({ by: 'aad:11111111-2222' })).toBe('Een coördinator');
+    expect(actorLabel({ by: FORGOTTEN_ACTOR })).toBe('Een coördinator (naam verwijderd)');
+    // an older change by the person looking: their own name
+    expect(actorLabel({ by: 'aad:11111111-2222' }, { id: 'aad:11111111-2222', name: 'Cora Coördinator' })).toBe('Cora Coördinator');
+    expect(actorLabel({ by: 'aad:someone-else' }, { id: 'aad:11111111-2222', name: 'Cora Coördinator' })).toBe('Een coördinator');
+    expect(reporterLabel({ reporter: { platform: 'local', userId: 'web-a7688135-secret-session' } }, 'anoniem')).toBe('Naam onbekend (via Webchat)');
+    expect(reporterLabel({ reporter: { platform: 'slack', userId: 'U1', name: 'Alice' } }, 'anoniem')).toBe('Alice');
+    expect(reporterLabel({}, 'anoniem')).toBe('anoniem');
+  });
+
+  it('channels by their platform name, else by kind and a short code; the web chat is "Webchat"', () => {
+    const web = { platform: 'local' as const, channelKey: 'local:web-a7688135-1111-2222-3333-444444444444' };
+    expect(channelLabel(web, { kind: 'personal' })).toBe('Webchat');
+    expect(channelLabel({ platform: 'slack', channelKey: 'slack:C0TEAM' }, { kind: 'channel', name: 'team-ibp' })).toBe('team-ibp');
+    expect(channelLabel({ platform: 'slack', channelKey: 'slack:C0TEAM' }, { kind: 'channel' })).toMatch(/^Slack-kanaal [0-9a-f]{4}$/);
+    expect(channelLabel({ platform: 'teams', channelKey: 'teams:19:abc@thread.tacv2' }, { kind: 'group' })).toMatch(/^Teams-groepschat [0-9a-f]{4}$/);
+    expect(channelLabel({ platform: 'teams', channelKey: 'teams:a:1x' })).toMatch(/^Teams-gesprek [0-9a-f]{4}$/);
+    // two web chats on one page can still be told apart, without their session ids
+    const labels = channelLabels([web, { platform: 'local', channelKey: 'local:web-b0000000' }, web]);
+    expect([...labels.values()]).toEqual([`Webchat ${shortCode(web.channelKey)}`, `Webchat ${shortCode('local:web-b0000000')}`]);
+    expect(JSON.stringify([...labels.values()])).not.toMatch(/a7688135|b0000000/);
+    expect([...channelLabels([web]).values()]).toEqual(['Webchat']);
+  });
+});
+
 describe('planning rows', () => {
   it('next run in the channel time zone, paused and last result in Dutch', () => {
     const base = {
@@ -280,9 +310,9 @@ describe('planning rows', () => {
       { ...base, id: 'c', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', pausedUntil: '2026-12-15', nextSlotAt: '2026-12-18T14:00:00.000Z' },
     ];
     expect(planningRows(subs, new Date('2026-11-23T10:00:00Z'))).toEqual([
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
-      { platform: 'slack', channel: 'C1', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 18 december 2026, 15:00', paused: 'tot dinsdag 15 december 2026', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 18 december 2026, 15:00', paused: 'tot dinsdag 15 december 2026', last: 'geen' },
     ]);
   });
 });

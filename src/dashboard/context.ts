@@ -11,6 +11,7 @@ import { page, type Notice, type Section } from './layout.js';
 import type { OidcClient } from './oidc.js';
 import type { PageDeps } from './pages/common.js';
 import type { SessionUser, WebSessions } from './session.js';
+import { texts } from './texts.js';
 
 /**
  * What the dashboard's middleware and route modules share: its dependencies, and the
@@ -73,9 +74,9 @@ export function coordinatorOf(res: Response): { id: string; name?: string } {
   return { id: user.coordinatorId, ...(user.name ? { name: user.name } : {}) };
 }
 
-/** Who the header names, and the sign-out form's token. */
+/** Who the header names (a name, else the e-mail address, never the account id), and the sign-out form's token. */
 export function headerUser(s: SignedIn): { name: string; csrf: string } {
-  return { name: s.user.name ?? s.user.email ?? s.user.sub, csrf: s.session.csrf };
+  return { name: s.user.name ?? s.user.email ?? texts().names.unnamedUser, csrf: s.session.csrf };
 }
 
 export function sendHtml(res: Response, status: number, body: string): void {

@@ -117,6 +117,20 @@ export const dashboardEn: DashboardMessages = {
     platform: 'Channel',
   },
   noOpgave: 'No opgave chosen',
+  names: {
+    unnamedUser: 'an account without a name',
+    unnamedReporter: (platform: string): string => `Name unknown (via ${platform})`,
+    coordinator: 'A coordinator',
+    coordinatorForgotten: 'A coordinator (name removed)',
+  },
+  platforms: { local: 'Web chat', slack: 'Slack', teams: 'Teams', cli: 'Terminal' },
+  channels: {
+    webChat: 'Web chat',
+    cli: 'Terminal',
+    slack: { channel: 'Slack channel', group: 'Slack group conversation', personal: 'Personal Slack chat', unknown: 'Slack conversation' },
+    teams: { channel: 'Teams channel', group: 'Teams group chat', personal: 'Personal Teams chat', unknown: 'Teams conversation' },
+    withCode: (label: string, code: string): string => `${label} ${code}`,
+  },
   knelpunten: {
     title: 'Knelpunten',
     intro: 'All reported knelpunten. Filter, sort, and open a knelpunt to change its status.',

@@ -121,6 +121,22 @@ export const dashboardNl = {
     platform: 'Kanaal',
   },
   noOpgave: 'Geen opgave gekozen',
+  /** Who someone is on the dashboard: always a name or a neutral label, never an account or session id. */
+  names: {
+    unnamedUser: 'een account zonder naam',
+    unnamedReporter: (platform: string): string => `Naam onbekend (via ${platform})`,
+    coordinator: 'Een coördinator',
+    coordinatorForgotten: 'Een coördinator (naam verwijderd)',
+  },
+  platforms: { local: 'Webchat', slack: 'Slack', teams: 'Teams', cli: 'Terminal' },
+  /** A channel without a name from its platform: what kind it is, and a short code (from a hash, not the id) to tell them apart. */
+  channels: {
+    webChat: 'Webchat',
+    cli: 'Terminal',
+    slack: { channel: 'Slack-kanaal', group: 'Slack-groepsgesprek', personal: 'Persoonlijke Slack-chat', unknown: 'Slack-gesprek' },
+    teams: { channel: 'Teams-kanaal', group: 'Teams-groepschat', personal: 'Persoonlijke Teams-chat', unknown: 'Teams-gesprek' },
+    withCode: (label: string, code: string): string => `${label} ${code}`,
+  },
   knelpunten: {
     title: 'Knelpunten',
     intro: 'Alle gemelde knelpunten. Filter, sorteer en open een knelpunt om de status te wijzigen.',

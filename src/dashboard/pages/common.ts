@@ -2,7 +2,7 @@ import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '
 import { messages } from '../../i18n/index.js';
 import { texts } from '../texts.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { KnelpuntRecord, Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import { html, type SafeHtml } from '../html.js';
 
@@ -22,12 +22,6 @@ export const formatDecimal = (n: number): string => decimal.format(n);
 
 export const opgaveLabel = (kb: KnowledgeBase, id: string): string => (id === '' ? d().noOpgave : cardOpgaveLabel(kb, id, 'nl'));
 export const statusLabel = (s: KnelpuntStatus): string => cardStatusLabel(s, 'nl');
-
-/** Who reported it: a name, a platform id, or "anoniem". */
-export function reporterLabel(kp: KnelpuntRecord): string {
-  if (!kp.reporter) return k().anonymousReporter;
-  return kp.reporter.name ?? `${kp.reporter.platform}:${kp.reporter.userId}`;
-}
 
 export function snippet(text: string, max = 140): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];

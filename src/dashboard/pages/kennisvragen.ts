@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../html.js';
 import { csrfField, type Notice } from '../layout.js';
 import { paginate, queryPage, queryValues, type RawQuery } from '../query.js';
 import { dateTimeHtml } from '../dates.js';
+import { platformLabel } from '../names.js';
 import { d, pager, snippet, type PageDeps } from './common.js';
 
 export const GROUPS_PER_PAGE = 20;
@@ -26,7 +27,7 @@ function groupItem(g: GapGroup, csrf: string, until: string): SafeHtml {
     <div><dt>${t.open}</dt><dd>${g.open > 0 ? formatNumber(g.open) : t.allHandled}</dd></div>
     <div><dt>${t.firstSeen}</dt><dd>${dateTimeHtml(g.firstSeen)}</dd></div>
     <div><dt>${t.lastSeen}</dt><dd>${dateTimeHtml(g.lastSeen)}</dd></div>
-    <div><dt>${t.platforms}</dt><dd>${g.platforms.join(', ')}</dd></div>
+    <div><dt>${t.platforms}</dt><dd>${g.platforms.map(platformLabel).join(', ')}</dd></div>
   </dl>
   <details><summary>${t.allQuestions(g.questions.length)}</summary>
     <ul>${listed.map((q) => html`<li>${q.text} <span class="muted">(${t.times(q.count)})</span></li>`)}</ul>

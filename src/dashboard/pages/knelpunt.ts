@@ -4,7 +4,8 @@ import type { KnelpuntRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField } from '../layout.js';
 import { dateTimeHtml } from '../dates.js';
-import { d, k, opgaveLabel, reporterLabel, statusLabel, type PageDeps } from './common.js';
+import { actorLabel, platformLabel, reporterLabel, type Viewer } from '../names.js';
+import { d, k, opgaveLabel, statusLabel, type PageDeps } from './common.js';
 
 /** One knelpunt: its facts, its description, the status form and the history of changes. */
 export const REF_PATTERN = /^KP-\d{4}-\d{4,}$/;
@@ -38,7 +39,8 @@ ${csrfField(csrf)}<input type="hidden" name="from" value="${kp.status}">
 </form>`;
 }
 
-export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: string, state: StatusFormState = {}): SafeHtml {
+/** `viewer`: the coordinator looking, who may have made changes before names were kept. */
+export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: string, state: StatusFormState = {}, viewer?: Viewer): SafeHtml {
   const t = d().detail;
   const kt = k();
   const facts: [string, SafeHtml | string][] = [
@@ -46,9 +48,9 @@ export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: str
     [kt.factOpgave, opgaveLabel(deps.knowledge, kp.opgave)],
     [kt.factUrgentie, kt.urgentieLabel[kp.urgentie]],
     [kt.factOverheden, kp.overheden.length > 0 ? kp.overheden.map((o) => kt.overheid[o]).join(', ') : kt.none],
-    [kt.factReporter, reporterLabel(kp)],
+    [kt.factReporter, reporterLabel(kp, kt.anonymousReporter)],
     [kt.factCreated, dateTimeHtml(kp.createdAt)],
-    [d().columns.platform, kp.platform],
+    [d().columns.platform, platformLabel(kp.platform)],
     [d().columns.updated, dateTimeHtml(kp.updatedAt)],
   ];
   return html`<p><a href="/admin/knelpunten">${t.back}</a></p>
@@ -62,8 +64,8 @@ ${statusForm(kp, csrf, state)}
   <caption class="visually-hidden">${t.historyCaption}</caption>
   <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.by}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.toelichting}</th></tr></thead>
   <tbody>
-    <tr><td data-label="${t.when}">${dateTimeHtml(kp.createdAt)}</td><td data-label="${t.by}">${reporterLabel(kp)}</td><td data-label="${t.from}">–</td><td data-label="${t.to}">${t.reported}</td><td data-label="${t.toelichting}"></td></tr>
-    ${kp.history.map((h) => html`<tr><td data-label="${t.when}">${dateTimeHtml(h.at)}</td><td data-label="${t.by}">${h.by}</td><td data-label="${t.from}">${statusLabel(h.from)}</td><td data-label="${t.to}">${statusLabel(h.to)}</td><td data-label="${t.toelichting}" class="prewrap">${h.toelichting ?? ''}</td></tr>`)}
+    <tr><td data-label="${t.when}">${dateTimeHtml(kp.createdAt)}</td><td data-label="${t.by}">${reporterLabel(kp, kt.anonymousReporter)}</td><td data-label="${t.from}">–</td><td data-label="${t.to}">${t.reported}</td><td data-label="${t.toelichting}"></td></tr>
+    ${kp.history.map((h) => html`<tr><td data-label="${t.when}">${dateTimeHtml(h.at)}</td><td data-label="${t.by}">${actorLabel(h, viewer)}</td><td data-label="${t.from}">${statusLabel(h.from)}</td><td data-label="${t.to}">${statusLabel(h.to)}</td><td data-label="${t.toelichting}" class="prewrap">${h.toelichting ?? ''}</td></tr>`)}
   </tbody>
 </table></div>`;
 }

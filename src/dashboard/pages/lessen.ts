@@ -10,6 +10,7 @@ import { DASHBOARD_TIME_ZONE, dateText, dateTimeText, dayText } from '../dates.j
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { dayAfter, dayStart, paginate, queryDate, queryPage, queryValues, type RawQuery } from '../query.js';
+import { channelLabels, conversationsOf, platformLabel } from '../names.js';
 import { replyHtml } from '../reply-html.js';
 import { d, opgaveLabel, pager, type PageDeps } from './common.js';
 
@@ -57,10 +58,15 @@ ${tags.length > 0 ? html`<p class="muted">${tags.join(' · ')}</p>` : html``}
 
 async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: string): Promise<SafeHtml> {
   const t = d().lessons;
-  const subs = (await deps.store.subscriptions.list({ kind: 'digest' }))
-    .filter((s) => s.status !== 'stopped')
-    .sort((a, b) => a.channelKey.localeCompare(b.channelKey));
+  const subs = (await deps.store.subscriptions.list({ kind: 'digest' })).filter((s) => s.status !== 'stopped');
   if (subs.length === 0) return html`<section aria-labelledby="kop-digest"><h2 id="kop-digest">${t.digestHeading}</h2><p>${t.digestNone}</p></section>`;
+  const labels = channelLabels(subs, await conversationsOf(deps.store, subs.map((s) => s.channelKey)));
+  // The channel by its label, with the platform when the label does not say it ("team-ibp (Slack)").
+  const option = (s: NudgeSubscription): string => {
+    const label = labels.get(s.channelKey)!;
+    return label.includes(platformLabel(s.platform)) ? label : `${label} (${platformLabel(s.platform)})`;
+  };
+  subs.sort((a, b) => option(a).localeCompare(option(b), 'nl') || a.channelKey.localeCompare(b.channelKey));
   const wanted = queryValues(raw, 'kanaal', [])[0];
   const sub: NudgeSubscription = subs.find((s) => s.channelKey === wanted) ?? subs[0]!;
   const tz = sub.schedule.timeZone;
@@ -74,7 +80,7 @@ async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: st
 <form method="get" action="/admin/lessen" class="filters">
   <input type="hidden" name="van" value="${van}"><input type="hidden" name="tot" value="${tot}">
   <div class="field"><label for="kanaal">${t.digestChannel}</label>
-    <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${s.platform}: ${s.conversationId}</option>`)}</select></div>
+    <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${option(s)}</option>`)}</select></div>
   <div class="actions"><button type="submit" class="button">${t.digestShow}</button></div>
 </form>
 <p>${t.digestWhen(`${dateTimeText(when, tz)} (${tz})`, label)}</p>

@@ -3,6 +3,7 @@ import { KNELPUNT_STATUSES } from '../../domain/knelpunt.js';
 import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
 import { PATTERNS, columnChart, formatNumber, stackedBarChart } from '../charts.js';
 import { dateTimeHtml, dayText, shortDayText } from '../dates.js';
+import { platformLabel } from '../names.js';
 import { OLDEST, weekBoundaries, type OverviewFigures } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 import { d, formatDecimal, opgaveLabel, snippet, stat, statusLabel, type PageDeps } from './common.js';
@@ -67,7 +68,7 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${o.gapsOldest}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${o.gapsOldest}</caption>
   <thead><tr><th scope="col">${c.question}</th><th scope="col">${c.asked}</th><th scope="col">${c.platform}</th></tr></thead>
-  <tbody>${g.oldestOpen.map((x) => html`<tr><td class="text" data-label="${c.question}">${snippet(x.text, 200)}</td><td data-label="${c.asked}">${dateTimeHtml(x.at)}</td><td data-label="${c.platform}">${x.platform}</td></tr>`)}</tbody>
+  <tbody>${g.oldestOpen.map((x) => html`<tr><td class="text" data-label="${c.question}">${snippet(x.text, 200)}</td><td data-label="${c.asked}">${dateTimeHtml(x.at)}</td><td data-label="${c.platform}">${platformLabel(x.platform)}</td></tr>`)}</tbody>
 </table></div>`;
 
   const r = f.reflections;

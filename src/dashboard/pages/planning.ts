@@ -6,6 +6,7 @@ import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { paginate, queryPage, type RawQuery } from '../query.js';
+import { channelLabel, channelLabels, conversationsOf, platformLabel } from '../names.js';
 import { d, pager, type PageDeps } from './common.js';
 
 const PER_PAGE = 100;
@@ -22,8 +23,11 @@ export interface PlanningRow {
   last: string;
 }
 
-/** One row per subscription, in Dutch. Pure: `now` only decides whether a pause is over. */
-export function planningRows(subs: readonly NudgeSubscription[], now: Date): PlanningRow[] {
+/**
+ * One row per subscription, in Dutch. Pure: `now` only decides whether a pause is over;
+ * `channels` names the channels (channelLabels), else they are named without their reference.
+ */
+export function planningRows(subs: readonly NudgeSubscription[], now: Date, channels: ReadonlyMap<string, string> = channelLabels(subs)): PlanningRow[] {
   const t = d().planning;
   const result = messages('nl').reflectie.result;
   return subs.map((s) => {
@@ -38,8 +42,8 @@ export function planningRows(subs: readonly NudgeSubscription[], now: Date): Pla
       ? `${result[s.lastResult.status]}, ${dateTimeText(s.lastResult.slot, tz)}${s.lastResult.detail ? ` (${s.lastResult.detail})` : ''}`
       : t.none;
     return {
-      platform: s.platform,
-      channel: s.conversationId,
+      platform: platformLabel(s.platform),
+      channel: channels.get(s.channelKey) ?? channelLabel(s),
       kind: s.kind === 'digest' ? t.kindDigest : t.kindNudge,
       schema: s.schema,
       timeZone: tz,
@@ -58,7 +62,7 @@ export async function planningPage(deps: PageDeps, raw: RawQuery): Promise<{ tit
   );
   const page = paginate(subs, queryPage(raw, notes), PER_PAGE);
   if (page.clampedFrom !== undefined && subs.length > 0) notes.push(d().query.pageClamped(page.clampedFrom, page.page));
-  const rows = planningRows(page.items, deps.now());
+  const rows = planningRows(page.items, deps.now(), channelLabels(page.items, await conversationsOf(deps.store, page.items.map((s) => s.channelKey))));
   const cols: [keyof PlanningRow, string][] = [
     ['platform', t.platform], ['channel', t.channel], ['kind', t.kind], ['schema', t.schema], ['timeZone', t.timeZone], ['next', t.next], ['paused', t.paused], ['last', t.last],
   ];

@@ -38,7 +38,8 @@ async function detail({ deps, pages }: DashboardContext, res: Response, ref: str
     renderPage(res, 404, { title: t.errors.notFoundTitle, section: 'knelpunten', body: html`<p>${t.errors.notFound}</p><p><a href="/admin/knelpunten">${t.detail.back}</a></p>` });
     return;
   }
-  renderPage(res, status, { title: t.detail.title(kp.ref), section: 'knelpunten', body: knelpuntDetailBody(pages, kp, signedIn(res).session.csrf, state), notices });
+  const body = knelpuntDetailBody(pages, kp, signedIn(res).session.csrf, state, coordinatorOf(res));
+  renderPage(res, status, { title: t.detail.title(kp.ref), section: 'knelpunten', body, notices });
 }
 
 function showKnelpunt(ctx: DashboardContext) {
@@ -74,9 +75,11 @@ function changeStatus(ctx: DashboardContext) {
       if (!checked.ok) return detail(ctx, res, ref, 422, { ...keep, errors: { toelichting: checked.errors.toelichting ?? t.errorsIntro } }, errorNotice);
       text = checked.value;
     }
+    // The name from the sign-in goes into the history beside the id (the service cleans it).
+    const by = coordinatorOf(res);
     const result = await changeKnelpuntStatus(
       { store: deps.store, knowledge: deps.knowledge, deliveries: deps.deliveries, log: deps.log, now: deps.now, defaultLocale: deps.defaultLocale },
-      { ref, from, to, by: coordinatorOf(res).id, ...(text ? { toelichting: text } : {}) },
+      { ref, from, to, by: by.id, ...(by.name ? { byName: by.name } : {}), ...(text ? { toelichting: text } : {}) },
     );
     if (result.ok) {
       res.redirect(303, `/admin/knelpunten/${result.knelpunt.ref}?${new URLSearchParams({ gewijzigd: to, melding: result.notice }).toString()}`);
