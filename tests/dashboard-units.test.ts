@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnChart, stackedBarChart, PATTERNS } from '../src/dashboard/charts.js';
+import { columnChart, stackedBarChart, wrapLabel, NARROW_WIDTH, PATTERNS } from '../src/dashboard/charts.js';
 import { dateHtml, dateText, dateTimeHtml, dateTimeText, dayText, shortDayText } from '../src/dashboard/dates.js';
 import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
@@ -230,6 +230,31 @@ describe('knowledge gaps grouped by similarity', () => {
 });
 
 describe('charts', () => {
+  it('labels wrap between words instead of being cut off; only beyond three lines does "…" end them', () => {
+    const label = 'Goed openbaar bestuur in een veranderende samenleving';
+    const lines = wrapLabel(label, 30);
+    expect(lines).toEqual(['Goed openbaar bestuur in een', 'veranderende samenleving']);
+    expect(wrapLabel('Donaudampfschifffahrtsgesellschaftskapitän', 20)).toEqual(['Donaudampfschifffahr', 'tsgesellschaftskapit', 'än']);
+    expect(wrapLabel('een twee drie vier vijf zes', 4, 2)).toEqual(['een', 'twe…']);
+    expect(wrapLabel('', 10)).toEqual([]);
+  });
+
+  it('wide and narrow drawings have ids of their own; the narrow one fits a phone', () => {
+    const out = stackedBarChart({
+      id: 'c3', title: 'T', desc: 'D', rowHeader: 'Opgave',
+      series: [{ label: 'nieuw', pattern: PATTERNS[0]! }, { label: 'opgelost', pattern: PATTERNS[3]! }],
+      rows: [{ label: 'Goed openbaar bestuur in een veranderende samenleving', values: [3, 4] }],
+    }).value;
+    const ids = [...out.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const narrow = /<svg class="chart__svg chart__svg--narrow" viewBox="0 0 (\d+) /.exec(out)!;
+    expect(Number(narrow[1])).toBe(NARROW_WIDTH);
+    expect(NARROW_WIDTH).toBeLessThanOrEqual(320); // 320 px of text at its size on a 360 px phone
+    expect(out).toContain('<tspan x="0">Goed openbaar bestuur in een veranderende</tspan>');
+    expect(out).toContain('fill="url(#c3-narrow-p1)"');
+  });
+
+
   it('an image with title and description, patterns and a legend, and the same numbers in a table; labels escaped', () => {
     const svg = stackedBarChart({
       id: 'c1', title: 'Titel', desc: 'Beschrijving', rowHeader: 'Opgave',
@@ -246,7 +271,10 @@ describe('charts', () => {
     expect(svg.match(/<tr><th scope="row">/g)).toHaveLength(2);
     expect(svg).toContain('<td class="num">5</td>');
     const col = columnChart({ id: 'c2', title: 'Per week', desc: 'd', labels: ['a', 'b'], values: [0, 7], labelHeader: 'Week', valueHeader: 'Aantal' }).value;
-    expect(col.match(/<rect /g)).toHaveLength(1); // no bar for 0
+    // drawn wide and narrow (the stylesheet shows one): in each, no bar for 0
+    const drawings = col.match(/<svg[\s\S]*?<\/svg>/g)!;
+    expect(drawings.map((d) => /chart__svg--(wide|narrow)/.exec(d)![1])).toEqual(['wide', 'narrow']);
+    for (const d of drawings) expect(d.match(/<rect /g)).toHaveLength(1);
     expect(col).toContain('<td class="num">7</td>');
   });
 });

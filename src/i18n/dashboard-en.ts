@@ -11,6 +11,7 @@ export const dashboardEn: DashboardMessages = {
   signOut: 'Sign out',
   footer: 'Dashboard of the IBP bot, for the coordinators of the IBP team. You are signed out after 8 hours without activity.',
   notices: 'Messages',
+  scrollHint: 'The table is wider than the screen. Scroll it sideways to see every column.',
   login: {
     title: 'Sign in',
     intro: 'This dashboard is for the coordinators of the IBP team. Sign in with your work account.',

@@ -15,6 +15,7 @@ export const dashboardNl = {
   signOut: 'Uitloggen',
   footer: 'Dashboard van de IBP-bot, voor de coördinatoren van het IBP-team. Je logt automatisch uit na 8 uur zonder activiteit.',
   notices: 'Meldingen',
+  scrollHint: 'De tabel is breder dan het scherm. Schuif hem opzij om alle kolommen te zien.',
   login: {
     title: 'Inloggen',
     intro: 'Dit dashboard is voor de coördinatoren van het IBP-team. Log in met je werkaccount.',

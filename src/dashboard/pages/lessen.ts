@@ -31,8 +31,11 @@ function matrix(deps: PageDeps, list: readonly ReflectionRecord[]): SafeHtml {
   // Short column heads (the table stays readable on a phone); the full names are listed under it.
   const heads = ZEKERHEDEN.map((z) => (z ? t.zekerheidShort(z.replace('zekerheid-', '')) : t.noZekerheid));
   const legend = ZEKERHEDEN.filter(Boolean).map((z) => zekerheidLabel(deps.knowledge, z, 'nl'));
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t.matrixCaption}"><table class="data-table">
-  <caption>${t.matrixCaption}</caption>
+  // The title above the region, not in it: a caption would scroll out of view with the columns.
+  return html`<p class="table-title" aria-hidden="true">${t.matrixCaption}</p>
+<p class="hint table-hint">${d().scrollHint}</p>
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t.matrixCaption}"><table class="data-table data-table--matrix data-table--sticky">
+  <caption class="visually-hidden">${t.matrixCaption}</caption>
   <thead><tr><th scope="col">${d().columns.opgave}</th>${heads.map((h) => html`<th scope="col" class="num">${h}</th>`)}<th scope="col" class="num">${d().charts.total}</th></tr></thead>
   <tbody>${rows.map((id) => {
     const row = counts.get(id) ?? new Array<number>(ZEKERHEDEN.length).fill(0);
