@@ -323,11 +323,11 @@ describe('knelpunten', () => {
     expect(page).toContain('Opgeslagen. De status is nu &quot;in behandeling&quot;.');
     expect(page).toContain('De melder krijgt een bericht.');
     // the history names who changed it, as the header does; the page shows no account id
-    expect(page).toMatch(/<td data-label="Door">Cora Coördinator<\/td>/);
+    expect(page).toMatch(/<td data-label="Wie">Cora Coördinator<\/td>/);
     expect(page).not.toContain('11111111-2222');
     // another coordinator sees the same name
     const other = await session('mailcoordinator');
-    expect(await (await other.client.request(url(`/admin/knelpunten/${refs.named}`))).text()).toMatch(/<td data-label="Door">Cora Coördinator<\/td>/);
+    expect(await (await other.client.request(url(`/admin/knelpunten/${refs.named}`))).text()).toMatch(/<td data-label="Wie">Cora Coördinator<\/td>/);
     const json = await (await s.client.request(url('/admin/knelpunten/export.json'))).text();
     expect(json).toContain('"by": "aad:11111111-2222-3333-4444-555555555555"');
   });

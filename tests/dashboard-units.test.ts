@@ -338,9 +338,9 @@ describe('planning rows', () => {
       { ...base, id: 'c', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', pausedUntil: '2026-12-15', nextSlotAt: '2026-12-18T14:00:00.000Z' },
     ];
     expect(planningRows(subs, new Date('2026-11-23T10:00:00Z'))).toEqual([
-      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
-      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
-      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: 'vrijdag 18 december 2026, 15:00', paused: 'tot dinsdag 15 december 2026', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Nederlandse tijd', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Nederlandse tijd', next: '', paused: 'ja, want de bot kan het kanaal niet bereiken', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Nederlandse tijd', next: 'vrijdag 18 december 2026, 15:00', paused: 'ja, tot dinsdag 15 december 2026', last: 'geen' },
     ]);
   });
 });

@@ -21,8 +21,12 @@ export function errorPage({ deps }: DashboardContext) {
     const status = (err as { status?: number }).status;
     const signed = maybeSignedIn(res);
     const user = signed ? { user: headerUser(signed) } : {};
-    if (status === 413 || status === 400) {
-      sendHtml(res, status, messagePage({ title: t.tooLargeTitle, paragraphs: [status === 413 ? t.tooLarge : t.server], ...user }));
+    if (status === 413) {
+      sendHtml(res, 413, messagePage({ title: t.tooLargeTitle, paragraphs: [t.tooLarge], ...user }));
+      return;
+    }
+    if (status === 400) {
+      sendHtml(res, 400, messagePage({ title: t.badRequestTitle, paragraphs: [t.badRequest], ...user }));
       return;
     }
     deps.log.error({ err }, 'dashboard: request failed');

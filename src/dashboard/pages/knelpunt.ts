@@ -34,7 +34,7 @@ ${csrfField(csrf)}<input type="hidden" name="from" value="${kp.status}">
   ${err.toelichting ? html`<p class="field-error" id="toelichting-error">${err.toelichting}</p>` : html``}
   <textarea id="toelichting" name="toelichting" rows="4" maxlength="${TOELICHTING_MAX}" aria-describedby="${describedBy}"${err.toelichting ? html` aria-invalid="true"` : html``}>${state.toelichting ?? ''}</textarea>
 </div>
-<p>${kp.reporter ? t.notifyNamed : t.notifyAnonymous}</p>
+<p>${kp.reporter ? t.notifyNamed : t.notifyAnonymous} ${t.nameKept}</p>
 <div class="actions"><button type="submit" class="button button--primary">${t.submit}</button></div>
 </form>`;
 }

@@ -86,7 +86,7 @@ async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: st
     <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${option(s)}</option>`)}</select></div>
   <div class="actions"><button type="submit" class="button">${t.digestShow}</button></div>
 </form>
-<p>${t.digestWhen(`${dateTimeText(when, tz)} (${tz})`, label)}</p>
+<p>${t.digestWhen(tz === DASHBOARD_TIME_ZONE ? dateTimeText(when, tz) : `${dateTimeText(when, tz)} (${tz})`, label)}</p>
 ${sub.status === 'paused' ? html`<p>${t.digestPaused}</p>` : html``}
 ${preview}
 </section>`;

@@ -99,6 +99,7 @@ ${oldest}
 </section>
 <section aria-labelledby="kop-kennisvragen">
 <h2 id="kop-kennisvragen">${o.gapsHeading}</h2>
+<p>${o.gapsIntro}</p>
 <dl class="stats">
   ${stat(o.total, formatNumber(g.total))}
   ${stat(o.gapsOpen, formatNumber(g.open))}

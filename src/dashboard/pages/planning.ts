@@ -1,7 +1,7 @@
 import { messages } from '../../i18n/index.js';
 import { nextRun } from '../../domain/schedule.js';
 import { isoDate, localDateTime } from '../../domain/time.js';
-import { dateTimeText, dayText } from '../dates.js';
+import { DASHBOARD_TIME_ZONE, dateTimeText, dayText } from '../dates.js';
 import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
@@ -35,18 +35,19 @@ export function planningRows(subs: readonly NudgeSubscription[], now: Date, chan
     const today = isoDate(localDateTime(now, tz));
     const paused =
       s.status === 'stopped' ? t.stopped
-      : s.status === 'paused' ? t.pausedSystem(s.pausedReason ?? '')
+      // The scheduler pauses a subscription only when the channel cannot be reached; its code stays in the log.
+      : s.status === 'paused' ? t.unreachable
       : s.pausedUntil && s.pausedUntil > today ? t.until(dayText(s.pausedUntil))
       : t.no;
     const last = s.lastResult
-      ? `${result[s.lastResult.status]}, ${dateTimeText(s.lastResult.slot, tz)}${s.lastResult.detail ? ` (${s.lastResult.detail})` : ''}`
+      ? `${result[s.lastResult.status]}, ${dateTimeText(s.lastResult.slot, tz)}`
       : t.none;
     return {
       platform: platformLabel(s.platform),
       channel: channels.get(s.channelKey) ?? channelLabel(s),
       kind: s.kind === 'digest' ? t.kindDigest : t.kindNudge,
       schema: s.schema,
-      timeZone: tz,
+      timeZone: tz === DASHBOARD_TIME_ZONE ? t.dutchTime : tz,
       next: s.status === 'active' ? dateTimeText(nextRun(s.schedule, new Date(s.nextSlotAt)), tz) : '',
       paused,
       last,
