@@ -16,7 +16,7 @@ export interface StatusFormState {
   errors?: { to?: string; toelichting?: string };
 }
 
-function statusForm(kp: KnelpuntRecord, csrf: string, state: StatusFormState): SafeHtml {
+function statusForm(kp: KnelpuntRecord, csrf: string, state: StatusFormState, viewer?: Viewer): SafeHtml {
   const t = d().detail;
   if (!isOpen(kp.status)) return html`<p>${t.final}</p>`;
   const err = state.errors ?? {};
@@ -34,7 +34,7 @@ ${csrfField(csrf)}<input type="hidden" name="from" value="${kp.status}">
   ${err.toelichting ? html`<p class="field-error" id="toelichting-error">${err.toelichting}</p>` : html``}
   <textarea id="toelichting" name="toelichting" rows="4" maxlength="${TOELICHTING_MAX}" aria-describedby="${describedBy}"${err.toelichting ? html` aria-invalid="true"` : html``}>${state.toelichting ?? ''}</textarea>
 </div>
-<p>${kp.reporter ? t.notifyNamed : t.notifyAnonymous} ${t.nameKept}</p>
+<p>${kp.reporter ? t.notifyNamed : t.notifyAnonymous}${viewer?.name ? ` ${t.nameKept}` : ''}</p>
 <div class="actions"><button type="submit" class="button button--primary">${t.submit}</button></div>
 </form>`;
 }
@@ -58,7 +58,7 @@ export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: str
 <h2>${t.beschrijving}</h2>
 <p class="quote">${kp.beschrijving}</p>
 <h2 id="status-wijzigen">${t.changeHeading}</h2>
-${statusForm(kp, csrf, state)}
+${statusForm(kp, csrf, state, viewer)}
 <h2>${t.history}</h2>
 <div class="table-wrap" role="region" tabindex="0" aria-label="${t.historyCaption}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${t.historyCaption}</caption>
