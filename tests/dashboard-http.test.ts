@@ -318,11 +318,19 @@ describe('knelpunten', () => {
     expect(JSON.stringify(dm.body.blocks)).toMatch(/in behandeling/);
     const kp = (await d.bot.store.knelpunten.get(refs.named))!;
     expect(kp.status).toBe('in_behandeling');
-    expect(kp.history).toEqual([expect.objectContaining({ by: 'aad:11111111-2222-3333-4444-555555555555', from: 'nieuw', to: 'in_behandeling' })]);
+    // the id stays the identity (exports, privacy requests); the name from the sign-in is kept beside it
+    expect(kp.history).toEqual([expect.objectContaining({ by: 'aad:11111111-2222-3333-4444-555555555555', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' })]);
     const page = await (await s.client.request(url(res.headers.get('location')!))).text();
     expect(page).toContain('Opgeslagen. De status is nu &quot;in behandeling&quot;.');
     expect(page).toContain('De melder krijgt een bericht.');
-    expect(page).toContain('aad:11111111-2222-3333-4444-555555555555');
+    // the history names who changed it, as the header does; the page shows no account id
+    expect(page).toMatch(/<td data-label="Wie">Cora Coördinator<\/td>/);
+    expect(page).not.toContain('11111111-2222');
+    // another coordinator sees the same name
+    const other = await session('mailcoordinator');
+    expect(await (await other.client.request(url(`/admin/knelpunten/${refs.named}`))).text()).toMatch(/<td data-label="Wie">Cora Coördinator<\/td>/);
+    const json = await (await s.client.request(url('/admin/knelpunten/export.json'))).text();
+    expect(json).toContain('"by": "aad:11111111-2222-3333-4444-555555555555"');
   });
 
   it('"niet opgepakt" needs a toelichting; a stale form and an impossible step change nothing', async () => {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { columnChart, stackedBarChart, PATTERNS } from '../src/dashboard/charts.js';
+import { columnChart, stackedBarChart, wrapLabel, NARROW_WIDTH, PATTERNS } from '../src/dashboard/charts.js';
+import { dateHtml, dateText, dateTimeHtml, dateTimeText, dayText, shortDayText } from '../src/dashboard/dates.js';
 import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
 import { html, raw } from '../src/dashboard/html.js';
 import { loadOverview, overviewPage } from '../src/dashboard/pages/overview.js';
+import { actorLabel, channelLabel, channelLabels, reporterLabel, shortCode } from '../src/dashboard/names.js';
 import { planningRows } from '../src/dashboard/pages/planning.js';
 import { filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten } from '../src/dashboard/query.js';
 import { safeReturnTo } from '../src/dashboard/router.js';
 import { sameSecret, tokenHash } from '../src/dashboard/session.js';
+import { FORGOTTEN_ACTOR } from '../src/domain/knelpunt.js';
 import { parseEntry, validateSet } from '../src/knowledge/load.js';
 import type { KnelpuntRecord, KnowledgeGapRecord, NudgeSubscription, Store } from '../src/store/types.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
@@ -234,6 +237,31 @@ describe('knowledge gaps grouped by similarity', () => {
 });
 
 describe('charts', () => {
+  it('labels wrap between words instead of being cut off; only beyond three lines does "…" end them', () => {
+    const label = 'Goed openbaar bestuur in een veranderende samenleving';
+    const lines = wrapLabel(label, 30);
+    expect(lines).toEqual(['Goed openbaar bestuur in een', 'veranderende samenleving']);
+    expect(wrapLabel('Donaudampfschifffahrtsgesellschaftskapitän', 20)).toEqual(['Donaudampfschifffahr', 'tsgesellschaftskapit', 'än']);
+    expect(wrapLabel('een twee drie vier vijf zes', 4, 2)).toEqual(['een', 'twe…']);
+    expect(wrapLabel('', 10)).toEqual([]);
+  });
+
+  it('wide and narrow drawings have ids of their own; the narrow one fits a phone', () => {
+    const out = stackedBarChart({
+      id: 'c3', title: 'T', desc: 'D', rowHeader: 'Opgave',
+      series: [{ label: 'nieuw', pattern: PATTERNS[0]! }, { label: 'opgelost', pattern: PATTERNS[3]! }],
+      rows: [{ label: 'Goed openbaar bestuur in een veranderende samenleving', values: [3, 4] }],
+    }).value;
+    const ids = [...out.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const narrow = /<svg class="chart__svg chart__svg--narrow" viewBox="0 0 (\d+) /.exec(out)!;
+    expect(Number(narrow[1])).toBe(NARROW_WIDTH);
+    expect(NARROW_WIDTH).toBeLessThanOrEqual(320); // 320 px of text at its size on a 360 px phone
+    expect(out).toContain('<tspan x="0">Goed openbaar bestuur in een veranderende</tspan>');
+    expect(out).toContain('fill="url(#c3-narrow-p1)"');
+  });
+
+
   it('an image with title and description, patterns and a legend, and the same numbers in a table; labels escaped', () => {
     const svg = stackedBarChart({
       id: 'c1', title: 'Titel', desc: 'Beschrijving', rowHeader: 'Opgave',
@@ -250,8 +278,58 @@ describe('charts', () => {
     expect(svg.match(/<tr><th scope="row">/g)).toHaveLength(2);
     expect(svg).toContain('<td class="num">5</td>');
     const col = columnChart({ id: 'c2', title: 'Per week', desc: 'd', labels: ['a', 'b'], values: [0, 7], labelHeader: 'Week', valueHeader: 'Aantal' }).value;
-    expect(col.match(/<rect /g)).toHaveLength(1); // no bar for 0
+    // drawn wide and narrow (the stylesheet shows one): in each, no bar for 0
+    const drawings = col.match(/<svg[\s\S]*?<\/svg>/g)!;
+    expect(drawings.map((d) => /chart__svg--(wide|narrow)/.exec(d)![1])).toEqual(['wide', 'narrow']);
+    for (const d of drawings) expect(d.match(/<rect /g)).toHaveLength(1);
     expect(col).toContain('<td class="num">7</td>');
+  });
+});
+
+describe('dates: one Dutch form on every page', () => {
+  it('weekday, day, month, year and time, in Amsterdam time across daylight saving', () => {
+    expect(dateTimeText('2026-12-11T14:00:00.000Z')).toBe('vrijdag 11 december 2026, 15:00');
+    expect(dateTimeText(new Date('2026-06-05T07:05:00Z'))).toBe('vrijdag 5 juni 2026, 09:05');
+    expect(dateTimeText('2026-03-28T23:30:00Z')).toBe('zondag 29 maart 2026, 00:30'); // CET
+    expect(dateTimeText('2026-03-29T01:30:00Z')).toBe('zondag 29 maart 2026, 03:30'); // CEST from 02:00
+    expect(dateText('2026-12-31T23:30:00Z')).toBe('vrijdag 1 januari 2027'); // already the next day in Amsterdam
+    expect(dateTimeText('2026-11-27T14:00:00Z', 'Europe/London')).toBe('vrijdag 27 november 2026, 14:00');
+    expect(dayText('2026-12-15')).toBe('dinsdag 15 december 2026');
+    expect(shortDayText('2026-06-01')).toBe('1 jun');
+    // not a date: shown as it is, never "Invalid Date"
+    expect(dateTimeText('gisteren')).toBe('gisteren');
+    expect(dayText('2026-13-45')).toBe('2026-13-45');
+    expect(dayText('2026-02-30')).toBe('2026-02-30');
+    expect(dateTimeHtml('2026-12-11T14:00:00.000Z').value).toBe('<time datetime="2026-12-11T14:00:00.000Z">vrijdag 11 december 2026, 15:00</time>');
+    expect(dateHtml('<b>').value).toBe('&lt;b&gt;');
+  });
+});
+
+describe('names, not ids', () => {
+  it('a status change shows the name kept with it, else a neutral label; never the account id', () => {
+    expect(actorLabel({ by: 'aad:11111111-2222', byName: 'Cora Coördinator' })).toBe('Cora Coördinator');
+    expect(actorLabel({ by: 'aad:11111111-2222' })).toBe('Een coördinator');
+    expect(actorLabel({ by: FORGOTTEN_ACTOR })).toBe('Een coördinator (naam verwijderd)');
+    // an older change by the person looking: their own name
+    expect(actorLabel({ by: 'aad:11111111-2222' }, { id: 'aad:11111111-2222', name: 'Cora Coördinator' })).toBe('Cora Coördinator');
+    expect(actorLabel({ by: 'aad:someone-else' }, { id: 'aad:11111111-2222', name: 'Cora Coördinator' })).toBe('Een coördinator');
+    expect(reporterLabel({ reporter: { platform: 'local', userId: 'web-a7688135-secret-session' } }, 'anoniem')).toBe('Naam onbekend (via Webchat)');
+    expect(reporterLabel({ reporter: { platform: 'slack', userId: 'U1', name: 'Alice' } }, 'anoniem')).toBe('Alice');
+    expect(reporterLabel({}, 'anoniem')).toBe('anoniem');
+  });
+
+  it('channels by their platform name, else by kind and a short code; the web chat is "Webchat"', () => {
+    const web = { platform: 'local' as const, channelKey: 'local:web-a7688135-1111-2222-3333-444444444444' };
+    expect(channelLabel(web, { kind: 'personal' })).toBe('Webchat');
+    expect(channelLabel({ platform: 'slack', channelKey: 'slack:C0TEAM' }, { kind: 'channel', name: 'team-ibp' })).toBe('team-ibp');
+    expect(channelLabel({ platform: 'slack', channelKey: 'slack:C0TEAM' }, { kind: 'channel' })).toMatch(/^Slack-kanaal [0-9a-f]{4}$/);
+    expect(channelLabel({ platform: 'teams', channelKey: 'teams:19:abc@thread.tacv2' }, { kind: 'group' })).toMatch(/^Teams-groepschat [0-9a-f]{4}$/);
+    expect(channelLabel({ platform: 'teams', channelKey: 'teams:a:1x' })).toMatch(/^Teams-gesprek [0-9a-f]{4}$/);
+    // two web chats on one page can still be told apart, without their session ids
+    const labels = channelLabels([web, { platform: 'local', channelKey: 'local:web-b0000000' }, web]);
+    expect([...labels.values()]).toEqual([`Webchat ${shortCode(web.channelKey)}`, `Webchat ${shortCode('local:web-b0000000')}`]);
+    expect(JSON.stringify([...labels.values()])).not.toMatch(/a7688135|b0000000/);
+    expect([...channelLabels([web]).values()]).toEqual(['Webchat']);
   });
 });
 
@@ -267,9 +345,9 @@ describe('planning rows', () => {
       { ...base, id: 'c', kind: 'nudge', schema: 'elke vrijdag 15:00', status: 'active', pausedUntil: '2026-12-15', nextSlotAt: '2026-12-18T14:00:00.000Z' },
     ];
     expect(planningRows(subs, new Date('2026-11-23T10:00:00Z'))).toEqual([
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-11-27 15:00', paused: 'nee', last: 'verstuurd, 2026-11-20 15:00' },
-      { platform: 'slack', channel: 'C1', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Europe/Amsterdam', next: '', paused: 'ja: channel_not_found', last: 'geen' },
-      { platform: 'slack', channel: 'C1', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Europe/Amsterdam', next: '2026-12-18 15:00', paused: 'tot 2026-12-15', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Nederlandse tijd', next: 'vrijdag 27 november 2026, 15:00', paused: 'nee', last: 'verstuurd, vrijdag 20 november 2026, 15:00' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'maandoverzicht', schema: 'eerste werkdag van de maand 9:00', timeZone: 'Nederlandse tijd', next: '', paused: 'ja, want de bot kan het kanaal niet bereiken', last: 'geen' },
+      { platform: 'Slack', channel: 'Slack-gesprek 6430', kind: 'herinnering', schema: 'elke vrijdag 15:00', timeZone: 'Nederlandse tijd', next: 'vrijdag 18 december 2026, 15:00', paused: 'ja, tot dinsdag 15 december 2026', last: 'geen' },
     ]);
   });
 });

@@ -49,6 +49,31 @@ async function focused(page: Page): Promise<{ tag: string; id: string; text: str
 
 const overflow = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
+/** Every chart's drawing on screen, measured: where it is against its frame, and at what size its text is drawn. */
+async function chartBoxes(page: Page): Promise<{ caption: string; shown: number; variant: string; left: number; right: number; frameLeft: number; frameRight: number; scale: number }[]> {
+  return page.evaluate(() => Array.from(document.querySelectorAll('figure.chart')).map((figure) => {
+    const frame = figure.querySelector('.chart__frame')!.getBoundingClientRect();
+    const shown = Array.from(figure.querySelectorAll('svg')).filter((svg) => getComputedStyle(svg).display !== 'none');
+    const svg = shown[0]!;
+    const r = svg.getBoundingClientRect();
+    return {
+      caption: figure.querySelector('figcaption')!.textContent ?? '', shown: shown.length, variant: svg.classList.contains('chart__svg--narrow') ? 'narrow' : 'wide',
+      left: r.left, right: r.right, frameLeft: frame.left, frameRight: frame.right, scale: r.width / svg.viewBox.baseVal.width,
+    };
+  }));
+}
+
+/** A chart fits its frame (nothing cut off, no sideways scrolling) and its 13 px text is drawn at 11 px or more. */
+function expectChartsFit(boxes: Awaited<ReturnType<typeof chartBoxes>>, variant: 'wide' | 'narrow', what: string): void {
+  expect(boxes.length, what).toBeGreaterThanOrEqual(5);
+  for (const b of boxes) {
+    expect({ caption: b.caption, shown: b.shown, variant: b.variant }, what).toEqual({ caption: b.caption, shown: 1, variant });
+    expect(b.left, `${what}: ${b.caption}`).toBeGreaterThanOrEqual(b.frameLeft);
+    expect(b.right, `${what}: ${b.caption}`).toBeLessThanOrEqual(b.frameRight);
+    expect(b.scale, `${what}: ${b.caption}`).toBeGreaterThanOrEqual(11 / 13);
+  }
+}
+
 if ('skip' in availability) {
   describe('dashboard in a browser', () => {
     it.skip(availability.skip, () => {});
@@ -103,6 +128,9 @@ if ('skip' in availability) {
       if (!weekly.ok) throw new Error('schedule');
       const base = { channelKey: 'slack:C0TEAM', platform: 'slack' as const, conversationId: 'C0TEAM', locale: 'nl' as const, questionCursor: 0, history: [], createdAt: ago(20).toISOString(), updatedAt: ago(20).toISOString() };
       await s.subscriptions.create({ ...base, id: 'sub-nudge', kind: 'nudge', schedule: weekly.schedule, schema: 'elke vrijdag 15:00', status: 'active', nextSlotAt: nextSlot(weekly.schedule, new Date(now)).toISOString() } satisfies NudgeSubscription);
+      await s.conversations.upsert({ key: 'slack:C0TEAM', platform: 'slack', conversationId: 'C0TEAM', kind: 'channel', data: { channel: 'C0TEAM' } }, new Date(now));
+      const web = 'web-a7688135-0000-4000-8000-000000000000';
+      await s.subscriptions.create({ ...base, channelKey: `local:${web}`, platform: 'local', conversationId: web, id: 'sub-web', kind: 'nudge', schedule: weekly.schedule, schema: 'elke vrijdag 15:00', status: 'active', nextSlotAt: nextSlot(weekly.schedule, new Date(now)).toISOString() } satisfies NudgeSubscription);
       await s.subscriptions.create({ ...base, id: 'sub-digest', kind: 'digest', schedule: digest, schema: 'eerste werkdag van de maand 9:00', status: 'active', nextSlotAt: slot.toISOString() } satisfies NudgeSubscription);
       const inMonth = new Date(Date.parse(month.since) + 2 * 86_400_000).toISOString();
       await s.reflections.add({ channelKey: 'slack:C0TEAM', platform: 'slack', anonymous: true, goed: 'We belden eerder met de provincie.', beter: XSS, opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', locale: 'nl', createdAt: inMonth });
@@ -198,6 +226,15 @@ if ('skip' in availability) {
         expect(await overflow(page), name).toBe(0);
         await shot(page, `overzicht-${name}`);
       }
+      // Every chart fits its frame, measured in the browser: wide on a laptop, the narrow drawing on a phone (390 px) and at 200%.
+      for (const [name, size, variant] of [['1280', { width: 1280, height: 900 }, 'wide'], ['390', { width: 390, height: 844 }, 'narrow'], ['zoom-200', { width: 640, height: 450 }, 'narrow']] as const) {
+        await page.setViewportSize(size);
+        expectChartsFit(await chartBoxes(page), variant, `charts at ${name}`);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await overflow(page)).toBe(0);
+      await expectNoAxeViolations(page, 'overview on a phone');
+      await shot(page, 'overzicht-390');
       await page.setViewportSize({ width: 1280, height: 900 });
 
       // Knelpunten: filter with the form (GET, no script), by keyboard.
@@ -253,7 +290,11 @@ if ('skip' in availability) {
       await page.getByText('De melder krijgt een bericht.').waitFor();
       const dm = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALICE', { from });
       expect(JSON.stringify(dm.body.blocks)).toMatch(/Dit ligt bij het Rijk/);
-      expect((await d.bot.store.knelpunten.get(refs.named))!.history.at(-1)).toMatchObject({ by: 'aad:11111111-2222-3333-4444-555555555555', to: 'niet_opgepakt' });
+      expect((await d.bot.store.knelpunten.get(refs.named))!.history.at(-1)).toMatchObject({ by: 'aad:11111111-2222-3333-4444-555555555555', byName: 'Cora Coördinator', to: 'niet_opgepakt' });
+      // The history says who, by name, as the header does; no account id anywhere on the page.
+      const history = page.getByRole('table', { name: 'Alle wijzigingen van dit knelpunt' });
+      expect(await history.getByRole('row').last().getByRole('cell').nth(1).textContent()).toBe('Cora Coördinator');
+      expect(await page.locator('main').textContent()).not.toMatch(/11111111-2222|aad:/);
       expect(await page.getByText('Dit knelpunt is afgerond.').count()).toBe(1);
       await expectNoAxeViolations(page, 'knelpunt after the change');
       await shot(page, 'knelpunt');
@@ -289,10 +330,46 @@ if ('skip' in availability) {
       expect(await page.getByText('anoniem', { exact: false }).count()).toBeGreaterThan(0);
       await expectNoAxeViolations(page, 'lessen');
       await shot(page, 'lessen');
+      // The table of opgaven by zekerheid shows all its columns at 1280 px, the total last.
+      const matrix = await page.evaluate(() => {
+        const table = document.querySelector('table.data-table--matrix')!;
+        const wrap = table.closest('.table-wrap')!;
+        const last = table.querySelector('thead th:last-child')!;
+        const w = wrap.getBoundingClientRect();
+        const l = last.getBoundingClientRect();
+        return { last: last.textContent, lastLeft: l.left, lastRight: l.right, wrapLeft: w.left, wrapRight: w.right, hidden: wrap.scrollWidth - wrap.clientWidth };
+      });
+      expect(matrix.last).toBe('Totaal');
+      expect(matrix.hidden).toBe(0);
+      expect(matrix.lastLeft).toBeGreaterThanOrEqual(matrix.wrapLeft);
+      expect(matrix.lastRight).toBeLessThanOrEqual(matrix.wrapRight);
+      // On a phone: a labelled region that scrolls by keyboard, with a visible hint; the page itself does not scroll sideways.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await overflow(page)).toBe(0);
+      const region = page.getByRole('region', { name: 'Gedeelde reflecties per opgave (rijen) en zekerheid (kolommen)' });
+      await region.focus();
+      expect((await focused(page)).visible).toBe(true);
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => document.activeElement!.scrollLeft > 0);
+      expect(await page.getByText('De tabel is breder dan het scherm.', { exact: false }).first().isVisible()).toBe(true);
+      await expectNoAxeViolations(page, 'lessen on a phone');
+      await shot(page, 'lessen-390');
+      await page.setViewportSize({ width: 1280, height: 900 });
       await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Planning' }).click();
       await page.getByRole('cell', { name: 'maandoverzicht' }).waitFor();
       await expectNoAxeViolations(page, 'planning');
       await shot(page, 'planning');
+      // Channels by name, never by id: the Slack channel without a name by its kind and a short code, the web chat as "Webchat".
+      const planning = (await page.locator('main').textContent())!;
+      expect(planning).toMatch(/Slack-kanaal [0-9a-f]{4}/);
+      expect(planning).toContain('Webchat');
+      expect(planning).not.toMatch(/C0TEAM|web-a7688135/);
+      expect(planning).toContain('vrijdag');
+      expect(planning).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await overflow(page)).toBe(0);
+      await shot(page, 'planning-390');
+      await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${d.url}/admin/bestaat-niet`);
       await expectNoAxeViolations(page, 'not found');
 

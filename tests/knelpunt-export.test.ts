@@ -126,6 +126,26 @@ describe('export and privacy through the CLI and the admin API', () => {
     expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
   });
 
+  it('privacy for a dashboard coordinator (aad: or email:): their status changes with the name kept beside the id', async () => {
+    const s = await LowdbStore.open({ dataDir });
+    await s.knelpunten.changeStatus('KP-2026-0001', { at: '2026-06-05T09:00:00.000Z', by: 'aad:abcd-0001', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' });
+    await s.knelpunten.changeStatus('KP-2026-0001', { at: '2026-06-06T09:00:00.000Z', by: 'email:mees@ibp.example.nl', byName: 'Mees Mail', from: 'in_behandeling', to: 'geagendeerd' });
+    await s.close();
+    // as the coordinator list has it, in any case
+    const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'aad:ABCD-0001'])).out) as { user: string; statusChanges: unknown[]; knelpunten: unknown[] };
+    expect(exp.user).toBe('aad:abcd-0001');
+    expect(exp.statusChanges).toEqual([{ ref: 'KP-2026-0001', at: '2026-06-05T09:00:00.000Z', by: 'aad:abcd-0001', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' }]);
+    expect(exp.knelpunten).toEqual([]);
+    const del = await cli(['privacy', 'delete', '--user', 'aad:abcd-0001']);
+    expect(del.code).toBe(0);
+    expect(del.out).toMatch(/status history of 1 knelpunt/);
+    const all = (await cli(['knelpunten', 'export', '--format', 'json'])).out;
+    expect(all).not.toMatch(/Cora|abcd-0001/);
+    expect(all).toContain('"byName": "Mees Mail"'); // everyone else stays
+    expect(JSON.parse((await cli(['privacy', 'export', '--user', 'email:Mees@IBP.example.nl'])).out).statusChanges).toHaveLength(1);
+    expect((await cli(['privacy', 'export', '--user', 'oid:abcd'])).code).toBe(2);
+  });
+
   it('privacy delete refuses while the server runs; the admin API needs the bearer token', async () => {
     bot = await startBot({ ...env, PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: token });
     const del = await cli(['privacy', 'delete', '--user', 'slack:UX']);

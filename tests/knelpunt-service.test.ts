@@ -36,6 +36,16 @@ describe('the shared knelpunt status change (chat and dashboard)', () => {
     expect(d.outbox.sent[0]!.reply.fallbackText).toMatch(/Update over je knelpunt .*in behandeling/);
   });
 
+  it('keeps the name beside the id when one is given, through the text boundary; none when it is empty', async () => {
+    const d = await deps();
+    const { knelpunt } = await d.store.knelpunten.create(named, 'k4', new Date('2026-11-20T09:00:00Z'));
+    await changeKnelpuntStatus(d, { ref: knelpunt.ref, from: 'nieuw', to: 'in_behandeling', by: 'aad:0000-oid', byName: '  Cora\u0000 \n Coördinator ' });
+    await changeKnelpuntStatus(d, { ref: knelpunt.ref, from: 'in_behandeling', to: 'geagendeerd', by: 'aad:0000-oid', byName: ' \u0007 ' });
+    const [first, second] = (await d.store.knelpunten.get(knelpunt.ref))!.history;
+    expect(first).toMatchObject({ by: 'aad:0000-oid', byName: 'Cora Coördinator' });
+    expect(second).not.toHaveProperty('byName');
+  });
+
   it('refuses steps outside the flow, "niet opgepakt" without toelichting, unknown and stale knelpunten', async () => {
     const d = await deps();
     const { knelpunt } = await d.store.knelpunten.create({ ...named, anoniem: true }, 'k2', new Date('2026-11-20T09:00:00Z'));

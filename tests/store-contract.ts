@@ -254,6 +254,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('knelpunten: the name beside the id in the history is kept, and forgotten with the id', async () => {
+      const s = await open();
+      const { knelpunt } = await s.knelpunten.create(newKp(), 'sub-name', now);
+      await s.knelpunten.changeStatus(knelpunt.ref, { at: now.toISOString(), by: 'aad:cora', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' });
+      await s.knelpunten.changeStatus(knelpunt.ref, { at: now.toISOString(), by: 'slack:UOLD', from: 'in_behandeling', to: 'opgelost' });
+      const stored = (await s.knelpunten.get(knelpunt.ref))!.history;
+      expect(stored[0]).toEqual({ at: now.toISOString(), by: 'aad:cora', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' });
+      expect(stored[1]).not.toHaveProperty('byName'); // a change without a name stays without one
+      expect((await s.knelpunten.list())[0]!.history[0]!.byName).toBe('Cora Coördinator');
+      expect(await s.knelpunten.forgetActor('aad:cora')).toBe(1);
+      const after = (await s.knelpunten.get(knelpunt.ref))!.history;
+      expect(after[0]).toEqual({ at: now.toISOString(), by: FORGOTTEN_ACTOR, from: 'nieuw', to: 'in_behandeling' });
+      expect(JSON.stringify(after)).not.toMatch(/Cora|cora/);
+      await s.close();
+    });
+
     it('knelpunten: list filters and privacy forget', async () => {
       const s = await open();
       await s.knelpunten.create(newKp(), 'f1', now);

@@ -110,9 +110,10 @@ export function hostileStringContract(name: string, open: () => Promise<Store>):
         // the same submission again: the first one back, nothing new
         const again = await s.knelpunten.create({ opgave: h, beschrijving: h, overheden: [], urgentie: 'laag', anoniem: true, platform: 'slack' }, `sub:${h}:${i}`, now);
         expect(again).toMatchObject({ created: false, knelpunt: { ref: knelpunt.ref } });
-        const changed = await s.knelpunten.changeStatus(knelpunt.ref, { at, by: `slack:${h}`, from: 'nieuw', to: 'niet_opgepakt', toelichting: h });
+        const changed = await s.knelpunten.changeStatus(knelpunt.ref, { at, by: `slack:${h}`, byName: h, from: 'nieuw', to: 'niet_opgepakt', toelichting: h });
         expect(changed.changed, label(h)).toBe(true);
-        expect(changed.knelpunt?.history.at(-1)).toMatchObject({ by: storable(`slack:${h}`), toelichting: storable(h) });
+        expect(changed.knelpunt?.history.at(-1)).toMatchObject({ by: storable(`slack:${h}`), byName: storable(h), toelichting: storable(h) });
+        expect((await s.knelpunten.get(knelpunt.ref))?.history.at(-1)?.byName, label(h)).toBe(storable(h));
         expect((await s.knelpunten.get(knelpunt.ref))?.beschrijving).toBe(storable(h));
         expect(await s.knelpunten.get(`KP-${h}`), label(h)).toBeUndefined();
       }

@@ -183,3 +183,16 @@ describe('lowdb: a data file from the single-file store (format 1) is converted 
     await again.close();
   });
 });
+
+describe('knelpunt history on disk', () => {
+  it('the name beside the id survives a restart (journal and snapshot are checked on load)', async () => {
+    const dir = tempDir();
+    const s = await LowdbStore.open({ dataDir: dir });
+    const { knelpunt } = await s.knelpunten.create({ opgave: 'anders', beschrijving: 'Tien tekens of meer.', overheden: [], urgentie: 'laag', anoniem: true, platform: 'local' }, 'n1', new Date());
+    await s.knelpunten.changeStatus(knelpunt.ref, { at: new Date().toISOString(), by: 'aad:cora', byName: 'Cora Coördinator', from: 'nieuw', to: 'in_behandeling' });
+    await s.close();
+    const reopened = await LowdbStore.open({ dataDir: dir });
+    expect((await reopened.knelpunten.get(knelpunt.ref))?.history[0]).toMatchObject({ by: 'aad:cora', byName: 'Cora Coördinator' });
+    await reopened.close();
+  });
+});

@@ -56,23 +56,27 @@ function usage(io: Io, msg: string): number {
   return 2;
 }
 
-const USER = /^(slack|teams|local):(.+)$/;
+const USER = /^(slack|teams|local|aad|email):(.+)$/;
 
 /**
  * `ibp-bot privacy export --user <platform:id>`: everything stored about one person.
  * `ibp-bot privacy delete --user <platform:id>`: removes it (knelpunten keep their
  * content but lose the identity). Delete needs the server stopped (one writer).
+ * A coordinator who used the dashboard is `aad:<object id>` or `email:<address>`: for
+ * them only their status and schedule changes (id and name) apply.
  */
 export async function privacyCommand(config: Config, args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
   const m = USER.exec(values.user ?? '');
   if ((sub !== 'export' && sub !== 'delete') || !m) {
-    io.err('Usage: ibp-bot privacy export|delete --user <platform:id>   (platform: slack, teams or local)');
+    io.err('Usage: ibp-bot privacy export|delete --user <platform:id>   (platform: slack, teams or local; a dashboard coordinator: aad:<object id> or email:<address>)');
     return 2;
   }
+  // The dashboard's identities are stored in lower case (Coordinators.identifyClaims).
+  const chat = m[1] !== 'aad' && m[1] !== 'email';
   const platform = m[1] as Platform;
-  const userId = m[2] ?? '';
+  const userId = chat ? (m[2] ?? '') : (m[2] ?? '').toLowerCase();
   let store: Store;
   try {
     store = await openStore(config, quiet(), { readOnly: sub === 'export' });
@@ -84,27 +88,27 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     throw e;
   }
   try {
-    const knelpunten = await store.knelpunten.list({ reporter: { platform, userId } });
+    const knelpunten = chat ? await store.knelpunten.list({ reporter: { platform, userId } }) : [];
     // Conversation references hold platform data (Teams keeps the user's id and name in them).
-    const conversations = (await store.conversations.list()).filter(
+    const conversations = chat ? (await store.conversations.list()).filter(
       (c) => c.platform === platform && (c.conversationId === userId || JSON.stringify(c.data).includes(userId)),
-    );
-    // What this person did as a coordinator or planner: status changes and schedule changes name them.
-    const actor = `${platform}:${userId}`;
+    ) : [];
+    // What this person did as a coordinator or planner: status changes (with the name kept beside the id) and schedule changes.
+    const actor = `${m[1]}:${userId}`;
     const statusChanges = (await store.knelpunten.list()).flatMap((k) => k.history.filter((h) => h.by === actor).map((h) => ({ ref: k.ref, ...h })));
     const scheduleChanges = (await store.subscriptions.list()).flatMap((s) => s.history.filter((h) => h.by === actor).map((h) => ({ subscription: s.id, channel: s.channelKey, ...h })));
     // Reflections shared with their name (anonymous ones cannot be traced to anyone).
-    const authorKey = authorKeyOf(platform, userId);
-    const reflections = await store.reflections.list({ authorKey });
+    const authorKey = chat ? authorKeyOf(platform, userId) : '';
+    const reflections = chat ? await store.reflections.list({ authorKey }) : [];
     if (sub === 'export') {
       io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections }, null, 2));
       return 0;
     }
-    const forgotten = await store.knelpunten.forgetReporter(platform, userId);
+    const forgotten = chat ? await store.knelpunten.forgetReporter(platform, userId) : 0;
     for (const c of conversations) await store.conversations.remove(c.key);
     const statusHistories = await store.knelpunten.forgetActor(actor);
     const scheduleHistories = await store.subscriptions.forgetActor(actor);
-    const anonymised = await store.reflections.forgetAuthor(authorKey);
+    const anonymised = chat ? await store.reflections.forgetAuthor(authorKey) : 0;
     io.out(`Removed: identity from ${forgotten} knelpunt(en) and ${anonymised} named reflection(s) (now anonymous), ${conversations.length} conversation reference(s); ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Feedback and unanswered questions are stored without identity.');

@@ -1,5 +1,6 @@
 import { dayNumber, fromDayNumber, isoDate, localDateTime, weekdayOf, zonedInstant } from '../domain/time.js';
 import type { GapStats, KnelpuntStats, ReflectionStats } from '../store/types.js';
+import { DASHBOARD_TIME_ZONE } from './dates.js';
 
 /**
  * The overview's figures. The store computes them (`stats` on the knelpunt, gap and
@@ -8,7 +9,6 @@ import type { GapStats, KnelpuntStats, ReflectionStats } from '../store/types.js
  */
 export const WEEKS = 26;
 export const OLDEST = 5;
-export const DASHBOARD_TIME_ZONE = 'Europe/Amsterdam';
 
 export interface OverviewFigures {
   /** Local date of each week's Monday (`2026-06-01`), oldest first: the labels of every `perWeek`. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
-import { messages } from '../i18n/index.js';
+import { dateText } from './dates.js';
+import { texts } from './texts.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { analyse, tokens } from '../knowledge/normalise.js';
 import { MAX_QUERY_WORDS } from '../knowledge/search.js';
@@ -263,7 +264,7 @@ function keywords(group: GapGroup, max = 6): string[] {
  * The dashboard never writes to `knowledge/` itself.
  */
 export function knowledgeFile(group: GapGroup, kb: KnowledgeBase, now: Date): { id: string; fileName: string; content: string } {
-  const t = messages('nl').dashboard.gaps.file;
+  const t = texts().gaps.file;
   const id = knowledgeId(group, kb);
   const questions = group.questions.slice(0, MAX_FILE_QUESTIONS).map((q) => q.text);
   const front = {
@@ -277,7 +278,7 @@ export function knowledgeFile(group: GapGroup, kb: KnowledgeBase, now: Date): { 
     questions,
     related: [] as string[],
   };
-  const comments = t.header(group.total, now.toISOString().slice(0, 10), id).map((line) => `# ${line}`).join('\n');
+  const comments = t.header(group.total, dateText(now), id).map((line) => `# ${line}`).join('\n');
   const yaml = yamlStringify(front, { lineWidth: 0 }).trimEnd();
   return { id, fileName: `${id}.md`, content: `---\n${comments}\n${yaml}\n---\n${t.body}\n` };
 }

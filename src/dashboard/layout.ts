@@ -1,4 +1,4 @@
-import { messages } from '../i18n/index.js';
+import { texts } from './texts.js';
 import { html, type HtmlValue, type SafeHtml } from './html.js';
 
 /** The page shell: skip link, header with who is signed in, main menu, one h1, notices, footer. */
@@ -6,7 +6,7 @@ export const ASSETS = '/dashboard-assets';
 export const SECTIONS = ['overzicht', 'knelpunten', 'kennisvragen', 'lessen', 'planning'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-const t = () => messages('nl').dashboard;
+const t = () => texts();
 
 export interface Notice {
   kind: 'info' | 'success' | 'error';

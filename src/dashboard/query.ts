@@ -1,9 +1,9 @@
-import { messages } from '../i18n/index.js';
+import { texts } from './texts.js';
 import { fold } from '../knowledge/normalise.js';
 import { dayNumber, fromDayNumber, parseIsoDate, zonedInstant } from '../domain/time.js';
 import { type KnelpuntFilter, type KnelpuntRecord } from '../store/types.js';
 import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES, type KnelpuntStatus, type Overheid, type Urgentie } from '../domain/knelpunt.js';
-import { DASHBOARD_TIME_ZONE } from './figures.js';
+import { DASHBOARD_TIME_ZONE } from './dates.js';
 
 /**
  * Query strings are user input: unknown values are ignored and reported (never a 500),
@@ -17,7 +17,7 @@ export const PAGE_SIZE = 25;
 /** Raw query values as express's simple parser gives them. */
 export type RawQuery = Record<string, unknown>;
 
-const d = () => messages('nl').dashboard.query;
+const d = () => texts().query;
 
 /** The strings given for `key` (one or repeated), capped in number and length; anything else is ignored. */
 export function queryValues(raw: RawQuery, key: string, notices: string[]): string[] {
@@ -115,7 +115,7 @@ export interface KnelpuntQuery {
 
 export function parseKnelpuntQuery(raw: RawQuery, opgaveIds: readonly string[]): { query: KnelpuntQuery; notices: string[] } {
   const notices: string[] = [];
-  const f = messages('nl').dashboard.knelpunten.filters;
+  const f = texts().knelpunten.filters;
   let van = queryDate(raw, 'van', f.from, notices);
   let tot = queryDate(raw, 'tot', f.to, notices);
   if (van && tot && van > tot) {

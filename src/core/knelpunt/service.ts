@@ -1,4 +1,4 @@
-import { cleanText } from '../../domain/text.js';
+import { cleanName, cleanText } from '../../domain/text.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import type { CoreDeps } from '../context.js';
@@ -15,6 +15,8 @@ export interface StatusChangeRequest {
   to: KnelpuntStatus;
   /** Platform-qualified coordinator id (`slack:U1`, `aad:<oid>`, `email:<address>`): kept in the history. */
   by: string;
+  /** Their display name, kept beside the id so the history can show a name (cleaned here, like every name). */
+  byName?: string;
   /** Required for "niet opgepakt"; checked for length by the caller's form (validateToelichting). */
   toelichting?: string;
 }
@@ -44,9 +46,11 @@ export async function changeKnelpuntStatus(deps: StatusChangeDeps, req: StatusCh
   // Chat forms pass cleaned text already; the dashboard and other callers pass through the same boundary here.
   const toelichting = (req.toelichting !== undefined ? cleanText(req.toelichting).trim() : '') || undefined;
   if (needsToelichting(to) && !toelichting) return { ok: false, reason: 'toelichting_required' };
+  const byName = req.byName ? cleanName(req.byName) : '';
   const { knelpunt, changed } = await deps.store.knelpunten.changeStatus(ref, {
     at: deps.now().toISOString(),
     by,
+    ...(byName ? { byName } : {}),
     from,
     to,
     ...(toelichting ? { toelichting } : {}),

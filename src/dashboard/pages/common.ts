@@ -1,38 +1,27 @@
 import { opgaveLabel as cardOpgaveLabel, statusLabel as cardStatusLabel } from '../../core/knelpunt/cards.js';
 import { messages } from '../../i18n/index.js';
+import { texts } from '../texts.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import type { KnelpuntRecord } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
-import { DASHBOARD_TIME_ZONE } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
 
-export const d = () => messages('nl').dashboard;
+/** What a page renderer needs: the store to read, the knowledge base for labels, and the clock. */
+export interface PageDeps {
+  store: Store;
+  knowledge: KnowledgeBase;
+  now: () => Date;
+}
+
+export const d = () => texts();
 export const k = () => messages('nl').knelpunt;
 
-const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: DASHBOARD_TIME_ZONE });
-const dateFormat = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeZone: DASHBOARD_TIME_ZONE });
 const decimal = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 });
 
-/** `23 nov 2026 10:00` in Amsterdam time, inside a <time> element. */
-export function dateTime(iso: string): SafeHtml {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateTimeFormat.format(ms)}</time>`;
-}
-export function date(iso: string): SafeHtml {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? html`${iso}` : html`<time datetime="${iso}">${dateFormat.format(ms)}</time>`;
-}
-export const dateText = (iso: string): string => dateFormat.format(Date.parse(iso));
 export const formatDecimal = (n: number): string => decimal.format(n);
 
 export const opgaveLabel = (kb: KnowledgeBase, id: string): string => (id === '' ? d().noOpgave : cardOpgaveLabel(kb, id, 'nl'));
 export const statusLabel = (s: KnelpuntStatus): string => cardStatusLabel(s, 'nl');
-
-/** Who reported it: a name, a platform id, or "anoniem". */
-export function reporterLabel(kp: KnelpuntRecord): string {
-  if (!kp.reporter) return k().anonymousReporter;
-  return kp.reporter.name ?? `${kp.reporter.platform}:${kp.reporter.userId}`;
-}
 
 export function snippet(text: string, max = 140): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];

@@ -3,8 +3,9 @@ import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups, type GapGroup }
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, type Notice } from '../layout.js';
 import { paginate, queryPage, queryValues, type RawQuery } from '../query.js';
-import { d, dateTime, pager, snippet } from './common.js';
-import type { PageDeps } from './overview.js';
+import { dateTimeHtml } from '../dates.js';
+import { platformLabel } from '../names.js';
+import { d, pager, snippet, type PageDeps } from './common.js';
 
 export const GROUPS_PER_PAGE = 20;
 const MAX_LISTED_QUESTIONS = 25;
@@ -24,9 +25,9 @@ function groupItem(g: GapGroup, csrf: string, until: string): SafeHtml {
   <dl class="facts">
     <div><dt>${t.asked}</dt><dd>${formatNumber(g.total)}</dd></div>
     <div><dt>${t.open}</dt><dd>${g.open > 0 ? formatNumber(g.open) : t.allHandled}</dd></div>
-    <div><dt>${t.firstSeen}</dt><dd>${dateTime(g.firstSeen)}</dd></div>
-    <div><dt>${t.lastSeen}</dt><dd>${dateTime(g.lastSeen)}</dd></div>
-    <div><dt>${t.platforms}</dt><dd>${g.platforms.join(', ')}</dd></div>
+    <div><dt>${t.firstSeen}</dt><dd>${dateTimeHtml(g.firstSeen)}</dd></div>
+    <div><dt>${t.lastSeen}</dt><dd>${dateTimeHtml(g.lastSeen)}</dd></div>
+    <div><dt>${t.platforms}</dt><dd>${g.platforms.map(platformLabel).join(', ')}</dd></div>
   </dl>
   <details><summary>${t.allQuestions(g.questions.length)}</summary>
     <ul>${listed.map((q) => html`<li>${q.text} <span class="muted">(${t.times(q.count)})</span></li>`)}</ul>
@@ -54,7 +55,7 @@ function feedbackSection(deps: PageDeps, list: ReturnType<typeof feedbackPerEntr
     <th scope="row">${title(e.entryId)}</th>
     <td data-label="${t.notHelpful}" class="num">${formatNumber(e.notHelpful)}</td>
     <td data-label="${t.helpful}" class="num">${formatNumber(e.helpful)}</td>
-    <td data-label="${t.last}">${dateTime(e.lastNotHelpful)}</td>
+    <td data-label="${t.last}">${dateTimeHtml(e.lastNotHelpful)}</td>
     <td data-label="${t.questions}" class="text">${e.questions.length > 0 ? html`<ul>${e.questions.map((q) => html`<li>${snippet(q, 200)}</li>`)}</ul>` : html``}</td></tr>`)}</tbody>
 </table></div>`;
   return html`<section aria-labelledby="kop-feedback"><h2 id="kop-feedback">${t.feedbackHeading}</h2><p>${t.feedbackIntro}</p>${body}</section>`;

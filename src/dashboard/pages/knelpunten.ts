@@ -1,18 +1,17 @@
-import { OPGAVE_ANDERS, TOELICHTING_MAX } from '../../core/knelpunt/form.js';
+import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
 import { knelpuntenCsv, knelpuntenJson } from '../../core/knelpunt/export.js';
-import { isOpen, nextStatuses } from '../../domain/knelpunt.js';
 import { type KnelpuntRecord } from '../../store/types.js';
 import { KNELPUNT_STATUSES, OVERHEDEN, URGENTIES } from '../../domain/knelpunt.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfField, type Notice } from '../layout.js';
+import type { Notice } from '../layout.js';
 import {
   SORTS, filterKnelpunten, knelpuntQueryString, paginate, parseKnelpuntQuery, sortKnelpunten, storeFilter,
   type KnelpuntQuery, type RawQuery, type Sort,
 } from '../query.js';
-import { d, date, dateTime, k, opgaveLabel, pager, reporterLabel, snippet, statusLabel } from './common.js';
-import type { PageDeps } from './overview.js';
+import { dateHtml } from '../dates.js';
+import { d, k, opgaveLabel, pager, snippet, statusLabel, type PageDeps } from './common.js';
 
-export const REF_PATTERN = /^KP-\d{4}-\d{4,}$/;
+/** The knelpunten list: filters, sorting, pages, and the export of the filtered list. */
 
 const opgaveIds = (deps: PageDeps): string[] => [...deps.knowledge.ofType('opgave').map((e) => e.id), OPGAVE_ANDERS];
 
@@ -91,7 +90,7 @@ export async function knelpuntenListPage(deps: PageDeps, raw: RawQuery): Promise
   <thead><tr>${th('ref', c.ref)}${th('created', c.created)}${th('status', c.status)}${th('urgentie', c.urgentie)}${th('opgave', c.opgave)}${th('overheden', c.overheden)}${th('beschrijving', c.beschrijving)}</tr></thead>
   <tbody>${page.items.map((kp) => html`<tr>
     <th scope="row"><a href="/admin/knelpunten/${kp.ref}">${kp.ref}</a></th>
-    <td data-label="${c.created}">${date(kp.createdAt)}</td>
+    <td data-label="${c.created}">${dateHtml(kp.createdAt)}</td>
     <td data-label="${c.status}">${statusLabel(kp.status)}</td>
     <td data-label="${c.urgentie}">${kt.urgentieLabel[kp.urgentie]}</td>
     <td data-label="${c.opgave}">${opgaveLabel(deps.knowledge, kp.opgave)}</td>
@@ -110,65 +109,4 @@ ${pager(page.page, page.pages, (n) => `/admin/knelpunten${knelpuntQueryString(qu
 <div class="actions"><a class="button" href="/admin/knelpunten/export.csv${exportQs}" download>${t.exportCsv}</a><a class="button" href="/admin/knelpunten/export.json${exportQs}" download>${t.exportJson}</a></div>
 </section>`;
   return { title: t.title, body, notices: notices.map((text) => ({ kind: 'info', text })) };
-}
-
-// ---- one knelpunt ---------------------------------------------------------------------
-
-export interface StatusFormState {
-  to?: string;
-  toelichting?: string;
-  errors?: { to?: string; toelichting?: string };
-}
-
-function statusForm(kp: KnelpuntRecord, csrf: string, state: StatusFormState): SafeHtml {
-  const t = d().detail;
-  if (!isOpen(kp.status)) return html`<p>${t.final}</p>`;
-  const err = state.errors ?? {};
-  const next = nextStatuses(kp.status);
-  const describedBy = ['toelichting-hint', err.toelichting ? 'toelichting-error' : ''].filter(Boolean).join(' ');
-  return html`<form method="post" action="/admin/knelpunten/${kp.ref}/status" novalidate>
-${csrfField(csrf)}<input type="hidden" name="from" value="${kp.status}">
-<p>${t.current(statusLabel(kp.status))}</p>
-<fieldset${err.to ? html` aria-describedby="to-error"` : html``}><legend>${t.newStatus}</legend>
-  ${err.to ? html`<p class="field-error" id="to-error">${err.to}</p>` : html``}
-  ${next.map((s) => html`<div class="choice"><input type="radio" id="to-${s}" name="to" value="${s}"${state.to === s ? html` checked` : html``}><label for="to-${s}">${k().statusButton[s]}</label></div>`)}
-</fieldset>
-<div class="field"><label for="toelichting">${t.toelichtingLabel}</label>
-  <p class="hint" id="toelichting-hint">${t.toelichtingHint}</p>
-  ${err.toelichting ? html`<p class="field-error" id="toelichting-error">${err.toelichting}</p>` : html``}
-  <textarea id="toelichting" name="toelichting" rows="4" maxlength="${TOELICHTING_MAX}" aria-describedby="${describedBy}"${err.toelichting ? html` aria-invalid="true"` : html``}>${state.toelichting ?? ''}</textarea>
-</div>
-<p>${kp.reporter ? t.notifyNamed : t.notifyAnonymous}</p>
-<div class="actions"><button type="submit" class="button button--primary">${t.submit}</button></div>
-</form>`;
-}
-
-export function knelpuntDetailBody(deps: PageDeps, kp: KnelpuntRecord, csrf: string, state: StatusFormState = {}): SafeHtml {
-  const t = d().detail;
-  const kt = k();
-  const facts: [string, SafeHtml | string][] = [
-    [kt.factStatus, statusLabel(kp.status)],
-    [kt.factOpgave, opgaveLabel(deps.knowledge, kp.opgave)],
-    [kt.factUrgentie, kt.urgentieLabel[kp.urgentie]],
-    [kt.factOverheden, kp.overheden.length > 0 ? kp.overheden.map((o) => kt.overheid[o]).join(', ') : kt.none],
-    [kt.factReporter, reporterLabel(kp)],
-    [kt.factCreated, dateTime(kp.createdAt)],
-    [d().columns.platform, kp.platform],
-    [d().columns.updated, dateTime(kp.updatedAt)],
-  ];
-  return html`<p><a href="/admin/knelpunten">${t.back}</a></p>
-<dl class="facts">${facts.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>
-<h2>${t.beschrijving}</h2>
-<p class="quote">${kp.beschrijving}</p>
-<h2 id="status-wijzigen">${t.changeHeading}</h2>
-${statusForm(kp, csrf, state)}
-<h2>${t.history}</h2>
-<div class="table-wrap" role="region" tabindex="0" aria-label="${t.historyCaption}"><table class="data-table data-table--cards">
-  <caption class="visually-hidden">${t.historyCaption}</caption>
-  <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.by}</th><th scope="col">${t.from}</th><th scope="col">${t.to}</th><th scope="col">${t.toelichting}</th></tr></thead>
-  <tbody>
-    <tr><td data-label="${t.when}">${dateTime(kp.createdAt)}</td><td data-label="${t.by}">${reporterLabel(kp)}</td><td data-label="${t.from}">–</td><td data-label="${t.to}">${t.reported}</td><td data-label="${t.toelichting}"></td></tr>
-    ${kp.history.map((h) => html`<tr><td data-label="${t.when}">${dateTime(h.at)}</td><td data-label="${t.by}">${h.by}</td><td data-label="${t.from}">${statusLabel(h.from)}</td><td data-label="${t.to}">${statusLabel(h.to)}</td><td data-label="${t.toelichting}" class="prewrap">${h.toelichting ?? ''}</td></tr>`)}
-  </tbody>
-</table></div>`;
 }

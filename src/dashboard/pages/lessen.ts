@@ -3,16 +3,16 @@ import { zekerheidLabel } from '../../core/reflectie/form.js';
 import { messages } from '../../i18n/index.js';
 import { nextRun } from '../../domain/schedule.js';
 import { previousMonth } from '../../scheduler/scheduler.js';
-import { dayNumber, formatLocal, fromDayNumber, isoDate, localDateTime } from '../../domain/time.js';
+import { dayNumber, fromDayNumber, isoDate, localDateTime } from '../../domain/time.js';
 import type { NudgeSubscription, ReflectionRecord } from '../../store/types.js';
 import { formatNumber } from '../charts.js';
-import { DASHBOARD_TIME_ZONE } from '../figures.js';
+import { DASHBOARD_TIME_ZONE, dateText, dateTimeText, dayText } from '../dates.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { dayAfter, dayStart, paginate, queryDate, queryPage, queryValues, type RawQuery } from '../query.js';
+import { channelLabels, conversationsOf, platformLabel } from '../names.js';
 import { replyHtml } from '../reply-html.js';
-import { d, dateText, opgaveLabel, pager } from './common.js';
-import type { PageDeps } from './overview.js';
+import { d, opgaveLabel, pager, type PageDeps } from './common.js';
 
 export const DEFAULT_DAYS = 90;
 const PER_PAGE = 20;
@@ -31,8 +31,11 @@ function matrix(deps: PageDeps, list: readonly ReflectionRecord[]): SafeHtml {
   // Short column heads (the table stays readable on a phone); the full names are listed under it.
   const heads = ZEKERHEDEN.map((z) => (z ? t.zekerheidShort(z.replace('zekerheid-', '')) : t.noZekerheid));
   const legend = ZEKERHEDEN.filter(Boolean).map((z) => zekerheidLabel(deps.knowledge, z, 'nl'));
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t.matrixCaption}"><table class="data-table">
-  <caption>${t.matrixCaption}</caption>
+  // The title above the region, not in it: a caption would scroll out of view with the columns.
+  return html`<p class="table-title" aria-hidden="true">${t.matrixCaption}</p>
+<p class="hint table-hint">${d().scrollHint}</p>
+<div class="table-wrap" role="region" tabindex="0" aria-label="${t.matrixCaption}"><table class="data-table data-table--matrix data-table--sticky">
+  <caption class="visually-hidden">${t.matrixCaption}</caption>
   <thead><tr><th scope="col">${d().columns.opgave}</th>${heads.map((h) => html`<th scope="col" class="num">${h}</th>`)}<th scope="col" class="num">${d().charts.total}</th></tr></thead>
   <tbody>${rows.map((id) => {
     const row = counts.get(id) ?? new Array<number>(ZEKERHEDEN.length).fill(0);
@@ -58,10 +61,15 @@ ${tags.length > 0 ? html`<p class="muted">${tags.join(' · ')}</p>` : html``}
 
 async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: string): Promise<SafeHtml> {
   const t = d().lessons;
-  const subs = (await deps.store.subscriptions.list({ kind: 'digest' }))
-    .filter((s) => s.status !== 'stopped')
-    .sort((a, b) => a.channelKey.localeCompare(b.channelKey));
+  const subs = (await deps.store.subscriptions.list({ kind: 'digest' })).filter((s) => s.status !== 'stopped');
   if (subs.length === 0) return html`<section aria-labelledby="kop-digest"><h2 id="kop-digest">${t.digestHeading}</h2><p>${t.digestNone}</p></section>`;
+  const labels = channelLabels(subs, await conversationsOf(deps.store, subs.map((s) => s.channelKey)));
+  // The channel by its label, with the platform when the label does not say it ("team-ibp (Slack)").
+  const option = (s: NudgeSubscription): string => {
+    const label = labels.get(s.channelKey)!;
+    return label.includes(platformLabel(s.platform)) ? label : `${label} (${platformLabel(s.platform)})`;
+  };
+  subs.sort((a, b) => option(a).localeCompare(option(b), 'nl') || a.channelKey.localeCompare(b.channelKey));
   const wanted = queryValues(raw, 'kanaal', [])[0];
   const sub: NudgeSubscription = subs.find((s) => s.channelKey === wanted) ?? subs[0]!;
   const tz = sub.schedule.timeZone;
@@ -75,10 +83,10 @@ async function digestSection(deps: PageDeps, raw: RawQuery, van: string, tot: st
 <form method="get" action="/admin/lessen" class="filters">
   <input type="hidden" name="van" value="${van}"><input type="hidden" name="tot" value="${tot}">
   <div class="field"><label for="kanaal">${t.digestChannel}</label>
-    <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${s.platform}: ${s.conversationId}</option>`)}</select></div>
+    <select id="kanaal" name="kanaal">${subs.map((s) => html`<option value="${s.channelKey}"${s === sub ? html` selected` : html``}>${option(s)}</option>`)}</select></div>
   <div class="actions"><button type="submit" class="button">${t.digestShow}</button></div>
 </form>
-<p>${t.digestWhen(`${formatLocal(when, tz)} (${tz})`, label)}</p>
+<p>${t.digestWhen(tz === DASHBOARD_TIME_ZONE ? dateTimeText(when, tz) : `${dateTimeText(when, tz)} (${tz})`, label)}</p>
 ${sub.status === 'paused' ? html`<p>${t.digestPaused}</p>` : html``}
 ${preview}
 </section>`;
@@ -110,7 +118,7 @@ export async function lessenPage(deps: PageDeps, raw: RawQuery): Promise<{ title
   </fieldset>
   <div class="actions"><button type="submit" class="button button--primary">${t.show}</button></div>
 </form>
-<p role="status">${t.summary(list.length, dateText(dayStart(van)), dateText(dayStart(tot)))}</p>
+<p role="status">${t.summary(list.length, dayText(van), dayText(tot))}</p>
 ${matrix(deps, list)}
 <section aria-labelledby="kop-lijst">
 <h2 id="kop-lijst">${t.listHeading}</h2>

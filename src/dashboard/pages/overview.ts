@@ -1,17 +1,12 @@
 import type { KnowledgeBase } from '../../knowledge/base.js';
-import { type Store } from '../../store/types.js';
 import { KNELPUNT_STATUSES } from '../../domain/knelpunt.js';
 import { OPGAVE_ANDERS } from '../../core/knelpunt/form.js';
-import { PATTERNS, columnChart, formatNumber, longDate, shortDate, stackedBarChart } from '../charts.js';
+import { PATTERNS, columnChart, formatNumber, stackedBarChart } from '../charts.js';
+import { dateTimeHtml, dayText, shortDayText } from '../dates.js';
+import { platformLabel } from '../names.js';
 import { OLDEST, weekBoundaries, type OverviewFigures } from '../figures.js';
 import { html, type SafeHtml } from '../html.js';
-import { d, dateTime, formatDecimal, opgaveLabel, snippet, stat, statusLabel } from './common.js';
-
-export interface PageDeps {
-  store: Store;
-  knowledge: KnowledgeBase;
-  now: () => Date;
-}
+import { d, formatDecimal, opgaveLabel, snippet, stat, statusLabel, type PageDeps } from './common.js';
 
 /** The figures, computed by the store (aggregates, not every record) for the last 26 weeks. */
 export async function loadOverview(deps: PageDeps): Promise<OverviewFigures> {
@@ -32,7 +27,7 @@ function weekChart(id: string, title: string, desc: (total: number, max: number)
   const total = counts.reduce((a, b) => a + b, 0);
   return columnChart({
     id, title, desc: desc(total, Math.max(0, ...counts)),
-    labels: starts.map(shortDate), tableLabels: starts.map(longDate), values: counts,
+    labels: starts.map(shortDayText), tableLabels: starts.map(dayText), values: counts,
     labelHeader: d().charts.week, valueHeader: d().charts.count,
   });
 }
@@ -60,7 +55,7 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
   <thead><tr><th scope="col">${c.ref}</th><th scope="col">${c.created}</th><th scope="col" class="num">${o.daysOpen}</th><th scope="col">${c.status}</th><th scope="col">${c.opgave}</th><th scope="col">${c.beschrijving}</th></tr></thead>
   <tbody>${kp.oldestOpen.map((k) => html`<tr>
     <th scope="row"><a href="/admin/knelpunten/${k.ref}">${k.ref}</a></th>
-    <td data-label="${c.created}">${dateTime(k.createdAt)}</td>
+    <td data-label="${c.created}">${dateTimeHtml(k.createdAt)}</td>
     <td data-label="${o.daysOpen}" class="num">${formatNumber(Math.floor((now.getTime() - Date.parse(k.createdAt)) / 86_400_000))}</td>
     <td data-label="${c.status}">${statusLabel(k.status)}</td>
     <td data-label="${c.opgave}">${opgaveLabel(kb, k.opgave)}</td>
@@ -73,7 +68,7 @@ export function overviewBody(f: OverviewFigures, kb: KnowledgeBase, now: Date): 
     : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${o.gapsOldest}"><table class="data-table data-table--cards">
   <caption class="visually-hidden">${o.gapsOldest}</caption>
   <thead><tr><th scope="col">${c.question}</th><th scope="col">${c.asked}</th><th scope="col">${c.platform}</th></tr></thead>
-  <tbody>${g.oldestOpen.map((x) => html`<tr><td class="text" data-label="${c.question}">${snippet(x.text, 200)}</td><td data-label="${c.asked}">${dateTime(x.at)}</td><td data-label="${c.platform}">${x.platform}</td></tr>`)}</tbody>
+  <tbody>${g.oldestOpen.map((x) => html`<tr><td class="text" data-label="${c.question}">${snippet(x.text, 200)}</td><td data-label="${c.asked}">${dateTimeHtml(x.at)}</td><td data-label="${c.platform}">${platformLabel(x.platform)}</td></tr>`)}</tbody>
 </table></div>`;
 
   const r = f.reflections;
@@ -104,6 +99,7 @@ ${oldest}
 </section>
 <section aria-labelledby="kop-kennisvragen">
 <h2 id="kop-kennisvragen">${o.gapsHeading}</h2>
+<p>${o.gapsIntro}</p>
 <dl class="stats">
   ${stat(o.total, formatNumber(g.total))}
   ${stat(o.gapsOpen, formatNumber(g.open))}

@@ -1,12 +1,13 @@
 import { messages } from '../../i18n/index.js';
 import { nextRun } from '../../domain/schedule.js';
-import { formatLocal } from '../../domain/time.js';
+import { isoDate, localDateTime } from '../../domain/time.js';
+import { DASHBOARD_TIME_ZONE, dateTimeText, dayText } from '../dates.js';
 import type { NudgeSubscription } from '../../store/types.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Notice } from '../layout.js';
 import { paginate, queryPage, type RawQuery } from '../query.js';
-import { d, pager } from './common.js';
-import type { PageDeps } from './overview.js';
+import { channelLabel, channelLabels, conversationsOf, platformLabel } from '../names.js';
+import { d, pager, type PageDeps } from './common.js';
 
 const PER_PAGE = 100;
 
@@ -22,28 +23,32 @@ export interface PlanningRow {
   last: string;
 }
 
-/** One row per subscription, in Dutch. Pure: `now` only decides whether a pause is over. */
-export function planningRows(subs: readonly NudgeSubscription[], now: Date): PlanningRow[] {
+/**
+ * One row per subscription, in Dutch. Pure: `now` only decides whether a pause is over;
+ * `channels` names the channels (channelLabels), else they are named without their reference.
+ */
+export function planningRows(subs: readonly NudgeSubscription[], now: Date, channels: ReadonlyMap<string, string> = channelLabels(subs)): PlanningRow[] {
   const t = d().planning;
   const result = messages('nl').reflectie.result;
   return subs.map((s) => {
     const tz = s.schedule.timeZone;
-    const today = formatLocal(now, tz).slice(0, 10);
+    const today = isoDate(localDateTime(now, tz));
     const paused =
       s.status === 'stopped' ? t.stopped
-      : s.status === 'paused' ? t.pausedSystem(s.pausedReason ?? '')
-      : s.pausedUntil && s.pausedUntil > today ? t.until(s.pausedUntil)
+      // The scheduler pauses a subscription only when the channel cannot be reached; its code stays in the log.
+      : s.status === 'paused' ? t.unreachable
+      : s.pausedUntil && s.pausedUntil > today ? t.until(dayText(s.pausedUntil))
       : t.no;
     const last = s.lastResult
-      ? `${result[s.lastResult.status]}, ${formatLocal(new Date(s.lastResult.slot), tz)}${s.lastResult.detail ? ` (${s.lastResult.detail})` : ''}`
+      ? `${result[s.lastResult.status]}, ${dateTimeText(s.lastResult.slot, tz)}`
       : t.none;
     return {
-      platform: s.platform,
-      channel: s.conversationId,
+      platform: platformLabel(s.platform),
+      channel: channels.get(s.channelKey) ?? channelLabel(s),
       kind: s.kind === 'digest' ? t.kindDigest : t.kindNudge,
       schema: s.schema,
-      timeZone: tz,
-      next: s.status === 'active' ? formatLocal(nextRun(s.schedule, new Date(s.nextSlotAt)), tz) : '',
+      timeZone: tz === DASHBOARD_TIME_ZONE ? t.dutchTime : tz,
+      next: s.status === 'active' ? dateTimeText(nextRun(s.schedule, new Date(s.nextSlotAt)), tz) : '',
       paused,
       last,
     };
@@ -58,7 +63,7 @@ export async function planningPage(deps: PageDeps, raw: RawQuery): Promise<{ tit
   );
   const page = paginate(subs, queryPage(raw, notes), PER_PAGE);
   if (page.clampedFrom !== undefined && subs.length > 0) notes.push(d().query.pageClamped(page.clampedFrom, page.page));
-  const rows = planningRows(page.items, deps.now());
+  const rows = planningRows(page.items, deps.now(), channelLabels(page.items, await conversationsOf(deps.store, page.items.map((s) => s.channelKey))));
   const cols: [keyof PlanningRow, string][] = [
     ['platform', t.platform], ['channel', t.channel], ['kind', t.kind], ['schema', t.schema], ['timeZone', t.timeZone], ['next', t.next], ['paused', t.paused], ['last', t.last],
   ];

@@ -38,12 +38,13 @@ export function bound(value: string): string {
 }
 
 /**
- * Privacy: one UPDATE that rewrites `by` ($1) to $2 in every item of a table's `history`
- * jsonb array (order kept), only in rows that have it.
+ * Privacy: one UPDATE that rewrites `by` ($1) to $2, and drops the name kept beside it
+ * (`byName`), in every item of a table's `history` jsonb array (order kept), only in rows
+ * that have it.
  */
 export const forgetActorSql = (table: 'knelpunten' | 'subscriptions'): string => `
   UPDATE ${table} SET history = (
-    SELECT jsonb_agg(CASE WHEN h->>'by' = $1 THEN jsonb_set(h, '{by}', to_jsonb($2::text)) ELSE h END ORDER BY i)
+    SELECT jsonb_agg(CASE WHEN h->>'by' = $1 THEN jsonb_set(h, '{by}', to_jsonb($2::text)) - 'byName' ELSE h END ORDER BY i)
     FROM jsonb_array_elements(history) WITH ORDINALITY AS e(h, i))
   WHERE history @> jsonb_build_array(jsonb_build_object('by', $1::text))`;
 

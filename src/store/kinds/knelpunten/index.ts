@@ -14,11 +14,17 @@ export interface KnelpuntReporter {
   conversationKey?: string;
 }
 
-
 export interface KnelpuntHistoryItem {
   at: string;
   /** Who changed it: platform-qualified coordinator id (`slack:U1`, `aad:…`). */
   by: string;
+  /**
+   * Their display name when the change was made (the dashboard sign-in's name, or the
+   * chat profile's), so people read a name where the id means nothing to them; the id
+   * stays the identity (exports, privacy requests). Personal data: `forgetActor`
+   * removes it together with the id.
+   */
+  byName?: string;
   from: KnelpuntStatus;
   to: KnelpuntStatus;
   toelichting?: string;
@@ -72,7 +78,7 @@ export interface KnelpuntRepo {
   forgetReporter(platform: Platform, userId: string): Promise<number>;
   /**
    * Privacy: where this person (`slack:U1`, `aad:…`) changed a status, the history says
-   * FORGOTTEN_ACTOR instead; the change itself stays. Returns how many knelpunten changed.
+   * FORGOTTEN_ACTOR instead and keeps no `byName`; the change itself stays. Returns how many knelpunten changed.
    */
   forgetActor(by: string): Promise<number>;
   count(): Promise<number>;
