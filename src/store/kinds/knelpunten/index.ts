@@ -19,6 +19,11 @@ export interface KnelpuntHistoryItem {
   at: string;
   /** Who changed it: platform-qualified coordinator id (`slack:U1`, `aad:…`). */
   by: string;
+  /**
+   * Their display name as the platform gave it, for the cards (the id stays for the IBP
+   * team's own systems). Removed with the id by `forgetActor`.
+   */
+  byName?: string;
   from: KnelpuntStatus;
   to: KnelpuntStatus;
   toelichting?: string;
@@ -72,7 +77,8 @@ export interface KnelpuntRepo {
   forgetReporter(platform: Platform, userId: string): Promise<number>;
   /**
    * Privacy: where this person (`slack:U1`, `aad:…`) changed a status, the history says
-   * FORGOTTEN_ACTOR instead; the change itself stays. Returns how many knelpunten changed.
+   * FORGOTTEN_ACTOR instead and their name is removed; the change itself stays. Returns
+   * how many knelpunten changed.
    */
   forgetActor(by: string): Promise<number>;
   count(): Promise<number>;

@@ -31,7 +31,7 @@ const schema = z.object({
   }).optional(),
   platform,
   status,
-  history: z.array(z.object({ at: z.string(), by: z.string(), from: status, to: status, toelichting: z.string().optional() })),
+  history: z.array(z.object({ at: z.string(), by: z.string(), byName: z.string().optional(), from: status, to: status, toelichting: z.string().optional() })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -140,12 +140,16 @@ export function lowdbKnelpunten(db: LowdbDb): KnelpuntRepo {
   };
 }
 
-/** Privacy: `by` becomes FORGOTTEN_ACTOR in every history item it made; returns how many records changed. */
-export function forgetActorIn<R extends { history: { by: string }[] }>(table: Table<R>, by: string): number {
+/** Privacy: `by` becomes FORGOTTEN_ACTOR in every history item it made, and its name goes; returns how many records changed. */
+export function forgetActorIn<R extends { history: { by: string; byName?: string }[] }>(table: Table<R>, by: string): number {
   let n = 0;
   for (const r of [...table.values()]) {
     if (!r.history.some((h) => h.by === by)) continue;
-    table.put({ ...r, history: r.history.map((h) => (h.by === by ? { ...h, by: FORGOTTEN_ACTOR } : h)) });
+    const forget = (h: R['history'][number]): R['history'][number] => {
+      const { byName: _name, ...rest } = h;
+      return { ...rest, by: FORGOTTEN_ACTOR };
+    };
+    table.put({ ...r, history: r.history.map((h) => (h.by === by ? forget(h) : h)) });
     n++;
   }
   return n;
