@@ -3,8 +3,9 @@ import { simpleReply } from '../answer.js';
 import type { Feature } from '../context.js';
 import { conversationKey } from '../../domain/turn.js';
 import { ACTION_KEEP, ACTION_SHARE, ACTION_START, ACTION_STEP } from './cards.js';
-import { interceptStepText, keepPrivate, openForm, share, startStepwise, stepAction, submitForm } from './dialogue.js';
+import { formRepeated, interceptStepText, keepPrivate, openForm, share, shareHere, startStepwise, stepAction, submitForm } from './dialogue.js';
 import { REFLECTIE_FORM_ID } from './form.js';
+import { parseSchedule } from '../../domain/schedule.js';
 import { pause, plan, planning, resume, stop } from './subscriptions.js';
 
 /**
@@ -28,7 +29,11 @@ export function reflectieFeature(): Feature {
         if (paused) return pause(ctx, paused[1] ?? '');
         if (/^(hervat|hervatten|resume)$/.test(lower)) return resume(ctx);
         if (/^(stop|stoppen|uit)$/.test(lower)) return stop(ctx);
-        return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage, { private: true })], outcome: 'command' };
+        if (/^(delen|deel|share)$/.test(lower)) return shareHere(ctx);
+        // `reflectie elke vrijdag 15:00`: a schedule without "plan" still means one.
+        if (parseSchedule(a).ok || /^(elke|iedere|om de|eerste|tweede|derde|vierde|laatste|every)\b/.test(lower)) return plan(ctx, a);
+        // Answered where it was typed (a channel too): the help is no secret.
+        return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage)], outcome: 'command' };
       },
     },
     actions: {
@@ -45,6 +50,9 @@ export function reflectieFeature(): Feature {
     },
     forms: {
       [REFLECTIE_FORM_ID]: (ctx, values, state) => submitForm(ctx, values, state),
+    },
+    repeatedForms: {
+      [REFLECTIE_FORM_ID]: formRepeated,
     },
     interceptText: interceptStepText,
   };
