@@ -189,12 +189,14 @@ function questionReply(ctx: TurnContext, step: number, prefix?: string): RouteRe
   // Every value names its step: a button of an earlier question changes nothing.
   if (name === 'opgave') buttons.push(...opgaveOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `opgave|${o.value}|${step}` })));
   if (name === 'zekerheid') buttons.push(...zekerheidOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `zekerheid|${o.value}|${step}` })));
-  buttons.push({ label: t.skipButton, action: ACTION_STEP, value: `skip|${step}` }, { label: t.stopButton, action: ACTION_STEP, value: `stop|${step}` });
+  // Skip and stop in a block of their own: a platform that folds a long list of choices into one list keeps them in sight.
+  const controls: Button[] = [{ label: t.skipButton, action: ACTION_STEP, value: `skip|${step}` }, { label: t.stopButton, action: ACTION_STEP, value: `stop|${step}` }];
   const blocks = [
     ...(prefix ? [block.markdown(prefix)] : []),
     block.context(t.stepProgress(step + 1, STEPS.length)),
     block.markdown(t.stepQuestion[name]),
-    block.buttons(buttons),
+    ...(buttons.length > 0 ? [block.buttons(buttons)] : []),
+    block.buttons(controls),
     ...(step < 3 ? [block.context(t.stepHint.replace(/\*\*/g, ''))] : []),
   ];
   return { replies: [reply(ctx.locale, t.stepQuestion[name].replace(/\*\*/g, ''), blocks, { private: true })], outcome: 'command' };
