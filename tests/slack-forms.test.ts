@@ -163,6 +163,24 @@ describe('Slack: forms submit once, cards show the truth', () => {
   });
 });
 
+describe('Slack: names, never ids; hostile names stay text', () => {
+  it('a reporter whose name holds a mention, Markdown and a NUL: the triage card shows it literally', async () => {
+    const hostile = { id: 'U0HOSTILE', name: '<!channel> *vet* <https://evil.example|klik>\u0000' };
+    let from = fake.calls.length;
+    await send(commandBody({ team_id: FAKE_TEAM_ID, channel_id: 'D0HOSTILE', user_id: hostile.id, user_name: 'h', command: '/knelpunt', text: '', response_url: fake.responseUrl('kh'), trigger_id: 'trigger-kh' }));
+    const view = (await fake.waitFor((c) => c.method === 'views.open', { from })).body.view as { callback_id: string; private_metadata: string };
+    from = fake.calls.length;
+    await submit(hostile, view, report);
+    const triage = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE', { from });
+    const raw = blocksText(triage);
+    expect(raw).toContain('&lt;!channel&gt;');
+    expect(raw).not.toContain('<!channel>');
+    expect(raw).toContain('&lt;https://evil.example|klik&gt;');
+    expect(raw).not.toContain('\\u0000');
+    expect(raw).not.toContain(hostile.id);
+  });
+});
+
 describe('Slack: feedback and private cards', () => {
   it('feedback in a DM: "Nee" twice, then "Ja": one record; the answer message itself shows the choice (chat.update)', async () => {
     let from = fake.calls.length;
