@@ -49,10 +49,10 @@ describe('core routing', () => {
     const see = buttons(card!).filter((b) => b.action === 'topic');
     expect(see.length).toBeGreaterThan(0);
     expect(see.length).toBeLessThanOrEqual(3);
-    expect(buttons(card!).filter((b) => b.action === 'feedback').map((b) => b.value)).toEqual([
-      'zekerheid-7|helpful',
-      'zekerheid-7|not_helpful',
-    ]);
+    // `<entry>|<choice>|<answer id>|<locale>`: one answer id per card, so feedback counts once per answer per person
+    const fb = buttons(card!).filter((b) => b.action === 'feedback').map((b) => b.value);
+    expect(fb).toEqual([expect.stringMatching(/^zekerheid-7\|helpful\|[\w-]{12}\|nl$/), expect.stringMatching(/^zekerheid-7\|not_helpful\|[\w-]{12}\|nl$/)]);
+    expect(fb[0]!.split('|')[2]).toBe(fb[1]!.split('|')[2]);
     expect(card!.fallbackText).toMatch(/blijf leren/);
   });
 
@@ -63,13 +63,42 @@ describe('core routing', () => {
     expect(res.replies[0]!.blocks[0]).toEqual({ kind: 'heading', text: expect.stringMatching(/zekerheden/i) });
   });
 
-  it('stores feedback and thanks the user privately', async () => {
+  it('stores feedback and thanks the user privately (a card from before answers had ids)', async () => {
     const { bot, store } = await testBot();
     const res = await bot.handle(turn({ kind: 'action', action: 'feedback', value: 'ibp|not_helpful' }));
     expect(res.outcome).toBe('feedback');
     expect(res.replies[0]!.private).toBe(true);
     const [fb] = await store.feedback.list();
-    expect(fb).toMatchObject({ entryId: 'ibp', value: 'not_helpful', platform: 'local' });
+    expect(fb).toMatchObject({ entryId: 'ibp', value: 'not_helpful', platform: 'local', answerId: 'entry:ibp' });
+    expect(fb!.voter).toMatch(/^[\w-]{32}$/);
+    expect(JSON.stringify(fb)).not.toContain('user-1');
+  });
+
+  it('feedback counts once per answer per person; a later press changes the choice; the card says what was chosen', async () => {
+    const { bot, store } = await testBot();
+    const card = (await bot.handle(turn('Wat is de zevende zekerheid?'))).replies[0]!;
+    const [yes, no] = buttons(card).filter((b) => b.action === 'feedback');
+    // no, no again, then yes: one record, now helpful
+    for (const b of [no!, no!, yes!]) await bot.handle(turn({ kind: 'action', action: 'feedback', value: b.value }));
+    expect((await store.feedback.list()).map((f) => f.value)).toEqual(['helpful']);
+    // someone else on the same answer counts apart; the same person on another answer too
+    await bot.handle(turn({ kind: 'action', action: 'feedback', value: no!.value }, { user: { id: 'user-2' } }));
+    const other = buttons((await bot.handle(turn('Wat is de zevende zekerheid?'))).replies[0]!).find((b) => b.action === 'feedback' && b.value.includes('|not_helpful|'))!;
+    await bot.handle(turn({ kind: 'action', action: 'feedback', value: other.value }));
+    expect((await store.feedback.list()).map((f) => f.value)).toEqual(['helpful', 'not_helpful', 'not_helpful']);
+    // in a personal chat the pressed card is replaced: the choice is shown, only the other one is offered
+    const res = await bot.handle(turn({ kind: 'action', action: 'feedback', value: yes!.value }));
+    const updated = res.replies[0]!;
+    expect(updated.replacesSource).toBe(true);
+    expect(updated.blocks[0]).toEqual(card.blocks[0]);
+    expect(updated.blocks.some((b) => b.kind === 'context' && /nuttig/.test(b.text))).toBe(true);
+    expect(buttons(updated).filter((b) => b.action === 'feedback').map((b) => b.label)).toEqual(['Toch niet nuttig']);
+    expect(buttons(updated).filter((b) => b.action === 'feedback')[0]!.value).toBe(no!.value);
+    // in a channel the card is everyone's: it stays as it is, the thanks is private
+    const inChannel = await bot.handle(turn({ kind: 'action', action: 'feedback', value: yes!.value }, { conversation: { id: 'C1', kind: 'channel' } }));
+    expect(inChannel.replies).toHaveLength(1);
+    expect(inChannel.replies[0]).toMatchObject({ private: true });
+    expect(inChannel.replies[0]!.replacesSource).toBeUndefined();
   });
 
   it('refuses forged feedback and stale actions without storing anything', async () => {
@@ -121,7 +150,7 @@ describe('core routing', () => {
     const { bot } = await testBot();
     const res = await bot.handle(turn({ kind: 'command', command: 'ibp', args: 'wat is het IBP' }));
     expect(res.outcome).toBe('answered');
-    expect(buttons(res.replies[0]!).some((b) => b.value === 'ibp|helpful')).toBe(true);
+    expect(buttons(res.replies[0]!).some((b) => b.value.startsWith('ibp|helpful|'))).toBe(true);
   });
 
   it('knelpunt and reflectie without their features (as in the CLI) get a friendly pointer', async () => {

@@ -157,7 +157,7 @@ describe('one scenario through every adapter, LOG_LEVEL=trace, metrics on', () =
     // Web chat: answered, unknown (a gap), feedback, a named knelpunt, triage and a status change
     const answered = await local(LOCAL_REPORTER, { kind: 'text', text: 'Wat is het Interbestuurlijk Programma?' });
     expect(answered.reqId).toMatch(/^[0-9a-f-]{36}$/);
-    const fb = answered.replies.flatMap((r) => r.blocks).flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|helpful'))!;
+    const fb = answered.replies.flatMap((r) => r.blocks).flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.includes('|helpful|'))!;
     await local(LOCAL_REPORTER, { kind: 'action', action: fb.action, value: fb.value });
     await local(LOCAL_REPORTER, { kind: 'text', text: 'Hoeveel kost een parkeervergunning in Zwolle?' });
     await local(LOCAL_COORD, { kind: 'text', text: 'knelpunt triage hier' });

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('reflectie in the local web chat, over real HTTP', () => {
-  it('plan -> the scheduler sends a nudge into the session -> button -> form -> share -> planning shows the result', async () => {
+  it('plan -> the scheduler sends a nudge into the session -> button -> form -> (a personal chat: keep, never "shared") -> planning shows the result', async () => {
     let now = new Date('2026-11-23T10:00:00Z');
     const logs = new LogCapture();
     const bot = await startBot(env(tempDir()), { logDestination: logs, now: () => now, schedulerIntervalMs: 0 });
@@ -57,12 +57,17 @@ describe('reflectie in the local web chat, over real HTTP', () => {
     expect(text(invalid.replies)).toMatch(/Er klopt nog iets niet/);
     const summary = await chat(bot, S, { kind: 'form', formId: 'reflectie', values: { goed: 'De nudge hielp ons stil te staan.', zekerheid: 'zekerheid-7' }, state });
     expect(text(summary.replies)).toMatch(/Je reflectie[\s\S]*De nudge hielp/);
-    const named = buttons(summary.replies).find((b) => b.value.endsWith('|named'))!;
-    const shared = await chat(bot, S, { kind: 'action', action: named.action, value: named.value });
-    expect(text(shared.replies)).toMatch(/Gedeeld in het kanaal/);
-    // the share is a proactive post to the conversation: it arrives as a notification
-    expect(text(shared.notifications)).toMatch(/Reflectie van[\s\S]*De nudge hielp ons stil te staan/);
-    expect(await bot.store.reflections.count()).toBe(1);
+    // the web chat is a personal chat: nothing to share it in, and the summary says how to share from a channel
+    expect(buttons(summary.replies).map((b) => b.action)).toEqual(['reflectie.keep']);
+    expect(text(summary.replies)).toMatch(/persoonlijk gesprek[\s\S]*reflectie delen/);
+    // the same form submitted again (the browser sends it twice): the same summary, nothing more
+    const twice = await chat(bot, S, { kind: 'form', formId: 'reflectie', values: { goed: 'Anders' }, state });
+    expect(buttons(twice.replies).map((b) => b.value)).toEqual(buttons(summary.replies).map((b) => b.value));
+    const keep = buttons(summary.replies)[0]!;
+    const kept = await chat(bot, S, { kind: 'action', action: keep.action, value: keep.value });
+    expect(text(kept.replies)).toMatch(/blijft van jou/);
+    expect(text([...kept.replies, ...kept.notifications])).not.toMatch(/Gedeeld/);
+    expect(await bot.store.reflections.count()).toBe(0);
 
     const planning = await chat(bot, S, { kind: 'text', text: 'reflectie planning' });
     expect(text(planning.replies)).toMatch(/elke vrijdag 15:00: volgende: 2026-12-04 15:00 \(Europe\/Amsterdam\); laatste: verstuurd \(2026-11-27 15:00\)/);

@@ -47,7 +47,8 @@ function click(user: string, channel: string, button: Button, messageTs: string)
 function submit(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, unknown>): ReturnType<typeof send> {
   n += 1;
   return send(interactionBody({
-    type: 'view_submission', team: { id: FAKE_TEAM_ID }, user: { id: user, team_id: FAKE_TEAM_ID },
+    // as Slack sends it: the user's handle as name and username
+    type: 'view_submission', team: { id: FAKE_TEAM_ID }, user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: FAKE_TEAM_ID },
     view: { id: `V${n}`, hash: `h${n}`, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values } },
   }));
 }

@@ -21,7 +21,7 @@ const buttonsOf = (r: Reply) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? 
 const ALICE = { id: 'U-ALICE', name: 'Alice Ambtenaar' };
 const BOB = { id: 'U-BOB', name: 'Bob' };
 const CHANNEL: Turn['conversation'] = { id: 'C-TEAM', kind: 'channel' };
-const slack = (input: Turn['input'] | string, user = ALICE, conversation = CHANNEL): Turn => turn(input, { platform: 'slack', user, conversation });
+const slack = (input: Turn['input'] | string, user: Turn['user'] = ALICE, conversation = CHANNEL): Turn => turn(input, { platform: 'slack', user, conversation });
 
 async function setup(opts: { store?: Store; now?: () => Date } = {}) {
   const outbox = new RecordingOutbox();
@@ -32,7 +32,7 @@ async function setup(opts: { store?: Store; now?: () => Date } = {}) {
 const filled = { goed: 'We plannen nu samen met de provincie.', beter: 'Eerder de waterschappen betrekken.', meenemen: 'Een gezamenlijke planning werkt.', opgave: 'opgave-wonen', zekerheid: 'zekerheid-7' };
 
 /** Opens the form and submits it; returns the summary reply. */
-async function submitReflection(bot: Awaited<ReturnType<typeof setup>>['bot'], values: Record<string, string> = filled, user = ALICE, conversation = CHANNEL) {
+async function submitReflection(bot: Awaited<ReturnType<typeof setup>>['bot'], values: Record<string, string> = filled, user: Turn['user'] = ALICE, conversation = CHANNEL) {
   const open = await bot.handle(slack('reflectie', user, conversation));
   const state = formOf(open.replies[0]!)!.state;
   return bot.handle(slack({ kind: 'form', formId: 'reflectie', values, ...(state ? { state } : {}) }, user, conversation));
@@ -62,7 +62,8 @@ describe('reflection dialogue through the core', () => {
       expect(r.private).toBe(true);
       const form = formOf(r)!;
       expect(form.id).toBe('reflectie');
-      expect(form.state).toMatch(/^[0-9a-f-]{36}$/);
+      // a one-time id (the form submits once), then the draft id
+      expect(form.state).toMatch(/^f1:[\w-]{22}:[0-9a-f-]{36}$/);
       expect(form.fields.map((f) => [f.id, f.kind, f.required ?? false, f.maxLength])).toEqual([
         ['goed', 'longtext', false, ANSWER_MAX], ['beter', 'longtext', false, ANSWER_MAX], ['meenemen', 'longtext', false, ANSWER_MAX],
         ['opgave', 'select', false, undefined], ['zekerheid', 'select', false, undefined],
@@ -81,7 +82,9 @@ describe('reflection dialogue through the core', () => {
     expect(res.outcome).toBe('invalid');
     const form = formOf(res.replies[0]!)!;
     expect(form.errors).toEqual({ goed: 'Vul minstens één van de drie vragen in.' });
-    expect(form.state).toBe(state);
+    // the same draft, in a form with a new one-time id (the first was not accepted)
+    expect(form.state!.slice(26)).toBe(state.slice(26));
+    expect(res.replies[0]!.replacesSource).toBe(true);
     expect(form.fields.find((f) => f.id === 'opgave')?.initial).toBe('opgave-klimaat');
     expect(await store.reflections.count()).toBe(0);
   });
@@ -243,8 +246,13 @@ describe('step-by-step reflection', () => {
     expect(textOf((await bot.handle(slack('iets onbekends'))).replies[0]!)).toMatch(/Die ken ik niet[\s\S]*Vraag 4 van 5/);
     const q5 = await bot.handle(slack('wonen'));
     expect(textOf(q5.replies[0]!)).toMatch(/Vraag 5 van 5/);
-    const z7 = buttonsOf(q5.replies[0]!).find((b) => b.value === 'zekerheid|zekerheid-7')!;
-    const summary = (await bot.handle(slack({ kind: 'action', action: z7.action, value: z7.value }))).replies[0]!;
+    const z7 = buttonsOf(q5.replies[0]!).find((b) => b.value === 'zekerheid|zekerheid-7|4')!;
+    const chosen = await bot.handle(slack({ kind: 'action', action: z7.action, value: z7.value }));
+    // the question's card now says what was chosen, without buttons; the summary follows
+    expect(chosen.replies[0]).toMatchObject({ replacesSource: true });
+    expect(textOf(chosen.replies[0]!)).toMatch(/Vraag 5 van 5[\s\S]*Je antwoord: 7\. Er gaan altijd dingen mis/);
+    expect(buttonsOf(chosen.replies[0]!)).toEqual([]);
+    const summary = chosen.replies[1]!;
     expect(textOf(summary)).toMatch(/Je reflectie[\s\S]*De overleggen waren kort en helder/);
     expect(textOf(summary)).not.toMatch(/Kan beter/);
     const anon = buttonsOf(summary).find((b) => b.value.endsWith('|anon'))!;
@@ -376,8 +384,118 @@ describe('nudge subscriptions through the core', () => {
     expect((await store.subscriptions.list({ kind: 'digest' })).map((s) => s.schedule.timeZone)).toEqual(['Europe/London', 'Europe/Amsterdam']);
   });
 
-  it('`reflectie` with an unknown sub-command explains the commands', async () => {
+  it('`reflectie` with an unknown sub-command explains the commands, where it was typed (not privately)', async () => {
     const { bot } = await setup();
-    expect(textOf((await bot.handle(slack('reflectie bla'))).replies[0]!)).toMatch(/stap voor stap[\s\S]*reflectie plan/);
+    const res = await bot.handle(slack('reflectie bla'));
+    expect(textOf(res.replies[0]!)).toMatch(/stap voor stap[\s\S]*reflectie plan/);
+    expect(res.replies[0]!.private).toBeUndefined();
+  });
+
+  it('`reflectie elke vrijdag 15:00` (without "plan") plans, and answers in the channel; `reflectie elke vrijdag` explains what is missing', async () => {
+    const { bot, store } = await setup();
+    const res = await bot.handle(slack('reflectie elke vrijdag 15:00'));
+    expect(res.replies[0]!.private).toBeUndefined();
+    expect(textOf(res.replies[0]!)).toMatch(/Afgesproken: elke vrijdag 15:00/);
+    expect((await store.subscriptions.list({ channelKey: 'slack:C-TEAM' })).map((x) => x.kind)).toEqual(['nudge', 'digest']);
+    expect(textOf((await bot.handle(slack('reflectie elke donderdag'))).replies[0]!)).toMatch(/geldige tijd[\s\S]*Voorbeelden/);
+  });
+});
+
+describe('reflections: cards that show the truth, and sharing only where it can be', () => {
+  const PERSONAL: Turn['conversation'] = { id: 'D-ALICE', kind: 'personal' };
+
+  it('keep and share replace the summary: what happened, no buttons left', async () => {
+    const { bot } = await setup();
+    for (const [mode, said] of [['keep', /blijft van jou/], ['named', /Gedeeld in het kanaal, met je naam/], ['anon', /Anoniem gedeeld in het kanaal/]] as const) {
+      const summary = (await submitReflection(bot)).replies[0]!;
+      expect(summary.replacesSource).toBe(true); // the summary takes the form's place
+      const b = buttonsOf(summary).find((x) => (mode === 'keep' ? x.action === 'reflectie.keep' : x.value.endsWith(`|${mode}`)))!;
+      const done = (await bot.handle(slack({ kind: 'action', action: b.action, value: b.value }))).replies[0]!;
+      expect(done.replacesSource).toBe(true);
+      expect(textOf(done)).toMatch(said);
+      expect(textOf(done)).toMatch(/We plannen nu samen met de provincie/);
+      expect(buttonsOf(done)).toEqual([]);
+    }
+  });
+
+  it('the same reflection form sent twice makes one summary; the second shows it again', async () => {
+    const { bot, store } = await setup();
+    const state = formOf((await bot.handle(slack('reflectie'))).replies[0]!)!.state!;
+    const first = await bot.handle(slack({ kind: 'form', formId: 'reflectie', values: filled, state }));
+    const again = await bot.handle(slack({ kind: 'form', formId: 'reflectie', values: { goed: 'Iets anders' }, state }));
+    expect(again.outcome).toBe('repeated');
+    expect(buttonsOf(again.replies[0]!).map((b) => b.value)).toEqual(buttonsOf(first.replies[0]!).map((b) => b.value));
+    expect(textOf(again.replies[0]!)).toMatch(/We plannen nu samen met de provincie/);
+    // shared once, then the form again: it says it was dealt with
+    const anon = buttonsOf(first.replies[0]!).find((b) => b.value.endsWith('|anon'))!;
+    await bot.handle(slack({ kind: 'action', action: anon.action, value: anon.value }));
+    const late = await bot.handle(slack({ kind: 'form', formId: 'reflectie', values: filled, state }));
+    expect(textOf(late.replies[0]!)).toMatch(/al verstuurd/);
+    expect(await store.reflections.count()).toBe(1);
+  });
+
+  it('made in a personal chat: no share buttons but how to share; `reflectie delen` in a channel shares it there; never "Gedeeld" when it was not', async () => {
+    const { bot, store, outbox } = await setup();
+    const summary = (await submitReflection(bot, filled, ALICE, PERSONAL)).replies[0]!;
+    expect(buttonsOf(summary).map((b) => b.action)).toEqual(['reflectie.keep']);
+    expect(textOf(summary)).toMatch(/persoonlijk gesprek[\s\S]*reflectie delen/);
+    // a share button from an older card in the personal chat: nothing is posted, and it says why
+    const old = await bot.handle(slack({ kind: 'action', action: 'reflectie.share', value: `${buttonsOf(summary)[0]!.value}|named` }, ALICE, PERSONAL));
+    expect(textOf(old.replies[0]!)).toMatch(/Delen kan alleen in een kanaal/);
+    expect(textOf(old.replies[0]!)).not.toMatch(/Gedeeld/);
+    expect(outbox.sent).toEqual([]);
+    // typed in the personal chat itself: it needs a channel
+    expect(textOf((await bot.handle(slack('reflectie delen', ALICE, PERSONAL))).replies[0]!)).toMatch(/Delen kan alleen in een kanaal/);
+    // someone else typing it in a channel gets nothing of Alice's
+    expect(textOf((await bot.handle(slack('reflectie delen', BOB))).replies[0]!)).toMatch(/geen reflectie klaar/);
+    // Alice in the channel: the summary, to share here
+    const here = (await bot.handle(slack('reflectie delen'))).replies[0]!;
+    expect(here.private).toBe(true);
+    expect(buttonsOf(here).map((b) => b.value.split('|')[1] ?? 'keep')).toEqual(['keep', 'named', 'anon']);
+    const named = buttonsOf(here).find((b) => b.value.endsWith('|named'))!;
+    const done = await bot.handle(slack({ kind: 'action', action: named.action, value: named.value }));
+    expect(textOf(done.replies[0]!)).toMatch(/Gedeeld in het kanaal, met je naam/);
+    expect(outbox.sent.map((x) => x.to)).toEqual(['slack:C-TEAM']);
+    expect((await store.reflections.list())[0]).toMatchObject({ channelKey: 'slack:C-TEAM', authorName: 'Alice Ambtenaar' });
+    expect(textOf((await bot.handle(slack('reflectie delen'))).replies[0]!)).toMatch(/geen reflectie klaar/);
+  });
+
+  it('without a name from the platform, only anonymous sharing is offered; a named share never shows an id', async () => {
+    const { bot, outbox } = await setup();
+    const nameless = { id: 'acefa8b7-sessie' };
+    const summary = (await submitReflection(bot, filled, nameless)).replies[0]!;
+    expect(buttonsOf(summary).map((b) => b.value.split('|')[1] ?? 'keep')).toEqual(['keep', 'anon']);
+    const forged = await bot.handle(slack({ kind: 'action', action: 'reflectie.share', value: `${buttonsOf(summary)[0]!.value}|named` }, nameless));
+    expect(textOf(forged.replies[0]!)).toMatch(/anoniem delen/);
+    expect(JSON.stringify(outbox.sent)).not.toContain('acefa8b7');
+  });
+
+  it('step by step: "Overslaan" and "Stoppen" next to the choices, each naming its step; a button of an earlier question changes nothing', async () => {
+    const { bot } = await setup();
+    await bot.handle(slack('reflectie stap voor stap'));
+    const q2 = await bot.handle(slack('Goed overleg.'));
+    const skip2 = buttonsOf(q2.replies[0]!).find((b) => b.label === 'Overslaan')!;
+    expect(skip2.value).toBe('skip|1');
+    const skipped = await bot.handle(slack({ kind: 'action', action: skip2.action, value: skip2.value }));
+    expect(textOf(skipped.replies[0]!)).toMatch(/Vraag 2 van 5[\s\S]*Overgeslagen/);
+    expect(textOf(skipped.replies[1]!)).toMatch(/Vraag 3 van 5/);
+    await bot.handle(slack('Samen plannen.'));
+    // pressed again on the old card: that question is answered already
+    const again = await bot.handle(slack({ kind: 'action', action: skip2.action, value: skip2.value }));
+    expect(again.replies).toHaveLength(1);
+    expect(again.replies[0]).toMatchObject({ replacesSource: true });
+    expect(textOf(again.replies[0]!)).toMatch(/al beantwoord/);
+    // the opgave question: ten choices, then skip and stop, still there
+    const q4 = (await bot.handle(slack('iets onbekends'))).replies[0]!;
+    expect(buttonsOf(q4).map((b) => b.label).slice(-2)).toEqual(['Overslaan', 'Stoppen']);
+    expect(buttonsOf(q4)).toHaveLength(12);
+    const stop = buttonsOf(q4).at(-1)!;
+    const stopped = await bot.handle(slack({ kind: 'action', action: stop.action, value: stop.value }));
+    expect(textOf(stopped.replies[0]!)).toMatch(/Gestopt/);
+    expect(textOf(stopped.replies[1]!)).toMatch(/De reflectie is gestopt/);
+    // after the dialogue, any of its buttons loses its buttons and says so
+    const over = await bot.handle(slack({ kind: 'action', action: stop.action, value: stop.value }));
+    expect(over.replies[0]).toMatchObject({ replacesSource: true });
+    expect(textOf(over.replies[0]!)).toMatch(/geen reflectie meer/);
   });
 });

@@ -133,7 +133,7 @@ describe('Slack with the knelpunt feature and a slow core', () => {
     const view = opened.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('knelpunt');
 
-    // 4. a valid report: modal closes, confirmation in the DM, triage card in the triage channel
+    // 4. a valid report: modal closes, the confirmation takes the place of the "open form" message, triage card in the triage channel
     from = fake.calls.length;
     const res = await submit('U0ALICE', view, {
       opgave: { v: { type: 'static_select', selected_option: { value: 'anders' } } },
@@ -143,7 +143,8 @@ describe('Slack with the knelpunt feature and a slow core', () => {
       anoniem: { v: { type: 'checkboxes', selected_options: [] } },
     });
     expect(res.text).toBe('');
-    const confirmation = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'D0ALICE', { from });
+    const confirmation = await fake.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'D0ALICE', { from });
+    expect(confirmation.body.ts).toBe('1700000901.000001');
     const ref = /KP-\d{4}-\d+/.exec(headerOf(confirmation) ?? '')?.[0];
     expect(ref).toBeDefined();
     const triage = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE', { from });
@@ -159,22 +160,27 @@ describe('Slack with the knelpunt feature and a slow core', () => {
     const toelichting = await fake.waitFor((c) => c.method === 'views.open', { from });
     const tview = toelichting.body.view as { callback_id: string; private_metadata: string };
     expect(tview.callback_id).toBe('knelpunt-toelichting');
-    expect(JSON.parse(tview.private_metadata)).toMatchObject({ c: 'C0TRIAGE', t: '1700000950.000001', s: decline.value });
+    // the form state: its one-time id, then the status step; and the triage card the answer will replace
+    expect(JSON.parse(tview.private_metadata)).toMatchObject({ c: 'C0TRIAGE', t: '1700000950.000001', s: expect.stringMatching(new RegExp(`^f1:[\\w-]{22}:${decline.value.replace(/\|/g, '\\|')}$`)), m: '1700000950.000001' });
 
     // too short: the error comes back in the ack
     const short = await submit('U0COORD', tview, { toelichting: { v: { type: 'plain_text_input', value: 'x' } } });
     expect(JSON.parse(short.text)).toMatchObject({ response_action: 'errors', errors: { toelichting: expect.any(String) } });
 
-    // 6. a valid toelichting: status changes in the triage thread, the reporter gets a DM
+    // 6. a valid toelichting: the triage card it came from is updated in place (no new card), the reporter gets a DM
     from = fake.calls.length;
     const done = await submit('U0COORD', tview, { toelichting: { v: { type: 'plain_text_input', value: 'Dit hoort bij het Rijk.' } } });
     expect(done.text).toBe('');
-    const changed = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE', { from });
-    expect(changed.body.thread_ts).toBe('1700000950.000001');
-    expect(JSON.stringify(changed.body.blocks)).toMatch(/Niet opgepakt|niet opgepakt/i);
+    const changed = await fake.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'C0TRIAGE' && c.body.ts === '1700000950.000001', { from });
+    expect(JSON.stringify(changed.body.blocks)).toMatch(/Status\*\\nniet opgepakt/);
+    expect(headerOf(changed)).toBe(`Knelpunt ${ref}`);
     const update = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALICE', { from });
     expect(headerOf(update)).toContain(ref);
     expect((await bot.store.knelpunten.get(ref!))?.status).toBe('niet_opgepakt');
+    // the card first posted in the triage channel is updated too (through the delivery queue), and nothing new is posted there
+    const posted = triage.body.ts ?? (await bot.store.cards.list(ref!))[0]?.messageId;
+    await fake.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'C0TRIAGE' && c.body.ts === posted, { from });
+    expect(fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE')).toEqual([]);
   });
 
   it('a stale "open form" button says the form expired', async () => {

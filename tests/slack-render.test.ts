@@ -148,6 +148,15 @@ describe('renderBlocks: every Reply block type, within Block Kit limits', () => 
     expectWithinLimits(blocks);
   });
 
+  it('a long button title of words is cut at a word, never mid-word', () => {
+    const title = 'Samenwerking tussen gemeenten, provincies, waterschappen en het Rijk bij de energietransitie';
+    const { blocks } = renderBlocks(reply('nl', 'x', [block.buttons([{ label: title, action: 'topic', value: 'x' }])]));
+    const text = ((blocks[0] as types.ActionsBlock).elements[0] as types.Button).text.text;
+    expect(text).toBe('Samenwerking tussen gemeenten, provincies, waterschappen en het Rijk bij…');
+    expect([...text].length).toBeLessThanOrEqual(75);
+    expect(title.startsWith(text.slice(0, -1))).toBe(true);
+  });
+
   it('more than 25 buttons are spread over several actions blocks with unique action ids', () => {
     const buttons = Array.from({ length: 30 }, (_, i) => ({ label: `Onderwerp ${i}`, action: 'topic', value: `t${i}` }));
     const { blocks } = renderBlocks(reply('nl', 'x', [block.buttons(buttons)]));

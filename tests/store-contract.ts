@@ -123,6 +123,76 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('feedback: one record per answer per person; a later press changes it in its place; forgetVoter keeps the vote without the voter', async () => {
+      const s = await open();
+      const at = now.toISOString();
+      await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', at }); // from before answers had ids
+      const first = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
+      await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v2' });
+      const again = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
+      const changed = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
+      await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at, answerId: 'a2', voter: 'v1' }); // another answer counts apart
+      expect(again.id).toBe(first.id);
+      expect(changed).toMatchObject({ id: first.id, value: 'helpful', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
+      expect(await s.feedback.count()).toBe(4);
+      expect((await s.feedback.list()).map((f) => [f.answerId ?? '-', f.voter ?? '-', f.value])).toEqual([
+        ['-', '-', 'helpful'], ['a1', 'v1', 'helpful'], ['a1', 'v2', 'not_helpful'], ['a2', 'v1', 'helpful'],
+      ]);
+      expect((await s.feedback.list({ voter: 'v1' })).map((f) => f.answerId)).toEqual(['a1', 'a2']);
+      expect(await s.feedback.forgetVoter('v1')).toBe(2);
+      expect(await s.feedback.forgetVoter("v1' OR 1=1 --")).toBe(0);
+      expect(await s.feedback.list({ voter: 'v1' })).toEqual([]);
+      expect((await s.feedback.list()).map((f) => f.value)).toEqual(['helpful', 'helpful', 'not_helpful', 'helpful']);
+      await s.close();
+    });
+
+    it('form submissions: one claim of 30 concurrent wins; done keeps the receipt; release, expiry and an abandoned claim free it', async () => {
+      const s = await open();
+      const later = (ms: number): Date => new Date(now.getTime() + ms);
+      const claims = await Promise.all(Array.from({ length: 30 }, () => s.formSubmissions.claim('k1', now, later(DAY), later(-60_000))));
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      expect(claims.find((c) => !c.claimed)).toMatchObject({ claimed: false, record: { key: 'k1', status: 'pending' } });
+      await s.formSubmissions.complete('k1', 'KP-2026-0004', now, later(30 * DAY));
+      expect(await s.formSubmissions.claim('k1', later(1000), later(DAY), later(-60_000))).toEqual({
+        claimed: false, record: { key: 'k1', status: 'done', receipt: 'KP-2026-0004', at: now.toISOString(), expiresAt: later(30 * DAY).toISOString() },
+      });
+      // a done record is never taken over as abandoned, only after it expired
+      expect((await s.formSubmissions.claim('k1', later(DAY), later(2 * DAY), later(DAY))).claimed).toBe(false);
+      expect((await s.formSubmissions.claim('k1', later(30 * DAY), later(31 * DAY), later(29 * DAY))).claimed).toBe(true);
+      // released: the form may be sent again
+      expect((await s.formSubmissions.claim('k2', now, later(DAY), later(-60_000))).claimed).toBe(true);
+      await s.formSubmissions.release('k2');
+      expect(await s.formSubmissions.get('k2', now)).toBeUndefined();
+      expect((await s.formSubmissions.claim('k2', now, later(DAY), later(-60_000))).claimed).toBe(true);
+      // pending since before `staleBefore`: its handler died, a new claim takes it over
+      expect((await s.formSubmissions.claim('k2', later(1000), later(DAY), later(-60_000))).claimed).toBe(false);
+      expect((await s.formSubmissions.claim('k2', later(120_000), later(DAY), later(60_000))).claimed).toBe(true);
+      expect(await s.formSubmissions.get('k2', now)).toMatchObject({ status: 'pending', at: later(120_000).toISOString() });
+      expect(await s.formSubmissions.prune(later(DAY))).toBe(1); // k2 (k1 was renewed until 31 days)
+      expect(await s.formSubmissions.get('k1', later(DAY))).toMatchObject({ status: 'pending' });
+      await s.close();
+    });
+
+    it('cards: kept once per subject, conversation and message; listed per subject in order; removed one by one', async () => {
+      const s = await open();
+      const card = (subject: string, conversationKey: string, messageId: string) => ({ subject, conversationKey, messageId, locale: 'nl' as const, at: now.toISOString() });
+      await s.cards.add(card('KP-2026-0001', 'slack:C1', '1700000000.000100'));
+      await s.cards.add(card('KP-2026-0001', 'teams:19:abc@thread.tacv2', '1700000000999'));
+      await s.cards.add(card('KP-2026-0001', 'slack:C1', '1700000000.000100')); // the same card again
+      await s.cards.add(card('KP-2026-0002', 'slack:C1', '1700000000.000200'));
+      await s.cards.add(card('KP-2026-0001', 'slack:C1|x', '"]'));
+      expect((await s.cards.list('KP-2026-0001')).map((c) => [c.conversationKey, c.messageId])).toEqual([
+        ['slack:C1', '1700000000.000100'], ['teams:19:abc@thread.tacv2', '1700000000999'], ['slack:C1|x', '"]'],
+      ]);
+      expect(await s.cards.list('KP-2026-0001')).toContainEqual(card('KP-2026-0001', 'slack:C1', '1700000000.000100'));
+      expect(await s.cards.remove('KP-2026-0001', 'slack:C1', '1700000000.000100')).toBe(true);
+      expect(await s.cards.remove('KP-2026-0001', 'slack:C1', '1700000000.000100')).toBe(false);
+      expect((await s.cards.list('KP-2026-0001')).map((c) => c.messageId)).toEqual(['1700000000999', '"]']);
+      expect((await s.cards.list('KP-2026-0002')).map((c) => c.messageId)).toEqual(['1700000000.000200']);
+      expect(await s.cards.list("KP' OR 1=1 --")).toEqual([]);
+      await s.close();
+    });
+
     it('stores knowledge gaps and filters by date', async () => {
       const s = await open();
       await s.gaps.add({ text: 'oud', locale: 'nl', platform: 'local', at: '2026-01-01T00:00:00.000Z' });
@@ -270,6 +340,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('knelpunten: a closed one is reopened; the history keeps the coordinator\'s name beside the id; open again in the figures', async () => {
+      const s = await open();
+      const { knelpunt } = await s.knelpunten.create(newKp(), 'sub-reopen', now);
+      const at = (min: number): string => new Date(now.getTime() + min * 60_000).toISOString();
+      await s.knelpunten.changeStatus(knelpunt.ref, { at: at(1), by: 'slack:UCOORD', byName: 'Cor <!channel> *Coördinator*', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'Hoort bij het Rijk' });
+      const reopened = await s.knelpunten.changeStatus(knelpunt.ref, { at: at(2), by: 'aad:c0c0', byName: 'Dé Coördinator', from: 'niet_opgepakt', to: 'in_behandeling', toelichting: 'Het Rijk verwijst terug' });
+      expect(reopened.changed).toBe(true);
+      const k = await s.knelpunten.get(knelpunt.ref);
+      expect(k?.status).toBe('in_behandeling');
+      expect(k?.history.map((h) => [h.byName, h.from, h.to])).toEqual([
+        ['Cor <!channel> *Coördinator*', 'nieuw', 'niet_opgepakt'], ['Dé Coördinator', 'niet_opgepakt', 'in_behandeling'],
+      ]);
+      const stats = await s.knelpunten.stats([now.toISOString(), at(60)], 5);
+      expect(stats.open).toBe(1);
+      expect(stats.oldestOpen.map((o) => o.ref)).toEqual([knelpunt.ref]);
+      await s.close();
+    });
+
     it('knelpunten: list filters and privacy forget', async () => {
       const s = await open();
       await s.knelpunten.create(newKp(), 'f1', now);
@@ -334,8 +422,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const base = { opgave: 'anders', beschrijving: 'Tien tekens of meer.', overheden: [], urgentie: 'laag' as const, anoniem: true, platform: 'slack' as const };
       const a = (await s.knelpunten.create(base, 'fa-1', now)).knelpunt;
       const b = (await s.knelpunten.create(base, 'fa-2', now)).knelpunt;
-      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'slack:U9', from: 'nieuw', to: 'in_behandeling' });
-      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'aad:other', from: 'in_behandeling', to: 'opgelost', toelichting: 'Klaar' });
+      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'slack:U9', byName: 'Negen Negenmans', from: 'nieuw', to: 'in_behandeling' });
+      await s.knelpunten.changeStatus(a.ref, { at: now.toISOString(), by: 'aad:other', byName: 'Ander', from: 'in_behandeling', to: 'opgelost', toelichting: 'Klaar' });
       await s.knelpunten.changeStatus(b.ref, { at: now.toISOString(), by: 'aad:other', from: 'nieuw', to: 'niet_opgepakt' });
       await s.subscriptions.create(sub({ id: 'fa-s1', history: [{ at: now.toISOString(), by: 'slack:U9', what: 'plan' }] }));
       await s.subscriptions.update('fa-s1', { status: 'paused' }, { at: now.toISOString(), by: 'slack:U2', what: 'pauze' });
@@ -354,12 +442,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       }
 
       const ka = await s.knelpunten.get(a.ref);
-      expect(ka?.history.map((h) => [h.by, h.to, h.toelichting])).toEqual([[FORGOTTEN_ACTOR, 'in_behandeling', undefined], ['aad:other', 'opgelost', 'Klaar']]);
+      expect(ka?.history.map((h) => [h.by, h.byName, h.to, h.toelichting])).toEqual([[FORGOTTEN_ACTOR, undefined, 'in_behandeling', undefined], ['aad:other', 'Ander', 'opgelost', 'Klaar']]);
+      expect(ka?.history[0]).not.toHaveProperty('byName');
       expect(ka?.status).toBe('opgelost');
       expect((await s.knelpunten.get(b.ref))?.history.map((h) => h.by)).toEqual(['aad:other']);
       expect((await s.subscriptions.get('fa-s1'))?.history.map((h) => [h.by, h.what])).toEqual([[FORGOTTEN_ACTOR, 'plan'], ['slack:U2', 'pauze'], [FORGOTTEN_ACTOR, 'hervat']]);
       expect((await s.subscriptions.get('fa-s2'))?.history.map((h) => h.by)).toEqual(['slack:U2']);
-      expect(JSON.stringify([await s.knelpunten.list(), await s.subscriptions.list()])).not.toContain('U9');
+      expect(JSON.stringify([await s.knelpunten.list(), await s.subscriptions.list()])).not.toMatch(/U9|Negen/);
       await s.close();
     });
 

@@ -28,6 +28,7 @@ async function fill(s: Store): Promise<void> {
   const at = now.toISOString();
   await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', question: 'Wat is het IBP?', at });
   await s.feedback.add({ entryId: 'zekerheid-7', value: 'not_helpful', platform: 'slack', at });
+  await s.feedback.add({ entryId: 'zekerheid-7', value: 'helpful', platform: 'teams', at, answerId: 'answer-1', voter: 'voter-hash-1' });
   const g = await s.gaps.add({ text: 'Wat is een überknelpunt?', locale: 'nl', platform: 'teams', at });
   await s.gaps.add({ text: 'second', locale: 'en', platform: 'local', at: '2026-11-24T10:00:00.000Z' });
   await s.gaps.markHandled([g.id], 'aad:coord', now);
@@ -38,7 +39,11 @@ async function fill(s: Store): Promise<void> {
   const { knelpunt } = await s.knelpunten.create({ ...kp, anoniem: false, reporter: { platform: 'slack', userId: 'U1', name: 'Anna', conversationKey: 'slack:C1' } }, 'sub-1', now);
   await s.knelpunten.create({ ...kp, anoniem: true }, 'sub-2', now);
   await s.knelpunten.create({ ...kp, anoniem: false, reporter: { platform: 'teams', userId: '29:x' } }, 'sub-3', new Date('2027-01-02T00:00:00Z'));
-  await s.knelpunten.changeStatus(knelpunt.ref, { at, by: 'slack:UC', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'Buiten het IBP.' });
+  await s.knelpunten.changeStatus(knelpunt.ref, { at, by: 'slack:UC', byName: 'Cor', from: 'nieuw', to: 'niet_opgepakt', toelichting: 'Buiten het IBP.' });
+  await s.cards.add({ subject: knelpunt.ref, conversationKey: 'slack:C1', messageId: '1700000000.000100', locale: 'nl', at });
+  await s.formSubmissions.claim('form-key-1', now, new Date('2026-12-23T10:00:00Z'), new Date('2026-11-23T09:58:00Z'));
+  await s.formSubmissions.complete('form-key-1', knelpunt.ref, now, new Date('2026-12-23T10:00:00Z'));
+  await s.formSubmissions.claim('form-key-2', now, new Date('2026-12-23T10:00:00Z'), new Date('2026-11-23T09:58:00Z'));
   await s.triageChannels.add('slack:C1', 'slack:UC', now);
   await s.reflections.add({ goed: 'Samen', opgave: 'opgave-wonen', zekerheid: 'zekerheid-7', channelKey: 'slack:C1', platform: 'slack', anonymous: false, authorName: 'Bo', authorKey: 'author-key-bo', locale: 'nl', createdAt: at });
   await s.reflections.add({ beter: 'Eerder', channelKey: 'slack:C1', platform: 'slack', anonymous: true, locale: 'en', createdAt: at });
@@ -73,7 +78,7 @@ describe('ibp-bot store copy', () => {
     expect(toPg.out).toMatch(/record kind\s+source\s+target/);
     expect(toPg.out).toMatch(/knelpunten\s+3\s+3\s+same/);
     expect(toPg.out).toMatch(/nudges\s+2\s+2\s+same/);
-    expect(toPg.out).toMatch(/OK: all 12 record kinds copied/);
+    expect(toPg.out).toMatch(/OK: all 14 record kinds copied/);
     expect(toPg.out + toPg.err).not.toContain(new URL(url).password);
 
     // The copied data works: references continue gapless, the same submission is still known.
@@ -120,7 +125,7 @@ describe('ibp-bot store copy', () => {
     expect(res.err).toMatch(/^(Data file .* converted from format 1 to 2 .*\n)?$/);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/Note: some records held characters no store keeps .*gaps: 1, conversations: 1, knelpunten: 1, reflections: 1 records/);
-    expect(res.out).toMatch(/OK: all 12 record kinds copied/);
+    expect(res.out).toMatch(/OK: all 14 record kinds copied/);
     const pgStore = await PostgresStore.open({ url });
     expect((await pgStore.gaps.list())[0]?.text).toBe('Wat is dit?');
     expect((await pgStore.knelpunten.list())[1]?.beschrijving).toBe('Kapot \ufffd en  ook.');

@@ -158,7 +158,7 @@ describe('Teams adapter over the Bot Framework protocol (anonymous mode)', () =>
 
   it('a private reply in a channel goes to a 1:1 chat, not to the channel', async () => {
     const before = await bot.store.feedback.count();
-    const submit = cardSubmit(connector.url, { ibpAction: 'feedback', value: 'zekerheid-7|helpful' }, {
+    const submit = cardSubmit(connector.url, { ibpAction: 'feedback', value: 'zekerheid-7|helpful|kanaalantwoord1|nl' }, {
       conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT, id: `${CHANNEL};messageid=1700000000500` },
       channelData: { channel: { id: CHANNEL }, team: { id: 'team' }, tenant: { id: TENANT } },
     });
@@ -178,7 +178,7 @@ describe('Teams adapter over the Bot Framework protocol (anonymous mode)', () =>
     expect(cardOf(dm).body.some((e) => e.type === 'Input.Text')).toBe(true);
     const inThread = connector.sentTo(channelConv.id);
     expect(inThread).toHaveLength(1);
-    expect(texts(cardOf(inThread[0]))).toEqual(['Ik heb je een persoonlijk bericht gestuurd.']);
+    expect(texts(cardOf(inThread[0]))).toEqual(['Ik heb je een privébericht gestuurd.']);
   });
 
   it('when the 1:1 chat cannot be created, the channel gets a notice and never the private content', async () => {

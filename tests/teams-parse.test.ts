@@ -58,13 +58,37 @@ describe('parseActivity: Teams activity -> Turn', () => {
     expect(parse(cardSubmit(url, { ibpForm: 'toelichting', ibpState: 'K-2026-001|open|opgelost', toelichting: 'Klaar' }))).toMatchObject({
       turn: { input: { kind: 'form', formId: 'toelichting', state: 'K-2026-001|open|opgelost', values: { toelichting: 'Klaar' } } },
     });
-    expect(parse(cardSubmit(url, { something: 'else' }))).toMatchObject({ kind: 'ignore', reason: 'foreign_card_submit' });
+    // a card the bot did not send: answered with a short message (handler), not ignored
+    expect(parse(cardSubmit(url, { something: 'else' }))).toMatchObject({ kind: 'foreign', invoke: false, locale: 'nl-NL' });
+    // a choice list: the value is what was chosen in its Input.ChoiceSet
+    expect(parse(cardSubmit(url, { ibpAction: 'reflectie.step', ibpChoice: 'ibpChoice0', ibpChoice0: 'opgave|opgave-wonen|3' }))).toMatchObject({
+      turn: { input: { kind: 'action', action: 'reflectie.step', value: 'opgave|opgave-wonen|3' } },
+    });
+    // it may only point at such a ChoiceSet, never at another field
+    expect(parse(cardSubmit(url, { ibpAction: 'x', ibpChoice: '__proto__', value: 'v' }))).toMatchObject({ turn: { input: { value: 'v' } } });
   });
 
-  it('Action.Execute invokes become turns flagged as invoke (the id is the activity id)', () => {
+  it('Action.Execute and dialog invokes become turns flagged with their kind (the id is the activity id)', () => {
     const a = cardExecute(url, { ibpAction: 'topic', value: 'zekerheid-7' });
-    expect(parse(a)).toMatchObject({ kind: 'turn', invoke: true, turn: { id: a.id, input: { kind: 'action', action: 'topic', value: 'zekerheid-7' } } });
+    expect(parse(a)).toMatchObject({ kind: 'turn', invoke: 'execute', turn: { id: a.id, input: { kind: 'action', action: 'topic', value: 'zekerheid-7' } } });
     expect(parse({ ...a, name: 'composeExtension/query' })).toMatchObject({ kind: 'ignore', invoke: true });
+    expect(parse(cardExecute(url, { other: 'card' }))).toMatchObject({ kind: 'foreign', invoke: 'execute' });
+    const fetch = { ...a, name: 'task/fetch', value: { data: { msteams: { type: 'task/fetch' }, ibpAction: 'knelpunt.status', value: 'KP-2026-0001|nieuw|niet_opgepakt' }, context: { theme: 'default' } } };
+    expect(parse(fetch)).toMatchObject({ kind: 'turn', invoke: 'task/fetch', turn: { input: { kind: 'action', action: 'knelpunt.status', value: 'KP-2026-0001|nieuw|niet_opgepakt' } } });
+    const submit = { ...a, name: 'task/submit', value: { data: { ibpForm: 'knelpunt-toelichting', ibpState: 'f1:x', toelichting: 'Hoort bij het Rijk' }, context: {} } };
+    expect(parse(submit)).toMatchObject({ kind: 'turn', invoke: 'task/submit', turn: { input: { kind: 'form', formId: 'knelpunt-toelichting', state: 'f1:x', values: { toelichting: 'Hoort bij het Rijk' } } } });
+  });
+
+  it('in a channel or group chat only messages that @mention the bot are turns (resource-specific consent delivers the rest too)', () => {
+    const unmentioned = channelMessage(url, 'x', { text: 'Even iets tussen collega’s', entities: [] });
+    expect(parse(unmentioned)).toMatchObject({ kind: 'ignore', reason: 'no_mention' });
+    expect(parse(groupChatMessage(url, 'x', { text: 'Wat eten we vandaag?', entities: [] }))).toMatchObject({ kind: 'ignore', reason: 'no_mention' });
+    // another person mentioned, not the bot
+    expect(parse(channelMessage(url, 'x', { text: '<at>Piet</at> kijk hier', entities: [{ type: 'mention', mentioned: { id: '29:piet', name: 'Piet' }, text: '<at>Piet</at>' }] }))).toMatchObject({ kind: 'ignore' });
+    // a client that sends no mention entity but the bot's name in <at>
+    expect(parse(channelMessage(url, 'x', { text: '<at>IBP-bot</at> help', entities: [] }))).toMatchObject({ kind: 'turn', turn: { input: { text: 'help' } } });
+    expect(parse(channelMessage(url, 'help'))).toMatchObject({ kind: 'turn' });
+    expect(parse(personalMessage(url, 'help'))).toMatchObject({ kind: 'turn' }); // a personal chat needs no mention
   });
 
   it('the bot added -> welcome (a help command); other updates, typing, installationUpdate -> ignore', () => {

@@ -12,6 +12,7 @@ const ELEMENTS: Record<string, string[]> = {
   'Input.Text': ['id'],
   'Input.ChoiceSet': ['id', 'choices'],
   'Input.Toggle': ['id', 'title'],
+  Container: ['items'],
 };
 const ACTIONS: Record<string, string[]> = { 'Action.Submit': ['title'], 'Action.OpenUrl': ['title', 'url'], 'Action.Execute': ['title'] };
 const TEXT_SIZES = ['Small', 'Default', 'Medium', 'Large', 'ExtraLarge'];
@@ -38,13 +39,20 @@ function checkCard(card: AdaptiveCard): string[] {
       if (el.isRequired && !el.errorMessage) problems.push(`${where}: required input without errorMessage`);
       if (typeof el.label !== 'string') problems.push(`${where}: input without label`);
     }
+    const checkAction = (a: CardElement): void => {
+      const req = ACTIONS[String(a.type)];
+      if (!req) problems.push(`${where}: unknown action ${String(a.type)}`);
+      for (const r of req ?? []) if (a[r] === undefined) problems.push(`${where}: ${String(a.type)} without ${r}`);
+      if (a.type === 'Action.Submit' && typeof a.data !== 'object') problems.push(`${where}: Action.Submit without data`);
+    };
     if (type === 'ActionSet') {
-      for (const a of el.actions as CardElement[]) {
-        const req = ACTIONS[String(a.type)];
-        if (!req) problems.push(`${where}: unknown action ${String(a.type)}`);
-        for (const r of req ?? []) if (a[r] === undefined) problems.push(`${where}: ${String(a.type)} without ${r}`);
-        if (a.type === 'Action.Submit' && typeof a.data !== 'object') problems.push(`${where}: Action.Submit without data`);
-      }
+      // Teams shows at most five; more disappear into an overflow menu
+      if ((el.actions as CardElement[]).length > 5) problems.push(`${where}: more than 5 actions`);
+      for (const a of el.actions as CardElement[]) checkAction(a);
+    }
+    if (type === 'Container') {
+      if (el.selectAction) checkAction(el.selectAction as CardElement);
+      (el.items as CardElement[]).forEach((x, i) => visit(x, `${where}.items[${i}]`));
     }
   };
   card.body.forEach((el, i) => visit(el, `body[${i}]`));
@@ -113,6 +121,47 @@ describe('renderCard: Reply -> Adaptive Card 1.5', () => {
       style: 'positive',
     });
     expect((submit.actions as CardElement[])[1]).toMatchObject({ style: 'destructive' });
+  });
+
+  it('a button that opens a form asks Teams for a dialog (task/fetch)', () => {
+    const c = renderCard(reply('nl', 'x', [block.buttons([{ label: 'Niet oppakken', action: 'knelpunt.status', value: 'KP-2026-0001|nieuw|niet_opgepakt', opensForm: true, style: 'danger' }])]));
+    expect((c.body[0]!.actions as CardElement[])[0]).toMatchObject({
+      type: 'Action.Submit', data: { msteams: { type: 'task/fetch' }, ibpAction: 'knelpunt.status', value: 'KP-2026-0001|nieuw|niet_opgepakt' }, style: 'destructive',
+    });
+    expect(checkCard(c)).toEqual([]);
+  });
+
+  it('never more than five actions in sight: a long list of choices becomes a ChoiceSet with one submit, next to the other buttons', () => {
+    const choices = Array.from({ length: 10 }, (_, i) => ({ label: `Opgave nummer ${i + 1}`, action: 'reflectie.step', value: `opgave|o${i}|3` }));
+    const c = renderCard(reply('nl', 'x', [block.buttons([...choices, { label: 'Overslaan', action: 'reflectie.step', value: 'skip|3', style: 'primary' }, { label: 'Stoppen', action: 'reflectie.step', value: 'stop|3', style: 'danger' }])]));
+    expect(checkCard(c)).toEqual([]);
+    const [list, set] = c.body;
+    expect(list).toMatchObject({ type: 'Input.ChoiceSet', id: 'ibpChoice0', style: 'compact', isRequired: true });
+    expect((list!.choices as { title: string; value: string }[]).map((x) => x.value)).toEqual(choices.map((x) => x.value));
+    expect((set!.actions as CardElement[]).map((a) => [a.title, a.associatedInputs, a.data])).toEqual([
+      ['Kiezen', 'auto', { ibpAction: 'reflectie.step', ibpChoice: 'ibpChoice0' }],
+      ['Overslaan', 'none', { ibpAction: 'reflectie.step', value: 'skip|3' }],
+      ['Stoppen', 'none', { ibpAction: 'reflectie.step', value: 'stop|3' }],
+    ]);
+    // six of anything else: two ActionSets, none hidden
+    const six = renderCard(reply('nl', 'x', [block.buttons(Array.from({ length: 6 }, (_, i) => ({ label: `K${i}`, action: `a${i}`, value: '' })))]));
+    expect(six.body.map((e) => (e.actions as CardElement[]).length)).toEqual([5, 1]);
+    expect(checkCard(six)).toEqual([]);
+  });
+
+  it('buttons with long titles ("Zie ook") become tappable lines that wrap, instead of titles cut mid-word', async () => {
+    const kb = await shippedKnowledge();
+    const c = renderCard(answerCard(kb, kb.get('zekerheid-7')!, 'nl'));
+    expect(checkCard(c)).toEqual([]);
+    const lines = c.body.filter((e) => e.type === 'Container');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) {
+      expect(l.selectAction).toMatchObject({ type: 'Action.Submit', data: { ibpAction: 'topic' } });
+      expect((l.items as CardElement[])[0]).toMatchObject({ type: 'TextBlock', wrap: true });
+    }
+    // every TextBlock wraps, titles included
+    const walk = (els: CardElement[]): CardElement[] => els.flatMap((e) => [e, ...walk((e.items as CardElement[] | undefined) ?? [])]);
+    for (const t of walk(c.body).filter((e) => e.type === 'TextBlock')) expect(t.wrap).toBe(true);
   });
 
   it('links are Action.OpenUrl, unsafe URLs dropped', () => {

@@ -7,6 +7,8 @@ export type SlackFailureKind = 'authentication' | 'permission' | 'rate_limit' | 
 
 /** Slack error codes after which a conversation cannot be reached any more. */
 export const GONE_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive'] as const;
+/** Slack error codes of `chat.update` after which that message cannot be updated any more (the conversation may be fine). */
+export const MESSAGE_GONE_ERRORS = ['message_not_found', 'cant_update_message', 'edit_window_closed'] as const;
 
 const AUTH_ERRORS = ['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'no_permission_for_token'];
 const PERMISSION_ERRORS = ['missing_scope', 'restricted_action', 'not_allowed_token_type', 'ekm_access_denied', 'team_access_not_granted'];

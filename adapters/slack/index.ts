@@ -75,6 +75,8 @@ export class SlackAdapter implements PlatformAdapter {
     this.responder = new Responder({
       client: this.client,
       log: deps.log,
+      store: deps.store,
+      now: deps.now,
       forms: new PendingForms(deps.now),
       fetch: opts.fetch ?? globalThis.fetch,
       retry: this.retry,

@@ -149,3 +149,15 @@ export function truncate(text: string, max: number): string {
   }
   return `${text.slice(0, end).trimEnd()}…`;
 }
+
+/**
+ * At most `max` characters, cut at the last whole word with "…" (a button title that is
+ * cut mid-word reads as a different word). A first word longer than that is cut anyway.
+ */
+export function truncateAtWord(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.search(/\s\S*$/);
+  return `${(space > 0 ? head.slice(0, space) : head).trimEnd()}…`;
+}

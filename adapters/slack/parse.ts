@@ -25,6 +25,11 @@ export interface ReplyTarget {
   triggerId?: string;
   /** Only the asking user sees the answer (slash commands, buttons in channels). */
   ephemeral: boolean;
+  /**
+   * The message whose button was pressed (its `ts`), for a reply that takes its place:
+   * `chat.update`, or for an ephemeral message its `response_url` with `replace_original`.
+   */
+  source?: { ts: string; ephemeral: boolean };
 }
 
 export type SlackInbound =
@@ -54,6 +59,8 @@ export interface ViewMetadata {
   r?: string; // response_url
   s?: string; // the form's own opaque state, returned to the core untouched
   e?: 1; // opened from a private answer (slash command, ephemeral message): answer privately too
+  m?: string; // the message whose button opened the modal: what the answer replaces
+  me?: 1; // that message is ephemeral (replaced through `r`, the click's response_url)
 }
 
 // --- Slack's text format -> what the user sees --------------------------------------------
@@ -163,7 +170,7 @@ const stateValue = z.object({
 });
 const viewSubmission = z.object({
   type: z.literal('view_submission'),
-  user: z.object({ id, name: z.string().optional(), team_id: z.string().optional() }),
+  user: z.object({ id, name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
   team: z.object({ id }).nullish(),
   trigger_id: z.string().optional(),
   view: z.object({
@@ -215,11 +222,12 @@ export function parseViewMetadata(raw: string): ViewMetadata {
     const o = v as Record<string, unknown>;
     const s = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     const out: ViewMetadata = {};
-    for (const k of ['c', 't', 'r', 's'] as const) {
+    for (const k of ['c', 't', 'r', 's', 'm'] as const) {
       const v = s(k);
       if (v !== undefined) out[k] = v;
     }
     if (o.e === 1) out.e = 1;
+    if (o.me === 1) out.me = 1;
     return out;
   } catch {
     return {};
@@ -321,6 +329,7 @@ function parseBlockActions(body: unknown, ctx: ParseContext): SlackInbound {
     ...(channel ? { channel } : {}),
     ...(threadTs ? { threadTs } : {}),
     ...(b.response_url ? { responseUrl: b.response_url } : {}),
+    ...(b.container?.type === 'message' && messageTs ? { source: { ts: messageTs, ephemeral: b.container.is_ephemeral === true } } : {}),
   };
   const action = actionFromId(a.action_id);
   const value = a.value ?? a.selected_option?.value ?? '';
@@ -355,13 +364,14 @@ function parseViewSubmission(body: unknown, ctx: ParseContext): SlackInbound {
     ...(meta.t ? { threadTs: meta.t } : {}),
     ...(meta.r ? { responseUrl: meta.r } : {}),
     ...(r.data.trigger_id ? { triggerId: r.data.trigger_id } : {}),
+    ...(meta.m ? { source: { ts: meta.m, ephemeral: meta.me === 1 } } : {}),
   };
   return {
     kind: 'submission',
     viewId: view.id,
     turn: turnOf(
       `view:${view.id}:${view.hash}`,
-      { id: user.id, ...(user.name ? { name: user.name } : {}) },
+      { id: user.id, ...(user.name ?? user.username ? { name: (user.name ?? user.username)! } : {}) },
       conversation(channel, conversationKind(channel), meta.t, teamId),
       { kind: 'form', formId: view.callback_id, values: viewStateToValues(view.state.values), ...(meta.s !== undefined ? { state: meta.s } : {}) },
       ctx.now,

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Block, Button, Form, Reply } from '../../src/core/reply.js';
 import { isSafeUrl } from '../../src/domain/richtext.js';
-import { escapeMrkdwn, mrkdwnLink, richToMrkdwn, splitMrkdwn, truncate } from './mrkdwn.js';
+import { escapeMrkdwn, mrkdwnLink, richToMrkdwn, splitMrkdwn, truncate, truncateAtWord } from './mrkdwn.js';
 import { slackTexts } from './texts.js';
 
 type KnownBlock = types.KnownBlock;
@@ -64,7 +64,7 @@ function renderButtons(buttons: Button[], counter: { n: number }): KnownBlock[] 
     elements.push({
       type: 'button',
       action_id: actionId,
-      text: { type: 'plain_text', text: truncate(b.label, LIMITS.buttonText), emoji: true },
+      text: { type: 'plain_text', text: truncateAtWord(b.label, LIMITS.buttonText), emoji: true },
       value: b.value,
       ...(b.style ? { style: b.style } : {}),
     });

@@ -3,7 +3,7 @@ import type { ProactiveResult } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
 import { refHash, type Logger } from '../../src/log.js';
 import type { ConversationRefRecord, Store } from '../../src/store/types.js';
-import { SlackApiError, toSlackApiError, GONE_ERRORS } from './errors.js';
+import { SlackApiError, toSlackApiError, GONE_ERRORS, MESSAGE_GONE_ERRORS } from './errors.js';
 import { renderBlocks, type RenderOptions } from './render.js';
 
 export type WebClient = webApi.WebClient;
@@ -90,7 +90,13 @@ export interface ProactiveTarget {
  */
 export async function postProactive(deps: ProactiveDeps, target: ProactiveTarget, reply: Reply): Promise<ProactiveResult> {
   const msg = renderBlocks(reply, deps.render);
+  const update = reply.replacesMessage;
   try {
+    if (update) {
+      // An earlier message replaced in place (a triage card after a status change).
+      await withRateLimitRetry(() => deps.client.chat.update({ channel: target.channel, ts: update, text: msg.text, blocks: msg.blocks }), deps.retry);
+      return { ok: true, messageId: update };
+    }
     const res = await withRateLimitRetry(
       () => deps.client.chat.postMessage({ channel: target.channel, text: msg.text, blocks: msg.blocks, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) }),
       deps.retry,
@@ -98,6 +104,11 @@ export async function postProactive(deps: ProactiveDeps, target: ProactiveTarget
     return { ok: true, ...(res.ts ? { messageId: res.ts } : {}) };
   } catch (e) {
     const err = toSlackApiError(e);
+    if (update && (MESSAGE_GONE_ERRORS as readonly string[]).includes(err.code)) {
+      // The message was deleted: nothing to update there; the conversation itself is fine.
+      deps.log.info({ ref: refHash(target.key), reason: err.code }, 'slack: message to update is gone');
+      return { ok: false, gone: true, reason: err.code };
+    }
     if (err.kind === 'gone' && (GONE_ERRORS as readonly string[]).includes(err.code)) {
       try {
         await deps.markGone(err.code);

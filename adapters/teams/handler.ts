@@ -1,12 +1,14 @@
-import { ActivityTypes, StatusCodes, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
+import { ActivityTypes, CardFactory, StatusCodes, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import type { Bot, BotResult } from '../../src/core/bot.js';
 import { simpleReply } from '../../src/core/answer.js';
 import type { ProactiveResult } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
+import { rememberCard } from '../../src/core/tracked.js';
 import type { Locale, Turn } from '../../src/domain/turn.js';
+import { localeFromTag, messages } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/log.js';
 import type { Store } from '../../src/store/types.js';
-import { parseActivity, tenantOf } from './parse.js';
+import { parseActivity, tenantOf, type InvokeKind } from './parse.js';
 import { renderCard, type RenderOptions } from './render.js';
 import { replyActivity, storedReference } from './send.js';
 import { teamsStrings } from './strings.js';
@@ -21,6 +23,8 @@ export interface TurnHandlerDeps {
   log: Logger;
   now: () => Date;
   render: RenderOptions;
+  /** The language of an answer to an activity the core never sees (a foreign card action) without a locale. */
+  defaultLocale: Locale;
   /** A 1:1 message to a user, created from a reference of the current conversation. */
   sendPrivate: (userId: string, reference: Record<string, unknown>, reply: Reply) => Promise<ProactiveResult>;
 }
@@ -33,11 +37,27 @@ export function createTurnHandler(deps: TurnHandlerDeps): (ctx: TurnContext) => 
       if (parsed.invoke) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK }));
       return;
     }
+    if (parsed.kind === 'foreign') {
+      await answerForeign(deps, ctx, parsed.invoke, parsed.locale ? localeFromTag(parsed.locale, deps.defaultLocale) : deps.defaultLocale);
+      return;
+    }
     const { turn } = parsed;
     if (!turn.user.isBot) await saveReference(deps, ctx.activity, turn);
     const result = await deps.bot.handle(turn);
-    await deliver(deps, ctx, turn, result, parsed.kind === 'turn' && parsed.invoke);
+    await deliver(deps, ctx, turn, result, parsed.kind === 'turn' ? parsed.invoke : false);
   };
+}
+
+/**
+ * A card action the bot cannot place (a card it did not send, or from an older version):
+ * a short message, as the kind of action expects it, instead of an empty answer.
+ */
+async function answerForeign(deps: TurnHandlerDeps, ctx: TurnContext, invoke: InvokeKind | false, locale: Locale): Promise<void> {
+  const text = messages(locale).foreignAction;
+  deps.log.debug({ platform: 'teams', invoke }, 'teams: card action of a card the bot cannot place');
+  if (invoke === 'execute') await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: messageBody(text) }));
+  else if (invoke) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { task: { type: 'message', value: text } } }));
+  else await send(deps, ctx, [simpleReply(locale, text)], 'foreign');
 }
 
 /** `teams:<conversation id>` plus `:<thread>` for a channel thread: the key proactive sends use. */
@@ -82,48 +102,100 @@ async function saveReference(deps: TurnHandlerDeps, activity: Activity, turn: Tu
   }
 }
 
-async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, result: BotResult, invoke: boolean): Promise<void> {
+const hasForm = (r: Reply): boolean => r.blocks.some((b) => b.kind === 'form');
+const formWithErrors = (r: Reply): boolean => r.blocks.some((b) => b.kind === 'form' && Object.keys(b.form.errors ?? {}).length > 0);
+/** A reply that is one short message (no buttons, no form): what fits in an invoke's message answer. */
+const plainText = (r: Reply): boolean => r.blocks.every((b) => b.kind === 'text' || b.kind === 'context');
+const take = (list: Reply[], r: Reply | undefined): Reply | undefined => {
+  if (r) list.splice(list.indexOf(r), 1);
+  return r;
+};
+
+/**
+ * The core's replies, as Teams wants them. An invoke is answered in the HTTP response
+ * (Action.Execute: the updated card or a short message; a dialog: its form, or what
+ * follows it). A reply that replaces its source card updates the card the action came
+ * from. Private replies in a channel go to a 1:1 chat; the rest are posted here.
+ */
+async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, result: BotResult, invoke: InvokeKind | false): Promise<void> {
   // Teams has no ephemeral messages: in a channel or group chat a private reply goes to a 1:1 chat.
   const shared = turn.conversation.kind !== 'personal';
-  const privately = shared ? result.replies.filter((r) => r.private) : [];
-  const replies = shared ? result.replies.filter((r) => !r.private) : [...result.replies];
-  const formWithErrors = (r: Reply): boolean => r.blocks.some((b) => b.kind === 'form' && Object.keys(b.form.errors ?? {}).length > 0);
+  // Private content never takes the place of a card everyone sees.
+  const replies = result.replies.map((r) => (shared && r.private && r.replacesSource ? { ...r, replacesSource: false } : r));
+  const locale = result.locale;
 
-  if (invoke) {
-    // Action.Execute: a form with errors replaces the card in place; anything else is posted as new messages.
-    const first = replies[0];
-    if (first && formWithErrors(first)) {
-      replies.shift();
-      await ctx.sendActivity(
-        invokeResponse({
-          status: StatusCodes.OK,
-          body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(first, deps.render) },
-        }),
-      );
-    } else {
-      const toast = teamsStrings(result.locale).actionDone;
-      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: toast } }));
+  if (invoke === 'task/fetch') {
+    // A button that opens a form: the form in a dialog, where the button was pressed.
+    const form = take(replies, replies.find(hasForm));
+    if (form) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: dialogBody(form, deps.render) }));
+    else {
+      const note = take(replies, replies.find((r) => plainText(r) && !r.replacesSource));
+      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { task: { type: 'message', value: note?.fallbackText ?? teamsStrings(locale).actionDone } } }));
     }
-  } else if (turn.input.kind === 'form' && ctx.activity.replyToId) {
-    // Action.Submit of a form: show the errors in the card that was submitted, when Teams lets us update it.
-    const i = replies.findIndex(formWithErrors);
-    if (i >= 0) {
-      try {
-        await ctx.updateActivity({ ...replyActivity(replies[i]!, deps.render), id: ctx.activity.replyToId });
-        replies.splice(i, 1);
-      } catch (err) {
-        deps.log.warn({ err, platform: 'teams' }, 'teams: could not update the form card; sending a new one');
-      }
+  } else if (invoke === 'task/submit') {
+    // Errors: the dialog stays open with them; otherwise it closes (with a short message, if there is one for this person only).
+    const again = take(replies, replies.find(formWithErrors));
+    if (again) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: dialogBody(again, deps.render) }));
+    else {
+      const note = take(replies, replies.find((r) => r.private && plainText(r) && !r.replacesSource));
+      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, ...(note ? { body: { task: { type: 'message', value: note.fallbackText } } } : {}) }));
+    }
+  } else if (invoke === 'execute') {
+    // Action.Execute: the card in the response replaces the one that was pressed; a short private answer becomes the toast.
+    const card = take(replies, replies.find((r) => r.replacesSource)) ?? take(replies, replies.find(formWithErrors));
+    if (card) {
+      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(card, deps.render) } }));
+      if (card.track && ctx.activity.replyToId) await rememberCard(deps, card, referenceKey(turn), ctx.activity.replyToId);
+    } else {
+      const note = take(replies, replies.find((r) => r.private && plainText(r)));
+      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: messageBody(note?.fallbackText ?? teamsStrings(locale).actionDone) }));
     }
   }
-  if (privately.length > 0) replies.push(...(await sendPrivately(deps, ctx, turn, privately, result.locale)));
+
+  // Action.Submit (and a dialog's source card): update the card the action came from, when Teams lets us.
+  const source = invoke === 'execute' ? undefined : ctx.activity.replyToId;
+  for (const r of replies.filter((x) => x.replacesSource || (source && turn.input.kind === 'form' && formWithErrors(x)))) {
+    if (!source) break;
+    try {
+      await ctx.updateActivity({ ...replyActivity(r, deps.render), id: source });
+      replies.splice(replies.indexOf(r), 1);
+      if (r.track) await rememberCard(deps, r, referenceKey(turn), source);
+    } catch (err) {
+      deps.log.warn({ err, platform: 'teams' }, 'teams: could not update the card; sending a new one');
+    }
+  }
+
+  const privately = shared ? replies.filter((r) => r.private) : [];
+  const here = shared ? replies.filter((r) => !r.private) : replies;
+  if (privately.length > 0) {
+    // Typed in a channel and answered in a 1:1 chat: say so in the thread.
+    const typed = turn.input.kind === 'text' || turn.input.kind === 'command';
+    here.push(...(await sendPrivately(deps, ctx, turn, privately, locale, typed)));
+  }
+  await send(deps, ctx, here, result.route, turn);
+}
+
+/** Posts replies in this conversation; tracked cards are remembered where they landed. Failures are logged. */
+async function send(deps: TurnHandlerDeps, ctx: TurnContext, replies: Reply[], route: string, turn?: Turn): Promise<void> {
   if (replies.length === 0) return;
   try {
-    await ctx.sendActivities(replies.map((r) => replyActivity(r, deps.render)));
+    const sent = await ctx.sendActivities(replies.map((r) => replyActivity(r, deps.render)));
+    if (turn) for (const [i, r] of replies.entries()) if (r.track) await rememberCard(deps, r, referenceKey(turn), sent[i]?.id);
   } catch (err) {
     // Logged here; no rethrow: a 500 would make Teams redeliver, and the redelivery is dropped as a duplicate anyway.
-    deps.log.error({ err, platform: 'teams', route: result.route }, 'teams: could not send the reply');
+    deps.log.error({ err, platform: 'teams', route }, 'teams: could not send the reply');
   }
+}
+
+/** A form as a Teams dialog (task module). */
+function dialogBody(form: Reply, render: RenderOptions): Record<string, unknown> {
+  const title = form.blocks.find((b): b is Extract<typeof b, { kind: 'form' }> => b.kind === 'form')?.form.title ?? form.fallbackText;
+  return { task: { type: 'continue', value: { title: title.slice(0, 100), width: 'medium', height: 'medium', card: CardFactory.adaptiveCard(renderCard(form, render)) } } };
+}
+
+/** Action.Execute's answer when there is no card to show: a short message (a toast). */
+function messageBody(text: string): Record<string, unknown> {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text.replace(/\*\*/g, '') };
 }
 
 /**
@@ -131,7 +203,7 @@ async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, resu
  * post in the conversation itself: a hint when a form went to the 1:1 chat, or a
  * short notice when the 1:1 chat could not be reached (never the private content).
  */
-async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, privately: Reply[], locale: Locale): Promise<Reply[]> {
+async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, privately: Reply[], locale: Locale, typed: boolean): Promise<Reply[]> {
   const t = teamsStrings(locale);
   const reference = storedReference(TurnContext.getConversationReference(ctx.activity), tenantOf(ctx.activity));
   for (const r of privately) {
@@ -141,7 +213,7 @@ async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn
       return [simpleReply(locale, t.privateFailed)];
     }
   }
-  return privately.some((r) => r.blocks.some((b) => b.kind === 'form')) ? [simpleReply(locale, t.sentPrivately)] : [];
+  return typed || privately.some(hasForm) ? [simpleReply(locale, t.sentPrivately)] : [];
 }
 
 function invokeResponse(value: InvokeResponse): Partial<Activity> {

@@ -41,6 +41,7 @@ export async function setupTeams(deps: AdapterDeps): Promise<AdapterSetup> {
     log: deps.log,
     now: deps.now,
     render,
+    defaultLocale: deps.config.defaultLocale,
     sendPrivate: (userId, reference, reply) => sendToUserVia(sendDeps, userId, reference, reply),
   });
 

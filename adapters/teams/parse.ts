@@ -16,16 +16,32 @@ export const SUBMIT_FORM_KEY = 'ibpForm';
 export const SUBMIT_STATE_KEY = 'ibpState';
 /** `{ fieldId: kind }` for the fields whose value Teams flattens to a string (multiselect, checkbox). */
 export const SUBMIT_FIELDS_KEY = 'ibpFields';
+/** A choice list's submit button: the id of the Input.ChoiceSet whose value is the button's value (render.ts). */
+export const SUBMIT_CHOICE_KEY = 'ibpChoice';
+/** The ids render.ts gives those Input.ChoiceSets. */
+export const CHOICE_INPUT = /^ibpChoice\d{1,3}$/;
 export const INVOKE_CARD_ACTION = 'adaptiveCard/action';
+/** A button that opens a dialog (task module): Teams asks for its content, then sends what was filled in. */
+export const INVOKE_TASK_FETCH = 'task/fetch';
+export const INVOKE_TASK_SUBMIT = 'task/submit';
+
+/**
+ * How the answer must be given: as new messages (a message activity), or in the HTTP
+ * response of an invoke: Action.Execute (`execute`: a card or a message), a dialog's
+ * content (`task/fetch`) or what follows its submission (`task/submit`).
+ */
+export type InvokeKind = 'execute' | 'task/fetch' | 'task/submit';
 
 /** Longest text a Teams message may carry into the core; the core refuses longer text itself with a friendly message. */
 const MAX_FORM_VALUE = 10_000;
 const MAX_FORM_FIELDS = 50;
 
 export type ParsedActivity =
-  | { kind: 'turn'; turn: Turn; invoke: boolean }
+  | { kind: 'turn'; turn: Turn; invoke: InvokeKind | false }
   /** The bot was added to a conversation: answer with a short welcome (a `help` turn). */
   | { kind: 'welcome'; turn: Turn }
+  /** A card action the bot cannot place (a card it did not send, or of an older version): answered with a short message. */
+  | { kind: 'foreign'; invoke: InvokeKind | false; locale?: string }
   | { kind: 'ignore'; reason: string; invoke: boolean };
 
 export function parseActivity(activity: Partial<Activity>, receivedAt: Date): ParsedActivity {
@@ -36,14 +52,24 @@ export function parseActivity(activity: Partial<Activity>, receivedAt: Date): Pa
 
   switch (activity.type) {
     case 'message': {
-      const input = messageInput(activity);
-      return input ? { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke } : ignore('foreign_card_submit');
+      const foreign = { kind: 'foreign' as const, invoke: false as const, ...(activity.locale ? { locale: activity.locale } : {}) };
+      if (activity.value !== undefined && activity.value !== null) {
+        const input = submitInput(activity.value);
+        return input ? { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke: false } : foreign;
+      }
+      // In a channel or group chat the bot answers only when it is @mentioned. With resource-specific
+      // consent Teams delivers every message there; those are not for the bot.
+      if (conversationKind(activity.conversation.conversationType) !== 'personal' && !mentionsBot(activity)) return ignore('no_mention');
+      return { kind: 'turn', turn: buildTurn(activity, { kind: 'text', text: cleanText(activity.text ?? '', activity.entities, activity.recipient) }, receivedAt), invoke: false };
     }
     case 'invoke': {
-      if (activity.name !== INVOKE_CARD_ACTION) return ignore(`invoke:${activity.name ?? '?'}`);
-      const action = (activity.value as { action?: { type?: string; data?: unknown; verb?: string } } | undefined)?.action;
-      const input = action ? submitInput(action.data) : null;
-      return input ? { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke } : ignore('foreign_card_action');
+      const kind = invokeKind(activity.name);
+      if (!kind) return ignore(`invoke:${activity.name ?? '?'}`);
+      const value = activity.value as { action?: { type?: string; data?: unknown; verb?: string }; data?: unknown } | undefined;
+      // Action.Execute carries its data in `action`; a dialog's fetch and submit in `data`.
+      const input = submitInput(kind === 'execute' ? value?.action?.data : value?.data);
+      if (!input) return { kind: 'foreign', invoke: kind, ...(activity.locale ? { locale: activity.locale } : {}) };
+      return { kind: 'turn', turn: buildTurn(activity, input, receivedAt), invoke: kind };
     }
     case 'conversationUpdate': {
       const botId = activity.recipient?.id;
@@ -59,9 +85,20 @@ export function parseActivity(activity: Partial<Activity>, receivedAt: Date): Pa
   }
 }
 
-function messageInput(activity: Partial<Activity>): TurnInput | null {
-  if (activity.value !== undefined && activity.value !== null) return submitInput(activity.value);
-  return { kind: 'text', text: cleanText(activity.text ?? '', activity.entities, activity.recipient) };
+function invokeKind(name: string | undefined): InvokeKind | null {
+  if (name === INVOKE_CARD_ACTION) return 'execute';
+  if (name === INVOKE_TASK_FETCH) return 'task/fetch';
+  if (name === INVOKE_TASK_SUBMIT) return 'task/submit';
+  return null;
+}
+
+/** The bot is @mentioned: a mention entity for it, or (a client that sends no entity) its name in `<at>`. */
+export function mentionsBot(activity: Partial<Activity>): boolean {
+  const bot = activity.recipient;
+  if (!bot?.id) return false;
+  const byEntity = (activity.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === bot.id);
+  if (byEntity) return true;
+  return !!bot.name && new RegExp(`<at>\\s*${escapeRegExp(bot.name)}\\s*</at>`, 'i').test(activity.text ?? '');
 }
 
 /** Data of an `Action.Submit`/`Action.Execute` from one of our cards; null for cards we did not send. */
@@ -69,8 +106,10 @@ export function submitInput(data: unknown): TurnInput | null {
   if (!isRecord(data)) return null;
   const action = data[SUBMIT_ACTION_KEY];
   if (typeof action === 'string' && action.length > 0) {
-    const value = data[SUBMIT_VALUE_KEY];
-    return { kind: 'action', action, value: typeof value === 'string' ? value : '' };
+    // A choice list: the value is what was chosen in its Input.ChoiceSet (sent beside the data).
+    const choice = data[SUBMIT_CHOICE_KEY];
+    const value = typeof choice === 'string' && CHOICE_INPUT.test(choice) ? data[choice] : data[SUBMIT_VALUE_KEY];
+    return { kind: 'action', action, value: typeof value === 'string' ? value.slice(0, MAX_FORM_VALUE) : '' };
   }
   const formId = data[SUBMIT_FORM_KEY];
   if (typeof formId === 'string' && formId.length > 0) {

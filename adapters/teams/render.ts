@@ -1,7 +1,8 @@
 import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
 import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
 import { isLineTerminator, isWhitespace } from '../../src/domain/whitespace.js';
-import { SUBMIT_ACTION_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
+import type { Button } from '../../src/core/reply.js';
+import { SUBMIT_ACTION_KEY, SUBMIT_CHOICE_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
 import { teamsStrings, type TeamsStrings } from './strings.js';
 
 /**
@@ -22,6 +23,14 @@ export const MAX_CARD_BYTES = 25_000;
 const MIN_KEPT_CHARS = 200;
 /** The fallback text of a shortened card (notifications show less than this anyway). */
 const MAX_SHORTENED_FALLBACK = 2000;
+/** Actions Teams shows in one ActionSet; more go into a "…" overflow menu, out of sight. */
+export const MAX_ACTIONS = 5;
+/**
+ * Teams cuts a button title that does not fit, mid-word, and never wraps it. A list of
+ * buttons with a title longer than this (the titles of "Zie ook", example questions)
+ * becomes a list of tappable lines that wrap.
+ */
+export const MAX_BUTTON_TITLE = 24;
 
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -179,6 +188,7 @@ function shortenedNotice(reply: Reply, publicUrl: string | undefined): Block[] {
 export function buildCard(reply: Reply): AdaptiveCard {
   const body: CardElement[] = [];
   let separate = false;
+  let choiceSets = 0;
   const push = (...els: CardElement[]): void => {
     for (const el of els) {
       body.push(separate ? { ...el, separator: true, spacing: 'Medium' } : el);
@@ -197,17 +207,7 @@ export function buildCard(reply: Reply): AdaptiveCard {
         push({ type: 'FactSet', facts: b.facts.map((f) => ({ title: escapeMarkdown(f.label), value: escapeMarkdown(f.value) })) });
         break;
       case 'buttons':
-        push({
-          type: 'ActionSet',
-          actions: b.buttons.map((btn) => ({
-            type: 'Action.Submit',
-            title: btn.label,
-            // Buttons next to a form must not collect (and validate) its inputs.
-            associatedInputs: 'none',
-            data: { [SUBMIT_ACTION_KEY]: btn.action, [SUBMIT_VALUE_KEY]: btn.value },
-            ...(btn.style === 'primary' ? { style: 'positive' } : btn.style === 'danger' ? { style: 'destructive' } : {}),
-          })),
-        });
+        push(...buttonElements(b.buttons, teamsStrings(reply.locale), () => choiceSets++));
         break;
       case 'links': {
         const links = b.links.filter((l) => isSafeUrl(l.url));
@@ -233,6 +233,65 @@ export function buildCard(reply: Reply): AdaptiveCard {
     ...(reply.fallbackText ? { fallbackText: reply.fallbackText } : {}),
     msteams: { width: 'Full' },
   };
+}
+
+/** A button as an Action.Submit; one that opens a form asks Teams for a dialog (task module) instead. */
+function submitAction(btn: Button): CardElement {
+  return {
+    type: 'Action.Submit',
+    title: btn.label,
+    // Buttons next to a form must not collect (and validate) its inputs.
+    associatedInputs: 'none',
+    data: { [SUBMIT_ACTION_KEY]: btn.action, [SUBMIT_VALUE_KEY]: btn.value, ...(btn.opensForm ? { msteams: { type: 'task/fetch' } } : {}) },
+    ...(btn.style === 'primary' ? { style: 'positive' } : btn.style === 'danger' ? { style: 'destructive' } : {}),
+  };
+}
+
+function actionSets(buttons: Button[]): CardElement[] {
+  const out: CardElement[] = [];
+  for (let i = 0; i < buttons.length; i += MAX_ACTIONS) out.push({ type: 'ActionSet', actions: buttons.slice(i, i + MAX_ACTIONS).map(submitAction) });
+  return out;
+}
+
+/**
+ * Buttons as Teams shows them without hiding any: at most MAX_ACTIONS per ActionSet; a
+ * longer list of choices (the same action, different values) becomes an Input.ChoiceSet
+ * with one submit button, next to the other buttons (so "Overslaan" and "Stoppen" stay in
+ * sight); plain buttons with long titles become tappable lines that wrap.
+ */
+export function buttonElements(buttons: Button[], t: TeamsStrings, nextChoiceSet: () => number): CardElement[] {
+  if (buttons.length > MAX_ACTIONS) {
+    const byAction = new Map<string, Button[]>();
+    for (const b of buttons) if (!b.style && !b.opensForm) byAction.set(b.action, [...(byAction.get(b.action) ?? []), b]);
+    const group = [...byAction.values()].sort((a, b) => b.length - a.length)[0];
+    if (group && group.length > 1) {
+      const rest = buttons.filter((b) => !group.includes(b));
+      const id = `ibpChoice${nextChoiceSet()}`;
+      const choose: Button = { label: t.choose, action: group[0]!.action, value: '', style: 'primary' };
+      return [
+        {
+          type: 'Input.ChoiceSet',
+          id,
+          style: 'compact',
+          label: t.choosePlaceholder,
+          isRequired: true,
+          errorMessage: t.choosePlaceholder,
+          choices: group.map((b) => ({ title: b.label, value: b.value })),
+        },
+        ...actionSets([choose, ...rest]).map((set, i) =>
+          i > 0 ? set : { ...set, actions: (set.actions as CardElement[]).map((a, j) => (j > 0 ? a : { ...a, associatedInputs: 'auto', data: { [SUBMIT_ACTION_KEY]: choose.action, [SUBMIT_CHOICE_KEY]: id } })) },
+        ),
+      ];
+    }
+  }
+  if (buttons.some((b) => b.label.length > MAX_BUTTON_TITLE) && buttons.every((b) => !b.style && !b.opensForm)) {
+    return buttons.map((b) => ({
+      type: 'Container',
+      selectAction: { ...submitAction(b), title: b.label },
+      items: [textBlock(`→ ${escapeMarkdown(b.label)}`, { color: 'Accent', spacing: 'Small' })],
+    }));
+  }
+  return actionSets(buttons);
 }
 
 function textBlock(text: string, extra: CardElement = {}): CardElement {

@@ -99,14 +99,20 @@ function useOwnRetries(ctx: TurnContext, adapter: CloudAdapter, log: Logger): vo
   else log.warn('teams: connector client has no pipeline to adjust; its own retries stay on');
 }
 
-/** Sends a Reply to a stored conversation: 429/5xx retried (Retry-After honoured, total wait capped), 403/404 mark the reference inactive. */
+/**
+ * Sends a Reply to a stored conversation: 429/5xx retried (Retry-After honoured, total
+ * wait capped), 403/404 mark the reference inactive. A reply that replaces an earlier
+ * message (`replacesMessage`) updates that activity in place (PUT …/activities/{id});
+ * then a 404 says the message is gone, not the conversation.
+ */
 export async function sendProactive(deps: SendDeps, ref: ConversationRefRecord, reply: Reply): Promise<ProactiveResult> {
   const reference = ref.data as Partial<ConversationReference>;
   if (!reference.serviceUrl || !reference.conversation?.id) return { ok: false, gone: false, reason: 'invalid_reference' };
   const activity = replyActivity(reply, deps.render);
-  return withRetries(deps, ref.key, async () => {
+  const update = reply.replacesMessage;
+  return withRetries(deps, update ? undefined : ref.key, async () => {
     const sent = capture();
-    await deps.adapter.continueConversationAsync(deps.appId, reference, sent.logic(deps, activity));
+    await deps.adapter.continueConversationAsync(deps.appId, reference, sent.logic(deps, activity, update));
     return sent.result();
   });
 }
@@ -149,13 +155,18 @@ export async function sendToUserVia(deps: SendDeps, userId: string, reference: P
  * `onTurnError` (which logs them) instead of to the caller, so the error is kept
  * here and rethrown outside the turn, where the retry policy sees it.
  */
-function capture(): { logic: (deps: SendDeps, activity: Partial<Activity>) => (ctx: TurnContext) => Promise<void>; result: () => string | undefined } {
+function capture(): { logic: (deps: SendDeps, activity: Partial<Activity>, update?: string) => (ctx: TurnContext) => Promise<void>; result: () => string | undefined } {
   let messageId: string | undefined;
   let failure: { error: unknown } | undefined;
   return {
-    logic: (deps, activity) => async (ctx) => {
+    logic: (deps, activity, update) => async (ctx) => {
       try {
         useOwnRetries(ctx, deps.adapter, deps.log);
+        if (update) {
+          await ctx.updateActivity({ ...activity, id: update });
+          messageId = update;
+          return;
+        }
         // A proactive message is a new message, not a reply to the made-up id of the continuation activity.
         ctx.onSendActivities(async (_ctx, activities, next) => {
           for (const a of activities) delete a.replyToId;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { messages } from '../i18n/index.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import type { SearchHit } from '../knowledge/search.js';
@@ -26,12 +27,44 @@ export function parseTopicValue(value: string): { id: string; locale?: Locale } 
   return loc === 'nl' || loc === 'en' ? { id, locale: loc } : { id };
 }
 
+export type FeedbackChoice = 'helpful' | 'not_helpful';
+
+/** A new answer's id: feedback counts once per answer per person. */
+export function newAnswerId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** `feedback` button value: `<entry>|<helpful|not_helpful>|<answer id>|<locale>`. */
+export function feedbackValue(entryId: string, choice: FeedbackChoice, answerId: string, locale: Locale): string {
+  return `${entryId}|${choice}|${answerId}|${locale}`;
+}
+
+/** A feedback value; one from before answers had ids (`<entry>|<choice>`) has none. */
+export function parseFeedbackValue(value: string): { entryId: string; choice: FeedbackChoice; answerId?: string; locale?: Locale } | null {
+  const [entryId = '', choice, answerId, locale] = value.split('|');
+  if (!entryId || (choice !== 'helpful' && choice !== 'not_helpful')) return null;
+  return {
+    entryId,
+    choice,
+    ...(answerId && /^[A-Za-z0-9_-]{1,64}$/.test(answerId) ? { answerId } : {}),
+    ...(locale === 'nl' || locale === 'en' ? { locale } : {}),
+  };
+}
+
+export interface AnswerCardOptions {
+  /** The answer's id (a new one when absent). */
+  answerId?: string;
+  /** The asking person's feedback on it: the card thanks them and offers only the other choice. */
+  chosen?: FeedbackChoice;
+}
+
 /**
  * The answer card: title, answer, source, up to three related topics ("Zie ook":
  * how cross-overs between opgaven and zekerheden show) and feedback buttons.
  * English replies show the English summary, with the full Dutch answer one click away.
  */
-export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Locale): Reply {
+export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Locale, opts: AnswerCardOptions = {}): Reply {
+  const answerId = opts.answerId ?? newAnswerId();
   const t = messages(locale);
   const blocks: Block[] = [block.heading(entryTitle(entry, locale))];
   if (locale === 'en') {
@@ -58,13 +91,14 @@ export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Loc
       block.buttons(related.map((e) => ({ label: entryTitle(e, locale), action: ACTION_TOPIC, value: topicValue(e.id) }))),
     );
   }
-  blocks.push(block.context(t.feedbackQuestion));
-  blocks.push(
-    block.buttons([
-      { label: t.feedbackYes, action: ACTION_FEEDBACK, value: `${entry.id}|helpful` },
-      { label: t.feedbackNo, action: ACTION_FEEDBACK, value: `${entry.id}|not_helpful` },
-    ]),
-  );
+  const yes = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'helpful', answerId, locale) };
+  const no = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'not_helpful', answerId, locale) };
+  if (opts.chosen === 'helpful') blocks.push(block.context(t.feedbackChosenYes), block.buttons([{ ...no, label: t.feedbackChangeNo }]));
+  else if (opts.chosen === 'not_helpful') blocks.push(block.markdown(t.feedbackChosenNo), block.buttons([{ ...yes, label: t.feedbackChangeYes }]));
+  else {
+    blocks.push(block.context(t.feedbackQuestion));
+    blocks.push(block.buttons([{ ...yes, label: t.feedbackYes }, { ...no, label: t.feedbackNo }]));
+  }
   const summary = locale === 'en' ? entry.summary_en : entry.summary;
   return reply(locale, `${entryTitle(entry, locale)}: ${summary}`, blocks);
 }

@@ -3,7 +3,8 @@ import { currentRequestId, requestIdFrom, userHash, withRequestId } from '../log
 import { StoreError } from '../store/types.js';
 import { simpleReply } from './answer.js';
 import { isGreeting, isThanks, parseCommand } from './commands.js';
-import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RouteResult, TurnContext } from './context.js';
+import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RepeatedFormHandler, RouteResult, TurnContext } from './context.js';
+import { alreadySent, openFormState, stampReplies, submitOnce } from './forms.js';
 import { chooseLocale } from './language.js';
 import type { TakeResult } from './ratelimit.js';
 import { answerQuestion, qaFeature } from './qa.js';
@@ -36,6 +37,7 @@ export class Bot {
   private readonly commands = new Map<string, CommandHandler>();
   private readonly actions = new Map<string, ActionHandler>();
   private readonly forms = new Map<string, FormHandler>();
+  private readonly repeatedForms = new Map<string, RepeatedFormHandler>();
   private readonly interceptors: { name: string; fn: NonNullable<Feature['interceptText']> }[] = [];
 
   constructor(
@@ -46,6 +48,7 @@ export class Bot {
       for (const [k, h] of Object.entries(f.commands ?? {})) this.commands.set(k, h);
       for (const [k, h] of Object.entries(f.actions ?? {})) this.actions.set(k, h);
       for (const [k, h] of Object.entries(f.forms ?? {})) this.forms.set(k, h);
+      for (const [k, h] of Object.entries(f.repeatedForms ?? {})) this.repeatedForms.set(k, h);
       if (f.interceptText) this.interceptors.push({ name: f.name, fn: f.interceptText });
     }
   }
@@ -76,6 +79,8 @@ export class Bot {
         result = { replies: [], outcome: 'duplicate' };
       } else {
         [route, result] = await this.route(ctx);
+        // Every form the bot shows gets a one-time id: a second submission of it files nothing (src/core/forms.ts).
+        result = { ...result, replies: stampReplies(result.replies) };
       }
     } catch (e) {
       const t = messages(locale);
@@ -117,7 +122,20 @@ export class Bot {
       case 'form': {
         const h = this.forms.get(input.formId);
         if (!h) return ['form', { replies: [simpleReply(ctx.locale, t.unknownForm)], outcome: 'invalid' }];
-        return [`form:${input.formId}`, await h(ctx, input.values, input.state)];
+        const { once, inner } = openFormState(input.state);
+        // A form rendered before forms had a one-time id is handled as it comes.
+        if (!once) return [`form:${input.formId}`, await h(ctx, input.values, inner)];
+        const repeated = this.repeatedForms.get(input.formId);
+        return [
+          `form:${input.formId}`,
+          await submitOnce(
+            ctx,
+            input.formId,
+            once,
+            () => h({ ...ctx, formOnce: once }, input.values, inner),
+            (receipt) => (repeated ? repeated(ctx, receipt, inner) : Promise.resolve(alreadySent(ctx))),
+          ),
+        ];
       }
       case 'text': {
         const text = input.text.trim();

@@ -11,10 +11,24 @@ export interface DeliveryLabel {
   [field: string]: string | number | boolean;
 }
 
+/** What the sender wants to hear back: where the message landed (to update it later), or that its conversation is gone. */
+export interface DeliveryHooks {
+  /** After the send went through, with the platform's id of the message (when it tells one). */
+  onSent?: (sent: { messageId?: string }) => Promise<void>;
+  /** The conversation (or, for an update, the message) is gone: not retried. */
+  onGone?: (reason: string) => Promise<void>;
+}
+
+/**
+ * What to send: a Reply, or a function that makes it when each attempt is sent (a card
+ * that shows the current state, also on a late retry); undefined: nothing to send any more.
+ */
+export type DeliveryContent = Reply | (() => Promise<Reply | undefined>);
+
 /** Proactive messages a turn does not wait for. */
 export interface Deliveries {
-  /** Queues a send and returns at once; never throws. */
-  deliver(to: Recipient, reply: Reply, label: DeliveryLabel): void;
+  /** Queues a send and returns at once; never throws (a failing hook is logged). */
+  deliver(to: Recipient, reply: DeliveryContent, label: DeliveryLabel, hooks?: DeliveryHooks): void;
 }
 
 /** Waits before the retries: a send is tried at most 1 + this many times, over about 20 minutes. */
@@ -22,8 +36,9 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [15_000, 60_000, 5 * 6
 
 interface Job {
   to: Recipient;
-  reply: Reply;
+  reply: DeliveryContent;
   label: DeliveryLabel;
+  hooks?: DeliveryHooks;
   /** 1 for the first try. */
   attempt: number;
 }
@@ -54,12 +69,12 @@ export class DeliveryQueue implements Deliveries {
     this.delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   }
 
-  deliver(to: Recipient, reply: Reply, label: DeliveryLabel): void {
+  deliver(to: Recipient, reply: DeliveryContent, label: DeliveryLabel, hooks?: DeliveryHooks): void {
     if (this.stopped) {
       this.log.warn({ ...label }, 'delivery not sent: shutting down');
       return;
     }
-    this.start({ to, reply, label, attempt: 1 });
+    this.start({ to, reply, label, attempt: 1, ...(hooks ? { hooks } : {}) });
   }
 
   /** Resolves once nothing is being sent and no retry is waiting. */
@@ -96,22 +111,35 @@ export class DeliveryQueue implements Deliveries {
     this.inFlight.add(run);
   }
 
+  /** A hook's failure (a store error while remembering the message) is logged; the send itself stands. */
+  private async hook(job: Job, name: string, run: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      this.log.error({ err, ...job.label, hook: name }, 'delivery sent, but what follows it failed');
+    }
+  }
+
   private async attempt(job: Job): Promise<void> {
     const { log } = this;
     let res: ProactiveResult;
     try {
+      const reply = typeof job.reply === 'function' ? await job.reply() : job.reply;
+      if (!reply) return; // nothing left to send (what it showed is gone)
       // Adapters report failures as results; a throw is a bug or a store error (the reference could not be read).
-      res = 'conversation' in job.to ? await this.outbox.send(job.to.conversation, job.reply) : await this.outbox.sendToUser(job.to.user, job.reply);
+      res = 'conversation' in job.to ? await this.outbox.send(job.to.conversation, reply) : await this.outbox.sendToUser(job.to.user, reply);
     } catch (err) {
       res = { ok: false, gone: false, reason: err instanceof Error ? err.message : String(err) };
     }
     const fields = { ...job.label, attempt: job.attempt };
     if (res.ok) {
       if (job.attempt > 1) log.info(fields, 'delivery sent after a retry');
+      await this.hook(job, 'onSent', () => job.hooks?.onSent?.(res.messageId ? { messageId: res.messageId } : {}));
       return;
     }
     if (res.gone) {
       log.warn({ ...fields, reason: res.reason }, 'delivery not sent: the conversation is gone (marked inactive); not retried');
+      await this.hook(job, 'onGone', () => job.hooks?.onGone?.(res.reason));
       return;
     }
     const delay = this.delays[job.attempt - 1];

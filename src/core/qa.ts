@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import { messages } from '../i18n/index.js';
-import { ACTION_ASK, ACTION_FEEDBACK, ACTION_TOPIC, answerCard, helpCard, parseTopicValue, simpleReply, suggestionsCard, unknownCard } from './answer.js';
+import type { Platform } from '../domain/turn.js';
+import {
+  ACTION_ASK, ACTION_FEEDBACK, ACTION_TOPIC, answerCard, helpCard, parseFeedbackValue, parseTopicValue, simpleReply, suggestionsCard, unknownCard,
+} from './answer.js';
 import type { Feature, RouteResult, TurnContext } from './context.js';
-import type { FeedbackValue } from '../store/types.js';
+import { replacing } from './reply.js';
 
 /** Longest question stored as a knowledge gap; the rest is not needed to see what was asked. */
 export const MAX_GAP_TEXT = 500;
@@ -35,16 +39,37 @@ async function showTopic(ctx: TurnContext, value: string): Promise<RouteResult> 
   return { replies: [answerCard(ctx.deps.knowledge, entry, loc)], outcome: 'answered' };
 }
 
+/**
+ * Who gave feedback, as a hash of their platform-qualified id (never the id): their
+ * feedback counts once per answer, and `ibp-bot privacy` can find it.
+ */
+export function voterKeyOf(platform: Platform, userId: string): string {
+  return createHash('sha256').update(`voter:${platform}:${userId}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * "Had je hier iets aan?": once per answer per person; a later press changes the choice.
+ * In a personal chat the answer card itself says what was chosen and offers only the
+ * other choice; on a card many people see (a channel), it stays as it is for the others
+ * and the thanks is private.
+ */
 async function feedback(ctx: TurnContext, value: string): Promise<RouteResult> {
-  const [entryId = '', raw] = value.split('|');
   const t = messages(ctx.locale);
-  const fb: FeedbackValue | null = raw === 'helpful' || raw === 'not_helpful' ? raw : null;
-  if (!fb || !ctx.deps.knowledge.get(entryId)) {
-    return { replies: [simpleReply(ctx.locale, t.unknownAction)], outcome: 'invalid' };
+  const parsed = parseFeedbackValue(value);
+  const entry = parsed ? ctx.deps.knowledge.get(parsed.entryId) : undefined;
+  if (!parsed || !entry) return { replies: [simpleReply(ctx.locale, t.unknownAction)], outcome: 'invalid' };
+  const { turn } = ctx;
+  // An answer from before answers had ids: the entry stands for the answer.
+  const answerId = parsed.answerId ?? `entry:${parsed.entryId}`;
+  await ctx.deps.store.feedback.add({
+    entryId: parsed.entryId, value: parsed.choice, platform: turn.platform, at: ctx.deps.now().toISOString(), answerId, voter: voterKeyOf(turn.platform, turn.user.id),
+  });
+  if (turn.conversation.kind === 'personal' && parsed.answerId) {
+    const locale = parsed.locale ?? ctx.locale;
+    return { replies: [replacing(answerCard(ctx.deps.knowledge, entry, locale, { answerId: parsed.answerId, chosen: parsed.choice }))], outcome: 'feedback' };
   }
-  await ctx.deps.store.feedback.add({ entryId, value: fb, platform: ctx.turn.platform, at: ctx.deps.now().toISOString() });
   return {
-    replies: [simpleReply(ctx.locale, fb === 'helpful' ? t.feedbackThanksYes : t.feedbackThanksNo, { private: true })],
+    replies: [simpleReply(ctx.locale, parsed.choice === 'helpful' ? t.feedbackThanksYes : t.feedbackThanksNo, { private: true })],
     outcome: 'feedback',
   };
 }

@@ -11,6 +11,12 @@ export interface Button {
   action: string;
   value: string;
   style?: 'primary' | 'danger';
+  /**
+   * Pressing it answers with a form (the toelichting of a status change). A platform with
+   * dialogs asks that form in one, where the button was pressed (Teams: a dialog fetched
+   * with `task/fetch`; Slack opens every form from a button as a modal anyway).
+   */
+  opensForm?: boolean;
 }
 
 export interface Link {
@@ -79,6 +85,26 @@ export interface Reply {
   fallbackText: string;
   /** Only the asking user sees it (Slack ephemeral, Teams personal). */
   private?: boolean;
+  /**
+   * In a turn's replies: this reply takes the place of the card the turn came from (the
+   * card whose button was pressed, the form that was submitted) instead of adding a
+   * message, so that card shows the new state and only the buttons still valid. Where a
+   * platform cannot update that card, the reply is added as a message instead.
+   */
+  replacesSource?: boolean;
+  /**
+   * In a proactive send: the platform's id of an earlier message in the same conversation
+   * (the `messageId` its send returned) that this reply replaces, instead of posting a new
+   * one (a triage card after a status change).
+   */
+  replacesMessage?: string;
+  /**
+   * A card that must keep showing the truth about this subject (a knelpunt reference):
+   * where it lands is remembered (store.cards), so it is updated in place whenever the
+   * subject changes. Adapters remember the replies of a turn they can update later;
+   * proactive sends are remembered by their sender.
+   */
+  track?: string;
 }
 
 /** Builders keep the call sites short and make trusted vs untrusted text explicit. */
@@ -98,6 +124,11 @@ export const block = {
   context: (text: string): Block => ({ kind: 'context', text }),
 };
 
-export function reply(locale: Locale, fallbackText: string, blocks: Block[], opts: { private?: boolean } = {}): Reply {
-  return { locale, fallbackText, blocks, ...(opts.private ? { private: true } : {}) };
+export function reply(locale: Locale, fallbackText: string, blocks: Block[], opts: { private?: boolean; replacesSource?: boolean } = {}): Reply {
+  return { locale, fallbackText, blocks, ...(opts.private ? { private: true } : {}), ...(opts.replacesSource ? { replacesSource: true } : {}) };
+}
+
+/** The same reply, taking the place of the card the turn came from. */
+export function replacing(r: Reply): Reply {
+  return { ...r, replacesSource: true };
 }

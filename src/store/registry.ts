@@ -1,8 +1,10 @@
 import type { RecordKind } from './kind.js';
+import { cardsKind } from './kinds/cards/index.js';
 import { conversationsKind } from './kinds/conversations/index.js';
 import { dedupeKind } from './kinds/dedupe/index.js';
 import { dialoguesKind } from './kinds/dialogues/index.js';
 import { feedbackKind } from './kinds/feedback/index.js';
+import { formSubmissionsKind } from './kinds/form-submissions/index.js';
 import { gapsKind } from './kinds/gaps/index.js';
 import { knelpuntenKind } from './kinds/knelpunten/index.js';
 import { nudgesKind } from './kinds/nudges/index.js';
@@ -34,6 +36,8 @@ export const RECORD_KINDS = [
   nudgesKind,
   rateLimitsKind,
   sessionsKind,
+  formSubmissionsKind,
+  cardsKind,
 ] as const;
 
 type Kinds = (typeof RECORD_KINDS)[number];

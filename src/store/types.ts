@@ -9,9 +9,11 @@ import type { Repos } from './registry.js';
  */
 export { StoreError, StoreUnusableError } from './errors.js';
 export { CONVERSATION_REF_REFRESH_MS, type ConversationRefRecord, type ConversationRefRepo } from './kinds/conversations/index.js';
+export type { CardRecord, CardRepo } from './kinds/cards/index.js';
 export type { DedupeRepo } from './kinds/dedupe/index.js';
 export type { DialogueRecord, DialogueRepo } from './kinds/dialogues/index.js';
 export type { FeedbackRecord, FeedbackRepo, FeedbackValue } from './kinds/feedback/index.js';
+export type { ClaimResult, FormSubmissionRecord, FormSubmissionRepo } from './kinds/form-submissions/index.js';
 export type { GapStats, KnowledgeGapRecord, KnowledgeGapRepo } from './kinds/gaps/index.js';
 export type {
   KnelpuntFilter, KnelpuntHistoryItem, KnelpuntRecord, KnelpuntReporter, KnelpuntRepo, KnelpuntStats, NewKnelpunt, StatusCounts,

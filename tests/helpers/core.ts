@@ -67,9 +67,11 @@ export function turn(input: TurnInput | string, over: Partial<Turn> = {}): Turn 
 /** An outbox that records what the core sends proactively. */
 export class RecordingOutbox implements Outbox {
   sent: { to: string; reply: Reply }[] = [];
+  /** Message ids it handed out, as a platform does (`m-1`, `m-2`, …). */
+  private seq = 0;
   async send(refKey: string, reply: Reply): Promise<ProactiveResult> {
     this.sent.push({ to: refKey, reply });
-    return { ok: true };
+    return { ok: true, messageId: reply.replacesMessage ?? `m-${++this.seq}` };
   }
   async sendToUser(user: UserAddress, reply: Reply): Promise<ProactiveResult> {
     this.sent.push({ to: `user:${user.platform}:${user.userId}`, reply });

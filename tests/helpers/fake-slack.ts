@@ -27,8 +27,9 @@ export const FAKE_BOT_ID = 'BBOT0001';
 
 /**
  * A local stand-in for Slack's Web API (SLACK_API_URL=<url>/api/) and response_url
- * endpoints (<url>/response/<id>). Records every call; can answer the next call of a
- * method with a 429 or a Slack error.
+ * endpoints (<url>/response/<id>). Records every call (`chat.update` and response_url
+ * calls with `replace_original` are how a message is updated in place); can answer the
+ * next call of a method with a 429 or a Slack error.
  */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
@@ -219,6 +220,8 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts, message: { ts, text: body.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
       case 'views.open':
       case 'views.publish':
       case 'views.update':

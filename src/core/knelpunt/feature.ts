@@ -3,23 +3,28 @@ import { refHash } from '../../log.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
-import { block, reply } from '../reply.js';
-import { conversationKey, qualifiedUserId } from '../../domain/turn.js';
+import { block, replacing, reply, type Reply } from '../reply.js';
+import { rememberCard } from '../tracked.js';
+import { conversationKey, qualifiedUserId, type FormValues } from '../../domain/turn.js';
 import { limitedResult } from '../bot.js';
 import { ACTION_REPORT, ACTION_STATUS, confirmationCard, mineCard, overviewCard, statusLabel, triageCard } from './cards.js';
 import type { Coordinators } from './coordinators.js';
 import { KNELPUNT_FORM_ID, TOELICHTING_FORM_ID, knelpuntForm, toelichtingForm, validateKnelpunt, validateToelichting } from './form.js';
 import { changeKnelpuntStatus } from './service.js';
-import { canMove, needsToelichting, parseStatusValue, statusValue } from '../../domain/knelpunt.js';
+import { canMove, isKnelpuntRef, isReopen, needsToelichting, parseStatusValue, type StatusOrigin } from '../../domain/knelpunt.js';
 
 export interface KnelpuntOptions {
   coordinators: Coordinators;
 }
 
+type ParsedStatus = NonNullable<ReturnType<typeof parseStatusValue>>;
+
 /**
- * Knelpunten: report with a form, triage by coordinators in a registered channel,
- * status updates to named reporters. A report is stored before anything is sent,
- * so a failing post never loses it; the dashboard and export read the store.
+ * Knelpunten: report with a form, triage by coordinators in a registered channel (or from
+ * the overview), status updates to named reporters. A report is stored before anything is
+ * sent, so a failing post never loses it; the dashboard and export read the store. Every
+ * triage card shows the knelpunt as it is: the card a button was pressed on is replaced
+ * in place, every other one is updated in the background.
  */
 export function knelpuntFeature(opts: KnelpuntOptions): Feature {
   const { coordinators } = opts;
@@ -28,7 +33,8 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
     const t = messages(ctx.locale).knelpunt;
     const form = knelpuntForm(ctx.deps.knowledge, ctx.locale, initial, errors);
     const blocks = errors ? [block.markdown(t.errorsIntro), block.form(form)] : [block.form(form)];
-    return { replies: [reply(ctx.locale, t.formTitle, blocks, { private: true })], outcome: 'form' };
+    // With errors, the form takes the place of the one that was sent.
+    return { replies: [reply(ctx.locale, t.formTitle, blocks, { private: true, replacesSource: errors !== undefined })], outcome: errors ? 'invalid' : 'form' };
   };
 
   const refuse = (ctx: TurnContext): RouteResult => ({
@@ -36,20 +42,34 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
     outcome: 'invalid',
   });
 
+  const unknown = (ctx: TurnContext): RouteResult => ({ replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' });
+
   /**
    * Queues the post to every triage channel: the reporter's confirmation never waits for
-   * it, a failing post is retried in the background, and nothing is lost either way (the
-   * knelpunt is already stored; the dashboard lists it).
+   * it, a failing post is retried in the background (showing the knelpunt as it is then),
+   * and nothing is lost either way (the knelpunt is already stored; the dashboard lists
+   * it). Where a post lands is remembered, so it is updated after every status change.
    */
   async function postToTriage(ctx: TurnContext, k: KnelpuntRecord): Promise<void> {
-    const channels = await ctx.deps.store.triageChannels.list();
-    if (channels.length === 0) ctx.deps.log.warn({ ref: k.ref }, 'knelpunt stored, but no triage channel is registered yet');
+    const { deps } = ctx;
+    const channels = await deps.store.triageChannels.list();
+    if (channels.length === 0) deps.log.warn({ ref: k.ref }, 'knelpunt stored, but no triage channel is registered yet');
     for (const key of channels) {
-      ctx.deps.deliveries.deliver({ conversation: key }, triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale), { what: 'knelpunt triage post', ref: k.ref, channel: refHash(key) });
+      let posted: Reply | undefined;
+      deps.deliveries.deliver(
+        { conversation: key },
+        async () => {
+          const now = await deps.store.knelpunten.get(k.ref);
+          posted = now ? triageCard(deps.knowledge, now, deps.defaultLocale) : undefined;
+          return posted;
+        },
+        { what: 'knelpunt triage post', ref: k.ref, channel: refHash(key) },
+        { onSent: async ({ messageId }) => (posted ? rememberCard(deps, posted, key, messageId) : undefined) },
+      );
     }
   }
 
-  async function submit(ctx: TurnContext, values: Parameters<typeof validateKnelpunt>[0]): Promise<RouteResult> {
+  async function submit(ctx: TurnContext, values: FormValues): Promise<RouteResult> {
     const opgaveIds = ctx.deps.knowledge.ofType('opgave').map((e) => e.id);
     const checked = validateKnelpunt(values, opgaveIds, ctx.locale);
     if (!checked.ok) {
@@ -83,33 +103,89 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
               },
             }),
       },
-      `${turn.platform}:${turn.id}`,
+      // The form's one-time id: the same form twice is one knelpunt, on every instance.
+      ctx.formOnce ? `form:${ctx.formOnce}` : `${turn.platform}:${turn.id}`,
       ctx.deps.now(),
     );
     // Never log who reported; the reference is enough to find it.
     ctx.deps.log.info({ ref: knelpunt.ref, created, anoniem: knelpunt.anoniem }, created ? 'knelpunt stored' : 'knelpunt submission repeated');
     if (created) await postToTriage(ctx, knelpunt);
-    return { replies: [confirmationCard(ctx.deps.knowledge, knelpunt, ctx.locale, !created)], outcome: 'form' };
+    // The confirmation takes the place of the form that was sent.
+    return { replies: [replacing(confirmationCard(ctx.deps.knowledge, knelpunt, ctx.locale, !created))], outcome: 'form', receipt: knelpunt.ref };
+  }
+
+  /** The card a status button was on, as it is now: the knelpunt's triage card, or the overview. */
+  async function cardFor(ctx: TurnContext, k: KnelpuntRecord, origin: StatusOrigin): Promise<Reply> {
+    if (origin === 'overview') return replacing(overviewCard(ctx.deps.knowledge, await ctx.deps.store.knelpunten.list(), ctx.locale));
+    return replacing(triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale));
+  }
+
+  /** Someone changed it meanwhile: the card shows the truth, and the press is answered where it was made. */
+  async function stale(ctx: TurnContext, k: KnelpuntRecord, origin: StatusOrigin): Promise<RouteResult> {
+    const t = messages(ctx.locale).knelpunt;
+    return { replies: [await cardFor(ctx, k, origin), simpleReply(ctx.locale, t.statusStale(k.ref, statusLabel(k.status, ctx.locale)))], outcome: 'invalid' };
   }
 
   /** Chat side of a status change: the shared service does the work; this turns its result into replies. */
-  async function applyStatus(ctx: TurnContext, who: string, value: string, toelichting?: string): Promise<RouteResult> {
+  async function applyStatus(ctx: TurnContext, who: string, p: ParsedStatus, toelichting?: string): Promise<RouteResult> {
     const t = messages(ctx.locale).knelpunt;
-    const parsed = parseStatusValue(value);
-    if (!parsed) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' };
-    const { ref, from, to } = parsed;
-    const res = await changeKnelpuntStatus(ctx.deps, { ref, from, to, by: who, ...(toelichting ? { toelichting } : {}) });
+    const res = await changeKnelpuntStatus(ctx.deps, {
+      ref: p.ref, from: p.from, to: p.to, by: who, ...(ctx.turn.user.name ? { byName: ctx.turn.user.name } : {}), ...(toelichting ? { toelichting } : {}),
+    });
     if (!res.ok) {
-      if (res.reason === 'not_found') return { replies: [simpleReply(ctx.locale, t.notFound(ref))], outcome: 'invalid' };
-      if (res.reason === 'stale') {
-        return { replies: [simpleReply(ctx.locale, t.statusStale(ref, statusLabel(res.knelpunt.status, ctx.locale)), { private: true })], outcome: 'invalid' };
-      }
-      return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownAction)], outcome: 'invalid' };
+      if (res.reason === 'not_found') return { replies: [simpleReply(ctx.locale, t.notFound(p.ref))], outcome: 'invalid' };
+      if (res.reason === 'stale') return stale(ctx, res.knelpunt, p.origin);
+      return unknown(ctx);
     }
-    return {
-      replies: [simpleReply(ctx.locale, t.statusChanged(ref, statusLabel(to, ctx.locale))), triageCard(ctx.deps.knowledge, res.knelpunt, ctx.locale)],
-      outcome: 'command',
-    };
+    // The card that was pressed (or the toelichting form) now shows the new status; the others follow in the background.
+    return { replies: [await cardFor(ctx, res.knelpunt, p.origin)], outcome: 'command', receipt: p.ref };
+  }
+
+  /** A status button: a step that needs a toelichting asks for it first (in a dialog where the platform has one). */
+  async function statusAction(ctx: TurnContext, value: string): Promise<RouteResult> {
+    const who = coordinators.identify(ctx.turn);
+    if (!who) return refuse(ctx);
+    const parsed = parseStatusValue(value);
+    if (!parsed) return unknown(ctx);
+    const current = await ctx.deps.store.knelpunten.get(parsed.ref);
+    if (!current) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).knelpunt.notFound(parsed.ref))], outcome: 'invalid' };
+    if (current.status !== parsed.from) return stale(ctx, current, parsed.origin);
+    if (!canMove(parsed.from, parsed.to)) return unknown(ctx);
+    if (needsToelichting(parsed.to, parsed.from)) {
+      const form = toelichtingForm(ctx.locale, parsed.ref, value, undefined, undefined, isReopen(parsed.from, parsed.to));
+      return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true })], outcome: 'form' };
+    }
+    return applyStatus(ctx, who, parsed);
+  }
+
+  async function toelichtingSubmit(ctx: TurnContext, values: FormValues, state?: string): Promise<RouteResult> {
+    const who = coordinators.identify(ctx.turn);
+    if (!who) return refuse(ctx);
+    const parsed = state ? parseStatusValue(state) : null;
+    if (!parsed) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownForm)], outcome: 'invalid' };
+    const checked = validateToelichting(values, ctx.locale);
+    if (!checked.ok) {
+      const initial = typeof values.toelichting === 'string' ? values.toelichting : undefined;
+      const form = toelichtingForm(ctx.locale, parsed.ref, state ?? '', checked.errors, initial, isReopen(parsed.from, parsed.to));
+      return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true, replacesSource: true })], outcome: 'invalid' };
+    }
+    return applyStatus(ctx, who, parsed, checked.value);
+  }
+
+  /** The same toelichting sent again: nothing changes twice; the card shows where the knelpunt stands. */
+  async function toelichtingRepeated(ctx: TurnContext, receipt: string, state?: string): Promise<RouteResult> {
+    const k = await ctx.deps.store.knelpunten.get(receipt);
+    const origin = (state ? parseStatusValue(state)?.origin : undefined) ?? 'card';
+    if (!k) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).formAlreadySent, { private: true })], outcome: 'repeated' };
+    const t = messages(ctx.locale).knelpunt;
+    return { replies: [await cardFor(ctx, k, origin), simpleReply(ctx.locale, t.toelichtingRepeated(k.ref, statusLabel(k.status, ctx.locale)), { private: true })], outcome: 'repeated' };
+  }
+
+  /** `knelpunt KP-2026-0001` (coordinators): the knelpunt's triage card, here, kept up to date like the others. */
+  async function showCard(ctx: TurnContext, ref: string): Promise<RouteResult> {
+    const k = await ctx.deps.store.knelpunten.get(ref);
+    if (!k) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).knelpunt.notFound(ref), { private: true })], outcome: 'invalid' };
+    return { replies: [triageCard(ctx.deps.knowledge, k, ctx.locale)], outcome: 'command' };
   }
 
   return {
@@ -131,50 +207,37 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
           const who = coordinators.identify(ctx.turn);
           if (!who) return refuse(ctx);
           await ctx.deps.store.triageChannels.add(conversationKey(ctx.turn), who, ctx.deps.now());
-          return { replies: [simpleReply(ctx.locale, t.triageRegistered)], outcome: 'command' };
+          // Knelpunten from before there was a triage channel were never posted: say where to find them.
+          const waiting = (await ctx.deps.store.knelpunten.list({ status: ['nieuw'] })).length;
+          return { replies: [simpleReply(ctx.locale, waiting > 0 ? `${t.triageRegistered}\n\n${t.triageWaiting(waiting)}` : t.triageRegistered)], outcome: 'command' };
         }
         if (/^triage\s+(stop|uit|off)$/.test(sub)) {
           if (!coordinators.identify(ctx.turn)) return refuse(ctx);
           await ctx.deps.store.triageChannels.remove(conversationKey(ctx.turn));
           return { replies: [simpleReply(ctx.locale, t.triageRemoved)], outcome: 'command' };
         }
+        const ref = args.trim().toUpperCase();
+        if (isKnelpuntRef(ref) && coordinators.identify(ctx.turn)) return showCard(ctx, ref);
         // `knelpunt <tekst>`: the form with the description filled in.
         return formReply(ctx, { beschrijving: args.trim() });
       },
     },
     actions: {
       [ACTION_REPORT]: async (ctx) => formReply(ctx),
-      [ACTION_STATUS]: async (ctx, value) => {
-        const who = coordinators.identify(ctx.turn);
-        if (!who) return refuse(ctx);
-        const parsed = parseStatusValue(value);
-        if (parsed && canMove(parsed.from, parsed.to) && needsToelichting(parsed.to)) {
-          const current = await ctx.deps.store.knelpunten.get(parsed.ref);
-          const t = messages(ctx.locale).knelpunt;
-          if (!current) return { replies: [simpleReply(ctx.locale, t.notFound(parsed.ref))], outcome: 'invalid' };
-          if (current.status !== parsed.from) {
-            return { replies: [simpleReply(ctx.locale, t.statusStale(parsed.ref, statusLabel(current.status, ctx.locale)), { private: true })], outcome: 'invalid' };
-          }
-          const form = toelichtingForm(ctx.locale, parsed.ref, statusValue(parsed.ref, parsed.from, parsed.to));
-          return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true })], outcome: 'form' };
-        }
-        return applyStatus(ctx, who, value);
-      },
+      [ACTION_STATUS]: statusAction,
     },
     forms: {
       [KNELPUNT_FORM_ID]: (ctx, values) => submit(ctx, values),
-      [TOELICHTING_FORM_ID]: async (ctx, values, state) => {
-        const who = coordinators.identify(ctx.turn);
-        if (!who) return refuse(ctx);
-        const parsed = state ? parseStatusValue(state) : null;
-        if (!parsed) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).unknownForm)], outcome: 'invalid' };
-        const checked = validateToelichting(values, ctx.locale);
-        if (!checked.ok) {
-          const form = toelichtingForm(ctx.locale, parsed.ref, state ?? '', checked.errors, typeof values.toelichting === 'string' ? values.toelichting : undefined);
-          return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true })], outcome: 'invalid' };
-        }
-        return applyStatus(ctx, who, state ?? '', checked.value);
+      [TOELICHTING_FORM_ID]: toelichtingSubmit,
+    },
+    repeatedForms: {
+      // The same report sent again: "al ontvangen als KP-…", in the place of the form.
+      [KNELPUNT_FORM_ID]: async (ctx, receipt) => {
+        const k = await ctx.deps.store.knelpunten.get(receipt);
+        if (!k) return { replies: [simpleReply(ctx.locale, messages(ctx.locale).formAlreadySent, { private: true })], outcome: 'repeated' };
+        return { replies: [replacing(confirmationCard(ctx.deps.knowledge, k, ctx.locale, 'repeated'))], outcome: 'repeated' };
       },
+      [TOELICHTING_FORM_ID]: toelichtingRepeated,
     },
   };
 }

@@ -91,17 +91,20 @@ export function validateKnelpunt(
   };
 }
 
-/** The form that asks why a knelpunt is not taken up; `state` carries which one and from what status. */
-export function toelichtingForm(locale: Locale, ref: string, state: string, errors?: Record<string, string>, initial?: string): Form {
+/**
+ * The form that asks why a knelpunt is not taken up, or why it is reopened; `state` carries
+ * which one, from what status and to what.
+ */
+export function toelichtingForm(locale: Locale, ref: string, state: string, errors?: Record<string, string>, initial?: string, reopen = false): Form {
   const t = messages(locale).knelpunt;
   return {
     id: TOELICHTING_FORM_ID,
-    title: t.toelichtingTitle(ref),
+    title: reopen ? t.reopenTitle(ref) : t.toelichtingTitle(ref),
     submitLabel: t.toelichtingSubmit,
     state,
     fields: [
       {
-        id: 'toelichting', kind: 'longtext', label: t.toelichting, hint: t.toelichtingHint, required: true,
+        id: 'toelichting', kind: 'longtext', label: t.toelichting, hint: reopen ? t.reopenHint : t.toelichtingHint, required: true,
         minLength: TOELICHTING_MIN, maxLength: TOELICHTING_MAX, ...(initial ? { initial } : {}),
       },
     ],

@@ -29,21 +29,45 @@ function answerBlocks(kb: KnowledgeBase, a: ReflectionAnswers, locale: Locale): 
 
 const fallback = (a: ReflectionAnswers): string => [a.goed, a.beter, a.meenemen].filter(Boolean).join(' / ').slice(0, 200);
 
-/** Private: the filled-in reflection and the three choices. */
-export function summaryCard(kb: KnowledgeBase, draftId: string, a: ReflectionAnswers, locale: Locale): Reply {
+export interface SummaryOptions {
+  /** It started in a channel (or group chat), so it can be shared there. */
+  shareable: boolean;
+  /** The platform gave the person's name: sharing with it is possible. */
+  named: boolean;
+}
+
+/**
+ * Private: the filled-in reflection and what can be done with it: keep it, or share it
+ * (with the name, when there is one, or anonymously) in the channel where it started.
+ * Started in a personal chat, there is no channel: the card says how to share from one.
+ */
+export function summaryCard(kb: KnowledgeBase, draftId: string, a: ReflectionAnswers, locale: Locale, opts: SummaryOptions): Reply {
   const t = messages(locale).reflectie;
+  const keep = { label: t.keepButton, action: ACTION_KEEP, value: draftId };
+  const choices = opts.shareable
+    ? [
+        keep,
+        ...(opts.named ? [{ label: t.shareNamedButton, action: ACTION_SHARE, value: `${draftId}|named`, style: 'primary' as const }] : []),
+        { label: t.shareAnonButton, action: ACTION_SHARE, value: `${draftId}|anon`, ...(opts.named ? {} : { style: 'primary' as const }) },
+      ]
+    : [keep];
   return reply(locale, `${t.summaryTitle}: ${fallback(a)}`, [
     block.heading(t.summaryTitle),
     ...answerBlocks(kb, a, locale),
     block.divider(),
-    block.markdown(t.summaryIntro),
-    block.buttons([
-      { label: t.keepButton, action: ACTION_KEEP, value: draftId },
-      { label: t.shareNamedButton, action: ACTION_SHARE, value: `${draftId}|named`, style: 'primary' },
-      { label: t.shareAnonButton, action: ACTION_SHARE, value: `${draftId}|anon` },
-    ]),
-    block.context(t.summaryChannel),
+    block.markdown(opts.shareable ? t.summaryIntro : t.summaryPersonal),
+    block.buttons(choices),
+    ...(opts.shareable ? [block.context(t.summaryChannel)] : []),
   ], { private: true });
+}
+
+/** The summary after the choice was made: what happened, and no buttons left. */
+export function summaryDoneCard(kb: KnowledgeBase, a: ReflectionAnswers, locale: Locale, done: 'kept' | 'named' | 'anon'): Reply {
+  const t = messages(locale).reflectie;
+  const said = done === 'kept' ? t.kept : done === 'named' ? t.sharedNamed : t.sharedAnon;
+  return reply(locale, `${t.summaryTitle}: ${said.replace(/\*\*/g, '')}`, [block.heading(t.summaryTitle), ...answerBlocks(kb, a, locale), block.divider(), block.markdown(said)], {
+    private: true,
+  });
 }
 
 /** The card posted in the channel. */

@@ -5,9 +5,9 @@ import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { refHash } from '../../log.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
-import { block, reply, type Button } from '../reply.js';
+import { block, replacing, reply, type Button, type Reply } from '../reply.js';
 import { conversationKey, type FormValues, type Platform, type Turn } from '../../domain/turn.js';
-import { ACTION_STEP, sharedCard, summaryCard } from './cards.js';
+import { ACTION_STEP, sharedCard, summaryCard, summaryDoneCard } from './cards.js';
 import { ANSWER_MAX, opgaveOptions, reflectieForm, validateReflectie, zekerheidOptions } from './form.js';
 
 /** A reflection in progress lives this long after its last change. */
@@ -45,6 +45,35 @@ export async function openForm(ctx: TurnContext, shareKey: string): Promise<Rout
   return { replies: [reply(ctx.locale, form.title, [block.form(form)], { private: true })], outcome: 'form' };
 }
 
+/**
+ * Where a reflection may be shared: a channel or group chat. A personal chat is no place
+ * to share in (and saying "Gedeeld in het kanaal" there would not be true).
+ */
+async function shareable(ctx: TurnContext, shareKey: string | undefined): Promise<boolean> {
+  if (!shareKey) return false;
+  const ref = await ctx.deps.store.conversations.get(shareKey);
+  if (ref) return ref.kind !== 'personal';
+  // No stored reference (the CLI, a test): what the turn itself says, when it is this conversation.
+  return shareKey === conversationKey(ctx.turn) ? ctx.turn.conversation.kind !== 'personal' : true;
+}
+
+/** A reflection that may only be kept for now waits here, one per person, until they type `reflectie delen` in a channel. */
+const laterId = (ctx: TurnContext): string => `later-${ownerOf(ctx.turn)}`;
+
+/**
+ * The filled-in reflection becomes a draft waiting for "keep / share", and its summary.
+ * Started in a personal chat, the draft waits to be shared from a channel (`reflectie
+ * delen`), and the summary says so instead of offering to share.
+ */
+async function summarize(ctx: TurnContext, answers: ReflectionAnswers, shareKey: string, replacedId?: string): Promise<Reply> {
+  const { store } = ctx.deps;
+  const canShare = await shareable(ctx, shareKey);
+  const id = canShare ? (replacedId && !replacedId.startsWith('later-') ? replacedId : randomUUID()) : laterId(ctx);
+  if (replacedId && replacedId !== id) await store.dialogues.remove(draftKey(replacedId));
+  await store.dialogues.put(record(ctx, draftKey(id), 'draft', shareKey, answers, STEPS.length));
+  return summaryCard(ctx.deps.knowledge, id, answers, ctx.locale, { shareable: canShare, named: ctx.turn.user.name !== undefined });
+}
+
 /** The form came back: errors next to the fields, or the summary with keep / share. */
 export async function submitForm(ctx: TurnContext, values: FormValues, state?: string): Promise<RouteResult> {
   const { store } = ctx.deps;
@@ -58,10 +87,25 @@ export async function submitForm(ctx: TurnContext, values: FormValues, state?: s
     if (!draft) await store.dialogues.put(record(ctx, draftKey(id), 'draft', conversationKey(ctx.turn)));
     const form = reflectieForm(ctx.deps.knowledge, ctx.locale, id, values as Partial<Record<keyof ReflectionAnswers, string>>, checked.errors);
     const t = messages(ctx.locale).reflectie;
-    return { replies: [reply(ctx.locale, form.title, [block.markdown(t.errorsIntro), block.form(form)], { private: true })], outcome: 'invalid' };
+    return { replies: [reply(ctx.locale, form.title, [block.markdown(t.errorsIntro), block.form(form)], { private: true, replacesSource: true })], outcome: 'invalid' };
   }
-  await store.dialogues.put(record(ctx, draftKey(id), 'draft', draft?.shareKey ?? conversationKey(ctx.turn), checked.value, STEPS.length));
-  return { replies: [summaryCard(ctx.deps.knowledge, id, checked.value, ctx.locale)], outcome: 'form' };
+  const summary = await summarize(ctx, checked.value, draft?.shareKey ?? conversationKey(ctx.turn), id);
+  // The summary takes the place of the form; the receipt says which draft a repeat of the form shows again.
+  return { replies: [replacing(summary)], outcome: 'form', receipt: 'summary' };
+}
+
+/** The same reflection form sent again: its summary once more while it waits, or that it was dealt with. */
+export async function formRepeated(ctx: TurnContext, _receipt: string, state?: string): Promise<RouteResult> {
+  const now = ctx.deps.now();
+  for (const id of [state, laterId(ctx)]) {
+    if (!id) continue;
+    const d = await ctx.deps.store.dialogues.get(draftKey(id), now);
+    if (d && d.owner === ownerOf(ctx.turn)) {
+      const card = summaryCard(ctx.deps.knowledge, id, d.answers, ctx.locale, { shareable: !id.startsWith('later-'), named: ctx.turn.user.name !== undefined });
+      return { replies: [replacing(card)], outcome: 'repeated' };
+    }
+  }
+  return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.formRepeated, { private: true })], outcome: 'repeated' };
 }
 
 /** Takes the caller's own draft out of the store (atomic: a double click shares once). */
@@ -80,21 +124,32 @@ const gone = (ctx: TurnContext): RouteResult => ({
 });
 
 export async function keepPrivate(ctx: TurnContext, id: string): Promise<RouteResult> {
-  if (!(await takeDraft(ctx, id))) return gone(ctx);
-  return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.kept, { private: true })], outcome: 'command' };
+  const draft = await takeDraft(ctx, id);
+  if (!draft) return gone(ctx);
+  return { replies: [replacing(summaryDoneCard(ctx.deps.knowledge, draft.answers, ctx.locale, 'kept'))], outcome: 'command' };
 }
 
 /**
  * Shares in the channel where the reflection started. Anonymous: no user id or name
- * is stored, posted or logged (and the turn's log line has no user hash).
+ * is stored, posted or logged (and the turn's log line has no user hash). Never in a
+ * personal chat: there the person hears how to share it from a channel.
  */
 export async function share(ctx: TurnContext, value: string): Promise<RouteResult> {
   const [id = '', mode] = value.split('|');
   const anonymous = mode !== 'named';
   const t = messages(ctx.locale).reflectie;
+  const authorName = anonymous ? undefined : ctx.turn.user.name;
+  if (!anonymous && !authorName) {
+    // No name to share with (the platform gave none): only anonymous sharing is possible.
+    return { replies: [simpleReply(ctx.locale, t.shareNoName, { private: true })], outcome: 'invalid' };
+  }
   const draft = await takeDraft(ctx, id);
   if (!draft?.shareKey) return { ...gone(ctx), anonymous };
-  const authorName = anonymous ? undefined : (ctx.turn.user.name ?? ctx.turn.user.id);
+  if (!(await shareable(ctx, draft.shareKey))) {
+    // A summary from a personal chat: keep the reflection waiting for `reflectie delen` in a channel.
+    await ctx.deps.store.dialogues.put({ ...draft, key: draftKey(laterId(ctx)) });
+    return { replies: [simpleReply(ctx.locale, t.shareNeedsChannel, { private: true })], outcome: 'invalid', anonymous };
+  }
   const rec = { ...draft.answers, anonymous, ...(authorName ? { authorName } : {}) };
   const authorKey = anonymous ? undefined : authorKeyOf(ctx.turn.platform, ctx.turn.user.id);
   const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, draft.locale));
@@ -108,7 +163,21 @@ export async function share(ctx: TurnContext, value: string): Promise<RouteResul
   });
   // Anonymous: not even the conversation is logged (a personal chat's key points to its owner).
   ctx.deps.log.info(anonymous ? { anonymous } : { channel: refHash(draft.shareKey), anonymous }, 'reflection shared');
-  return { replies: [simpleReply(ctx.locale, anonymous ? t.sharedAnon : t.sharedNamed, { private: true })], outcome: 'command', anonymous };
+  return { replies: [replacing(summaryDoneCard(ctx.deps.knowledge, draft.answers, ctx.locale, anonymous ? 'anon' : 'named'))], outcome: 'command', anonymous };
+}
+
+/**
+ * `reflectie delen` in a channel: the reflection that waits since it was made in a personal
+ * chat gets its summary here, to be shared in this channel (whoever types here is a member).
+ */
+export async function shareHere(ctx: TurnContext): Promise<RouteResult> {
+  const t = messages(ctx.locale).reflectie;
+  const here = conversationKey(ctx.turn);
+  if (!(await shareable(ctx, here))) return { replies: [simpleReply(ctx.locale, t.shareNeedsChannel)], outcome: 'invalid' };
+  const waiting = await takeDraft(ctx, laterId(ctx));
+  if (!waiting) return { replies: [simpleReply(ctx.locale, t.shareNothingWaiting, { private: true })], outcome: 'invalid' };
+  const summary = await summarize(ctx, waiting.answers, here);
+  return { replies: [summary], outcome: 'command' };
 }
 
 // ---- step by step ----
@@ -117,17 +186,28 @@ function questionReply(ctx: TurnContext, step: number, prefix?: string): RouteRe
   const t = messages(ctx.locale).reflectie;
   const name: Step = STEPS[step]!;
   const buttons: Button[] = [];
-  if (name === 'opgave') buttons.push(...opgaveOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `opgave|${o.value}` })));
-  if (name === 'zekerheid') buttons.push(...zekerheidOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `zekerheid|${o.value}` })));
-  buttons.push({ label: t.skipButton, action: ACTION_STEP, value: 'skip' }, { label: t.stopButton, action: ACTION_STEP, value: 'stop' });
+  // Every value names its step: a button of an earlier question changes nothing.
+  if (name === 'opgave') buttons.push(...opgaveOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `opgave|${o.value}|${step}` })));
+  if (name === 'zekerheid') buttons.push(...zekerheidOptions(ctx.deps.knowledge, ctx.locale).map((o) => ({ label: o.label, action: ACTION_STEP, value: `zekerheid|${o.value}|${step}` })));
+  // Skip and stop in a block of their own: a platform that folds a long list of choices into one list keeps them in sight.
+  const controls: Button[] = [{ label: t.skipButton, action: ACTION_STEP, value: `skip|${step}` }, { label: t.stopButton, action: ACTION_STEP, value: `stop|${step}` }];
   const blocks = [
     ...(prefix ? [block.markdown(prefix)] : []),
     block.context(t.stepProgress(step + 1, STEPS.length)),
     block.markdown(t.stepQuestion[name]),
-    block.buttons(buttons),
+    ...(buttons.length > 0 ? [block.buttons(buttons)] : []),
+    block.buttons(controls),
     ...(step < 3 ? [block.context(t.stepHint.replace(/\*\*/g, ''))] : []),
   ];
   return { replies: [reply(ctx.locale, t.stepQuestion[name].replace(/\*\*/g, ''), blocks, { private: true })], outcome: 'command' };
+}
+
+/** A question card once it was answered by a button: the question and what was chosen, no buttons left. */
+function answeredCard(ctx: TurnContext, step: number, answer: string): Reply {
+  const t = messages(ctx.locale).reflectie;
+  const name: Step = STEPS[step] ?? 'goed';
+  const question = t.stepQuestion[name].replace(/\*\*/g, '');
+  return replacing(reply(ctx.locale, `${question} ${answer}`, [block.context(t.stepProgress(step + 1, STEPS.length)), block.plain(question), block.context(answer)], { private: true }));
 }
 
 export async function startStepwise(ctx: TurnContext): Promise<RouteResult> {
@@ -150,7 +230,21 @@ function matchChoice(options: { value: string; label: string }[], text: string):
 export type StepInput = { kind: 'text'; text: string } | { kind: 'skip' } | { kind: 'stop' } | { kind: 'choice'; step: string; value: string };
 
 /** One answer in a step-by-step dialogue (typed text or a button). */
-export async function answerStep(ctx: TurnContext, rec: DialogueRecord, input: StepInput): Promise<RouteResult> {
+/**
+ * One answer in a step-by-step dialogue (typed text or a button). A button's card is
+ * replaced by what was chosen (`fromButton`), so only the current question has buttons.
+ */
+export async function answerStep(ctx: TurnContext, rec: DialogueRecord, input: StepInput, fromButton = false): Promise<RouteResult> {
+  const result = await answerStepInner(ctx, rec, input);
+  if (!fromButton || result.outcome === 'invalid') return result;
+  const t = messages(ctx.locale).reflectie;
+  const options = input.kind === 'choice' ? (input.step === 'opgave' ? opgaveOptions(ctx.deps.knowledge, ctx.locale) : zekerheidOptions(ctx.deps.knowledge, ctx.locale)) : [];
+  const answer = input.kind === 'skip' ? t.stepSkipped : input.kind === 'stop' ? t.stepStoppedShort
+    : t.stepAnswered(options.find((o) => input.kind === 'choice' && o.value === input.value)?.label ?? '');
+  return { ...result, replies: [answeredCard(ctx, rec.step, answer), ...result.replies] };
+}
+
+async function answerStepInner(ctx: TurnContext, rec: DialogueRecord, input: StepInput): Promise<RouteResult> {
   const t = messages(ctx.locale).reflectie;
   const { store } = ctx.deps;
   if (input.kind === 'stop') {
@@ -176,7 +270,7 @@ export async function answerStep(ctx: TurnContext, rec: DialogueRecord, input: S
     }
   } else if (input.kind === 'choice') {
     const options = input.step === 'opgave' ? opgaveOptions(ctx.deps.knowledge, ctx.locale) : zekerheidOptions(ctx.deps.knowledge, ctx.locale);
-    if (input.step !== name || !options.some((o) => o.value === input.value)) return questionReply(ctx, rec.step, t.stepChoose);
+    if (input.step !== name || !options.some((o) => o.value === input.value)) return { ...questionReply(ctx, rec.step, t.stepChoose), outcome: 'invalid' };
     answers[name] = input.value;
   }
   const next = rec.step + 1;
@@ -188,9 +282,7 @@ export async function answerStep(ctx: TurnContext, rec: DialogueRecord, input: S
   if (!answers.goed && !answers.beter && !answers.meenemen) {
     return { replies: [simpleReply(ctx.locale, t.stepNothing, { private: true })], outcome: 'command' };
   }
-  const id = randomUUID();
-  await store.dialogues.put(record(ctx, draftKey(id), 'draft', rec.shareKey ?? conversationKey(ctx.turn), answers, STEPS.length));
-  return { replies: [summaryCard(ctx.deps.knowledge, id, answers, ctx.locale)], outcome: 'command' };
+  return { replies: [await summarize(ctx, answers, rec.shareKey ?? conversationKey(ctx.turn))], outcome: 'command' };
 }
 
 const STOP = /^\/?(stop|stoppen|reflectie stop|reflectie stoppen)[.!]?$/i;
@@ -205,13 +297,32 @@ export async function interceptStepText(ctx: TurnContext, text: string): Promise
   return answerStep(ctx, rec, input);
 }
 
-export async function stepAction(ctx: TurnContext, value: string): Promise<RouteResult> {
-  const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
-  if (!rec || rec.owner !== ownerOf(ctx.turn)) {
-    return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.stepNone, { private: true })], outcome: 'invalid' };
+/** `skip|2`, `stop|2`, `opgave|opgave-wonen|3` (cards from before steps were named: without the number). */
+function parseStepValue(value: string): { input: StepInput; step?: number } | null {
+  const parts = value.split('|');
+  const n = (v: string | undefined): number | undefined => (v !== undefined && /^\d{1,2}$/.test(v) ? Number(v) : undefined);
+  const [first = '', second, third] = parts;
+  if (first === 'skip' || first === 'stop') {
+    const step = n(second);
+    return { input: { kind: first }, ...(step !== undefined ? { step } : {}) };
   }
-  const [step = '', choice = ''] = value.split('|');
-  const input: StepInput = value === 'skip' ? { kind: 'skip' } : value === 'stop' ? { kind: 'stop' } : { kind: 'choice', step, value: choice };
-  return answerStep(ctx, rec, input);
+  if ((first === 'opgave' || first === 'zekerheid') && second) {
+    const step = n(third);
+    return { input: { kind: 'choice', step: first, value: second }, ...(step !== undefined ? { step } : {}) };
+  }
+  return null;
 }
 
+export async function stepAction(ctx: TurnContext, value: string): Promise<RouteResult> {
+  const t = messages(ctx.locale).reflectie;
+  const parsed = parseStepValue(value);
+  const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
+  if (!rec || rec.owner !== ownerOf(ctx.turn) || !parsed) {
+    // The dialogue is over: the card loses its buttons and says so.
+    return { replies: [replacing(simpleReply(ctx.locale, t.stepNone, { private: true }))], outcome: 'invalid' };
+  }
+  if (parsed.step !== undefined && parsed.step !== rec.step) {
+    return { replies: [answeredCard(ctx, parsed.step, t.stepStale)], outcome: 'invalid' };
+  }
+  return answerStep(ctx, rec, parsed.input, true);
+}

@@ -3,12 +3,13 @@ import { simpleReply } from '../answer.js';
 import type { Feature } from '../context.js';
 import { conversationKey } from '../../domain/turn.js';
 import { ACTION_KEEP, ACTION_SHARE, ACTION_START, ACTION_STEP } from './cards.js';
-import { interceptStepText, keepPrivate, openForm, share, startStepwise, stepAction, submitForm } from './dialogue.js';
+import { formRepeated, interceptStepText, keepPrivate, openForm, share, shareHere, startStepwise, stepAction, submitForm } from './dialogue.js';
 import { REFLECTIE_FORM_ID } from './form.js';
+import { parseSchedule } from '../../domain/schedule.js';
 import { pause, plan, planning, resume, stop } from './subscriptions.js';
 
 export type ReflectieCommand =
-  | { kind: 'form' | 'stepwise' | 'planning' | 'resume' | 'stop' | 'usage' }
+  | { kind: 'form' | 'stepwise' | 'planning' | 'resume' | 'stop' | 'share' | 'usage' }
   | { kind: 'plan'; schema: string }
   | { kind: 'pause'; until: string };
 
@@ -28,6 +29,9 @@ export function parseReflectieArgs(args: string): ReflectieCommand {
   if (paused) return { kind: 'pause', until: paused[1] ?? '' };
   if (/^(hervat|hervatten|resume)$/.test(lower)) return { kind: 'resume' };
   if (/^(stop|stoppen|uit)$/.test(lower)) return { kind: 'stop' };
+  if (/^(delen|deel|share)$/.test(lower)) return { kind: 'share' };
+  // `reflectie elke vrijdag 15:00`: a schedule without "plan" still means one.
+  if (parseSchedule(a).ok || /^(elke|iedere|om de|eerste|tweede|derde|vierde|laatste|every)\b/.test(lower)) return { kind: 'plan', schema: a };
   return { kind: 'usage' };
 }
 
@@ -57,8 +61,11 @@ export function reflectieFeature(): Feature {
             return resume(ctx);
           case 'stop':
             return stop(ctx);
+          case 'share':
+            return shareHere(ctx);
           case 'usage':
-            return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage, { private: true })], outcome: 'command' };
+            // Answered where it was typed (a channel too): the help is no secret.
+            return { replies: [simpleReply(ctx.locale, messages(ctx.locale).reflectie.usage)], outcome: 'command' };
         }
       },
     },
@@ -76,6 +83,9 @@ export function reflectieFeature(): Feature {
     },
     forms: {
       [REFLECTIE_FORM_ID]: (ctx, values, state) => submitForm(ctx, values, state),
+    },
+    repeatedForms: {
+      [REFLECTIE_FORM_ID]: formRepeated,
     },
     interceptText: interceptStepText,
   };

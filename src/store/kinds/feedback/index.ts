@@ -13,15 +13,38 @@ export interface FeedbackRecord {
   /** The question the answer was given to, when known (no user identity). */
   question?: string;
   at: string; // ISO timestamp
+  /**
+   * The answer (one answer card) the press was on. With `voter`, a person's feedback on
+   * one answer is one record: a later press changes its value. Absent on feedback from
+   * before answers had ids.
+   */
+  answerId?: string;
+  /**
+   * Who pressed, as a hash of their platform-qualified id (`voterKeyOf`), never the id,
+   * so their feedback counts once per answer and a privacy request can find it.
+   */
+  voter?: string;
 }
 
 export interface FeedbackRepo {
+  /**
+   * Stores a press. With `answerId` and `voter`, it replaces that person's earlier press
+   * on the same answer (one record per answer per person, in the place of the first);
+   * without them, every press is a record of its own.
+   */
   add(record: Omit<FeedbackRecord, 'id'>): Promise<FeedbackRecord>;
-  list(): Promise<FeedbackRecord[]>;
+  list(filter?: { voter?: string }): Promise<FeedbackRecord[]>;
   count(): Promise<number>;
+  /** Privacy: the voter's feedback stays, without the voter; returns how many records changed. */
+  forgetVoter(voter: string): Promise<number>;
 }
 
-/** "Was this answer useful?" per knowledge entry, without identity. */
+/** The id of one person's feedback on one answer: the same for every later press, so it replaces the first. */
+export function voteId(answerId: string, voter: string): string {
+  return `vote:${answerId}:${voter}`;
+}
+
+/** "Was this answer useful?" per knowledge entry, once per answer per person (a keyed hash, never who). */
 export const feedbackKind = defineKind({
   name: 'feedback',
   lowdb: { tables: [FEEDBACK_TABLE], repo: lowdbFeedback },

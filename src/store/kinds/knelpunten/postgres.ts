@@ -2,7 +2,7 @@ import { FORGOTTEN_ACTOR, knelpuntRef } from '../../../domain/knelpunt.js';
 import type { PostgresPart } from '../../kind.js';
 import { allRows, insertMany } from '../../postgres/bulk.js';
 import type { Db, Row } from '../../postgres/db.js';
-import { bound, bucketCounts, bucketCountsSql, count, forgetActorSql, iso, json, medianDaysSql, numberOrNull, opt } from '../../postgres/rows.js';
+import { bound, bucketCounts, bucketCountsSql, count, iso, json, medianDaysSql, numberOrNull, opt } from '../../postgres/rows.js';
 import { emptyStatusCounts, OPEN_STATUSES } from '../../stats.js';
 import type { KnelpuntRecord, KnelpuntRepo, StatusCounts } from './index.js';
 import { submissionHash } from './lowdb.js';
@@ -22,6 +22,16 @@ export const KNELPUNT_COLUMNS = 'ref, year, seq, opgave, beschrijving, overheden
 export const knelpuntValues = (k: KnelpuntRecord): unknown[] => [
   k.ref, k.year, k.seq, k.opgave, k.beschrijving, k.overheden, k.urgentie, k.anoniem, json(k.reporter), k.platform, k.status, json(k.history), k.createdAt, k.updatedAt,
 ];
+
+/**
+ * Privacy: one UPDATE that rewrites `by` ($1) to $2 and drops `byName` in every history
+ * item this person made (order kept), only in rows that have one.
+ */
+const FORGET_ACTOR_SQL = `
+  UPDATE knelpunten SET history = (
+    SELECT jsonb_agg(CASE WHEN h->>'by' = $1 THEN jsonb_set(h, '{by}', to_jsonb($2::text)) - 'byName' ELSE h END ORDER BY i)
+    FROM jsonb_array_elements(history) WITH ORDINALITY AS e(h, i))
+  WHERE history @> jsonb_build_array(jsonb_build_object('by', $1::text))`;
 
 /** Thrown inside the create transaction when another one stored the same submission first: roll back, return that one. */
 class SameSubmission extends Error {
@@ -106,7 +116,7 @@ export function pgKnelpunten(db: Db): KnelpuntRepo {
       const r = await db.query(`UPDATE knelpunten SET reporter = NULL WHERE reporter->>'platform' = $1 AND reporter->>'userId' = $2`, [platform, userId]);
       return r.rowCount ?? 0;
     },
-    forgetActor: async (by) => (await db.query(forgetActorSql('knelpunten'), [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
+    forgetActor: async (by) => (await db.query(FORGET_ACTOR_SQL, [by, FORGOTTEN_ACTOR])).rowCount ?? 0,
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knelpunten')).rows),
     /**
      * One statement (one snapshot): counts per opgave and status, creations per bucket

@@ -2,6 +2,7 @@ import { initial } from './001-initial.js';
 import { overviewStats } from './002-overview-stats.js';
 import { reflectionAuthorKey } from './003-reflection-author-key.js';
 import { housekeeping } from './004-housekeeping.js';
+import { formsAndCards } from './005-forms-and-cards.js';
 
 /**
  * The schema's history, oldest first. A migration is never changed once released:
@@ -15,6 +16,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey, housekeeping];
+export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey, housekeeping, formsAndCards];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
