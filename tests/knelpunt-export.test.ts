@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { voterKeyOf } from '../src/core/qa.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { csvCell, knelpuntenCsv, parseSince } from '../src/core/knelpunt/export.js';
@@ -76,6 +77,9 @@ describe('export and privacy through the CLI and the admin API', () => {
     const refl = { channelKey: 'slack:CTEAM', platform: 'slack' as const, locale: 'nl' as const, createdAt: '2026-06-03T09:00:00.000Z' };
     await s.reflections.add({ ...refl, goed: 'Met naam gedeeld', anonymous: false, authorName: 'Priya Privacy', authorKey: authorKeyOf('slack', 'UPRIV') });
     await s.reflections.add({ ...refl, goed: 'Anoniem gedeeld', anonymous: true });
+    // Feedback presses: this person's (with a hash of who pressed) and someone else's.
+    await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', question: 'wat is het ibp', at: '2026-06-03T09:00:00.000Z', answerId: 'a1', voter: voterKeyOf('slack', 'UPRIV') });
+    await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at: '2026-06-03T09:00:00.000Z', answerId: 'a1', voter: voterKeyOf('slack', 'UOTHER') });
     await s.reflections.add({ ...refl, goed: 'Van een ander', anonymous: false, authorName: 'Olaf Ander', authorKey: authorKeyOf('slack', 'UOTHER') });
     await s.close();
   });
@@ -98,18 +102,19 @@ describe('export and privacy through the CLI and the admin API', () => {
   });
 
   it('privacy export shows everything about one person; delete removes the identity but keeps the content', async () => {
-    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[]; reflections: { goed?: string }[] };
+    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[]; reflections: { goed?: string }[]; feedback: { value: string }[] };
     const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
     expect(exp.knelpunten).toHaveLength(1);
     expect(exp.conversations).toHaveLength(1);
     expect(exp.statusChanges).toEqual([{ ref: 'KP-2026-0002', at: '2026-06-02T09:00:00.000Z', by: 'slack:UPRIV', from: 'nieuw', to: 'in_behandeling' }]);
     expect(exp.scheduleChanges).toMatchObject([{ subscription: 'sub-priv', channel: 'slack:CTEAM', by: 'slack:UPRIV' }]);
     expect(exp.reflections.map((r) => r.goed)).toEqual(['Met naam gedeeld']);
+    expect(exp.feedback.map((f) => f.value)).toEqual(['helpful']);
     const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
     expect(del.code).toBe(0);
-    expect(del.out).toMatch(/1 knelpunt\(en\) and 1 named reflection\(s\) \(now anonymous\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
+    expect(del.out).toMatch(/1 knelpunt\(en\), 1 named reflection\(s\) \(now anonymous\) and 1 feedback press\(es\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
     const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
-    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [] });
+    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [], feedback: [] });
     const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toMatch(/UPRIV|Priya/);
@@ -122,6 +127,8 @@ describe('export and privacy through the CLI and the admin API', () => {
       ['Met naam gedeeld', true, undefined], ['Anoniem gedeeld', true, undefined], ['Van een ander', false, 'Olaf Ander'],
     ]);
     expect(JSON.stringify(reflections)).not.toContain('Priya');
+    // the press stays, without who pressed; the other person's is untouched
+    expect((await s.feedback.list()).map((f) => [f.value, f.voter === undefined])).toEqual([['helpful', true], ['not_helpful', false]]);
     await s.close();
     expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
   });

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { voterKeyOf } from '../core/qa.js';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
@@ -100,8 +101,11 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     // Reflections shared with their name (anonymous ones cannot be traced to anyone).
     const authorKey = chat ? authorKeyOf(platform, userId) : '';
     const reflections = chat ? await store.reflections.list({ authorKey }) : [];
+    // Feedback presses carry a hash of who pressed (so a later press replaces the earlier one).
+    const voter = chat ? voterKeyOf(platform, userId) : '';
+    const feedback = chat ? await store.feedback.list({ voter }) : [];
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback }, null, 2));
       return 0;
     }
     const forgotten = chat ? await store.knelpunten.forgetReporter(platform, userId) : 0;
@@ -109,9 +113,10 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const statusHistories = await store.knelpunten.forgetActor(actor);
     const scheduleHistories = await store.subscriptions.forgetActor(actor);
     const anonymised = chat ? await store.reflections.forgetAuthor(authorKey) : 0;
-    io.out(`Removed: identity from ${forgotten} knelpunt(en) and ${anonymised} named reflection(s) (now anonymous), ${conversations.length} conversation reference(s); ` +
+    const votes = chat ? await store.feedback.forgetVoter(voter) : 0;
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s); ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
-      'Feedback and unanswered questions are stored without identity.');
+      'Unanswered questions are stored without identity.');
     return 0;
   } finally {
     await store.close();
