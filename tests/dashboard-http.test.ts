@@ -364,6 +364,24 @@ describe('knelpunten', () => {
     expect((await s.client.request(url('/admin/knelpunten/niet-een-ref'))).status).toBe(404);
   });
 
+  it('a closed knelpunt can be reopened, only with a reason', async () => {
+    const s = await session();
+    const post = (fields: Record<string, string>): Promise<Response> =>
+      s.client.request(url(`/admin/knelpunten/${refs.xss}/status`), { method: 'POST', headers: postHeaders(), body: form({ _csrf: s.csrf, ...fields }) });
+    expect((await d.bot.store.knelpunten.get(refs.xss))!.status).toBe('niet_opgepakt'); // closed by the test above
+    const page = await (await s.client.request(url(`/admin/knelpunten/${refs.xss}`))).text();
+    expect(page).toMatch(/Heropen het alleen met een reden/);
+    expect(page).toMatch(/id="to-in_behandeling" name="to" value="in_behandeling"/);
+    let res = await post({ from: 'niet_opgepakt', to: 'in_behandeling', toelichting: '' });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toMatch(/Vul dit veld in./);
+    res = await post({ from: 'niet_opgepakt', to: 'in_behandeling', toelichting: 'Het Rijk verwijst het terug naar ons.' });
+    expect(res.status).toBe(303);
+    const kp = (await d.bot.store.knelpunten.get(refs.xss))!;
+    expect(kp.status).toBe('in_behandeling');
+    expect(kp.history.at(-1)).toMatchObject({ from: 'niet_opgepakt', to: 'in_behandeling', toelichting: 'Het Rijk verwijst het terug naar ons.' });
+  });
+
   it('filters, sorts and pages; unknown values, huge query strings and pages out of range get a Dutch notice, never an error', async () => {
     const s = await session();
     const get = async (qs: string): Promise<{ status: number; page: string }> => {
@@ -499,10 +517,10 @@ describe('other pages', () => {
 describe('abuse', () => {
   // Last in this file: it uses up this address's sign-in starts for a minute.
   it('starting sign-ins is rate-limited per address (each start writes a record)', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 70; i++) statuses.push((await fetch(url('/admin/login/start'), { redirect: 'manual' })).status);
+    // At once, so that the bucket's refill during the burst stays negligible on a loaded machine.
+    const statuses = await Promise.all(Array.from({ length: 70 }, async () => (await fetch(url('/admin/login/start'), { redirect: 'manual' })).status));
     expect(statuses.filter((s) => s === 303).length).toBeLessThanOrEqual(61);
-    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
     const res = await fetch(url('/admin/login/start'), { redirect: 'manual' });
     expect(res.headers.get('retry-after')).toBe('60');
     expect(await res.text()).toMatch(/Wacht een minuut/);

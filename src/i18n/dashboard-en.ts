@@ -182,6 +182,7 @@ export const dashboardEn: DashboardMessages = {
     toelichtingHint: 'Required for "not taken up": a short explanation for the reporter, 3 to 500 characters. For the other statuses you may leave it empty.',
     submit: 'Change status',
     final: 'This knelpunt is closed. Its status cannot change any more.',
+    reopenHint: 'This knelpunt is closed. Reopen it only with a reason: it is required, and the reporter sees it.',
     notifyNamed: 'The reporter gets a private message on every change, as in the chat.',
     notifyAnonymous: 'The reporter is anonymous and gets no message.',
     nameKept: 'The history will show your name with this change.',

@@ -196,6 +196,7 @@ export const dashboardNl = {
     toelichtingHint: 'Bij "niet opgepakt" is dit verplicht: leg de melder kort uit waarom (3 tot 500 tekens). Bij een andere status mag je dit leeg laten.',
     submit: 'Status wijzigen',
     final: 'Dit knelpunt is afgerond. De status kan niet meer veranderen.',
+    reopenHint: 'Dit knelpunt is afgerond. Heropen het alleen met een reden: die is verplicht, en de melder krijgt hem te zien.',
     notifyNamed: 'De melder krijgt bij elke wijziging een persoonlijk bericht, net als in de chat.',
     notifyAnonymous: 'De melder is anoniem en krijgt geen bericht.',
     nameKept: 'In de geschiedenis komt je naam bij deze wijziging.',

@@ -18,13 +18,16 @@ export interface StatusFormState {
 
 function statusForm(kp: KnelpuntRecord, csrf: string, state: StatusFormState, viewer?: Viewer): SafeHtml {
   const t = d().detail;
-  if (!isOpen(kp.status)) return html`<p>${t.final}</p>`;
-  const err = state.errors ?? {};
   const next = nextStatuses(kp.status);
+  if (next.length === 0) return html`<p>${t.final}</p>`;
+  const err = state.errors ?? {};
+  // A closed knelpunt can be reopened, with a toelichting for the reporter.
+  const reopen = !isOpen(kp.status);
   const describedBy = ['toelichting-hint', err.toelichting ? 'toelichting-error' : ''].filter(Boolean).join(' ');
   return html`<form method="post" action="/admin/knelpunten/${kp.ref}/status" novalidate>
 ${csrfField(csrf)}<input type="hidden" name="from" value="${kp.status}">
 <p>${t.current(statusLabel(kp.status))}</p>
+${reopen ? html`<p>${t.reopenHint}</p>` : html``}
 <fieldset${err.to ? html` aria-describedby="to-error"` : html``}><legend>${t.newStatus}</legend>
   ${err.to ? html`<p class="field-error" id="to-error">${err.to}</p>` : html``}
   ${next.map((s) => html`<div class="choice"><input type="radio" id="to-${s}" name="to" value="${s}"${state.to === s ? html` checked` : html``}><label for="to-${s}">${k().statusButton[s]}</label></div>`)}

@@ -70,7 +70,7 @@ function changeStatus(ctx: DashboardContext) {
     if (!isStatus(to)) return detail(ctx, res, ref, 422, { ...keep, errors: { to: t.chooseStatus } }, errorNotice);
     if (!isStatus(from)) return detail(ctx, res, ref, 400, keep, [{ kind: 'error', text: t.invalid }]);
     let text: string | undefined;
-    if (needsToelichting(to) || toelichting.trim() !== '') {
+    if (needsToelichting(to, from) || toelichting.trim() !== '') {
       const checked = validateToelichting({ toelichting }, 'nl');
       if (!checked.ok) return detail(ctx, res, ref, 422, { ...keep, errors: { toelichting: checked.errors.toelichting ?? t.errorsIntro } }, errorNotice);
       text = checked.value;
