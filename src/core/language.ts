@@ -9,12 +9,14 @@
  *    "het", "zijn" / "what", "which", "the", "does"): strong;
  *  - how Dutch or English the rest of the words look, by their letter trigrams
  *    ("ij", "sch", "-heid", "-lijk" / "th", "wh", "-tion", "-ght"): a character
- *    trigram model learned from the bot's own message catalogues, which say the same
+ *    trigram model learned from the bot's own message catalogues (chat and dashboard), which say the same
  *    things in both languages (src/i18n), and two lists of everyday words
  *    (src/i18n/language-words.ts, with the function words).
  * Words both languages share ("is", "in", "over", "we") and the programme's own terms
  * ("IBP", "zekerheid", "opgave", "knelpunt"), which English users type too, say nothing.
  */
+import { dashboardEn } from '../i18n/dashboard-en.js';
+import { dashboardNl } from '../i18n/dashboard-nl.js';
 import { messages } from '../i18n/index.js';
 import { DUTCH_FUNCTION_WORDS, DUTCH_WORDS, ENGLISH_FUNCTION_WORDS, ENGLISH_WORDS } from '../i18n/language-words.js';
 import type { Locale } from '../domain/turn.js';
@@ -110,8 +112,9 @@ let model: TrigramModel | undefined;
 /** Learned once, from the two catalogues; strings the same in both (names, commands) are left out. */
 function trigramModel(): TrigramModel {
   if (model) return model;
-  const nl = [...strings(messages('nl')), DUTCH_WORDS];
-  const en = [...strings(messages('en')), ENGLISH_WORDS];
+  // Every catalogue of the bot's own texts (chat and dashboard), which say the same things in both languages.
+  const nl = [...strings(messages('nl')), ...strings(dashboardNl), DUTCH_WORDS];
+  const en = [...strings(messages('en')), ...strings(dashboardEn), ENGLISH_WORDS];
   const shared = new Set(nl.filter((s) => en.includes(s)));
   const nlCounts = countTrigrams(nl.filter((s) => !shared.has(s)), NL_WORDS);
   const enCounts = countTrigrams(en.filter((s) => !shared.has(s)), EN_WORDS);
@@ -142,7 +145,8 @@ export function detectLanguage(text: string | undefined): LanguageGuess {
   let telling = 0;
   let functionWords = 0;
   const words = (withoutQuotes(fold(text.slice(0, MAX_CHARS_READ))).match(WORD) ?? []).slice(0, MAX_WORDS);
-  for (const w of words) {
+  // Each word counts once: "at at at …" (a pasted list, hostile text) is not more English than "at".
+  for (const w of new Set(words)) {
     const word = w.replace(/^'+|'+$/g, '');
     if (word.length === 0 || NEUTRAL.has(word)) continue;
     const nl = NL_WORDS.has(word);
