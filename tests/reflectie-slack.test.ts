@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelLabels, conversationsOf } from '../src/dashboard/names.js';
+import { planningRows } from '../src/dashboard/pages/planning.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { FakeSlack, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
 import { LogCapture } from './helpers/core.js';
@@ -105,6 +107,9 @@ describe('reflectie in Slack', () => {
     const planned = await fake.waitFor((c) => c.responseUrlId === 'plan');
     expect(JSON.stringify(planned.body.blocks)).toMatch(/Afgesproken.*elke dag 15:00.*\d{4}-\d{2}-\d{2} 15:00/);
     const [sub] = await bot.store.subscriptions.list({ channelKey: 'slack:C0TEAM', kind: 'nudge' });
+    // The dashboard's planning names the channel as Slack does, not by its id.
+    const refs = await conversationsOf(bot.store, [sub!.channelKey]);
+    expect(planningRows([sub!], new Date(), channelLabels([sub!], refs))[0]!.channel).toBe('#team');
     let from = fake.calls.length;
     expect((await tickAt(new Date(new Date(sub!.nextSlotAt).getTime() + 10_000))).sent).toBe(1);
     const nudge = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TEAM', { from });

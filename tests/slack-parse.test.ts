@@ -66,7 +66,7 @@ describe('parseSlackPayload: Slack payloads to core Turns', () => {
       id: 'command:1111.2222.aaaa',
       platform: 'slack',
       user: { id: 'U0ALICE', name: 'alice' },
-      conversation: { id: 'C0CHAN', kind: 'channel', teamId: 'T0TEST' },
+      conversation: { id: 'C0CHAN', kind: 'channel', teamId: 'T0TEST', name: '#ibp-test' },
       input: { kind: 'command', command: 'ibp', args: 'Wat is de zevende zekerheid?' },
       receivedAt: now,
     });
@@ -111,6 +111,7 @@ describe('parseSlackPayload: Slack payloads to core Turns', () => {
     expect(a.turn.id).toBe('action:1763892002.000300:topic:2:1763892003.123456');
     expect(b.turn.id).toBe(a.turn.id);
     expect(a.turn.input).toEqual({ kind: 'action', action: 'topic', value: 'zekerheden' });
+    expect(a.turn.conversation.name).toBe('#ibp-test');
     expect(a.target).toMatchObject({ channel: 'C0CHAN', threadTs: '1763892000.000100', ephemeral: false, triggerId: '3333.4444.bbbb' });
     expect(actionFromId('knelpunt-status:12')).toBe('knelpunt-status');
     expect(actionFromId('feedback')).toBe('feedback');

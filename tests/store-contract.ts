@@ -63,6 +63,19 @@ function housekeepingContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('conversations: a channel keeps its name when an event carries none, and a new name replaces it', async () => {
+      const s = await open();
+      const ref = { key: 'slack:C-naam', platform: 'slack' as const, conversationId: 'C-naam', kind: 'channel' as const, data: { channel: 'C-naam' } };
+      await s.conversations.upsert({ ...ref, name: '#ibp-triage' }, now);
+      await s.conversations.upsert({ ...ref, data: { channel: 'C-naam', teamId: 'T1' } }, now);
+      expect(await s.conversations.get(ref.key)).toMatchObject({ name: '#ibp-triage', data: { teamId: 'T1' } });
+      await s.conversations.upsert({ ...ref, name: '#ibp-knelpunten' }, now);
+      expect((await s.conversations.get(ref.key))?.name).toBe('#ibp-knelpunten');
+      await s.conversations.upsert({ key: 'slack:C-zonder', platform: 'slack', conversationId: 'C-zonder', kind: 'channel', data: {} }, now);
+      expect(await s.conversations.get('slack:C-zonder')).not.toHaveProperty('name');
+      await s.close();
+    });
+
     it('conversations: pruneInactive removes one platform\'s unused references, never a triage channel\'s or a running subscription\'s', async () => {
       const s = await open();
       const local = (id: string, at: Date) => s.conversations.upsert({ key: `local:${id}`, platform: 'local', conversationId: id, kind: 'personal', data: { session: id } }, at);

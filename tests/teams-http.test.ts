@@ -144,9 +144,12 @@ describe('Teams adapter over the Bot Framework protocol (anonymous mode)', () =>
     });
     const channel = await bot.store.conversations.get(`teams:${CHANNEL}`);
     expect(channel?.data).toMatchObject({ conversation: { id: CHANNEL } });
+    // Channels by their name (the dashboard shows it); a personal chat gets none.
+    expect(channel?.name).toBe('IBP Programmateam › Knelpunten');
     const personal = await bot.store.conversations.get(`teams:${PERSONAL_CONVERSATION}`);
     expect(personal?.data).toMatchObject({ user: { id: USER.id, aadObjectId: USER.aadObjectId } });
     expect(JSON.stringify(personal?.data)).not.toContain(USER.name); // no display names stored
+    expect(personal).not.toHaveProperty('name');
   });
 
   it('a feedback button (Action.Submit) stores feedback and thanks the user', async () => {

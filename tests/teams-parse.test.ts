@@ -43,7 +43,16 @@ describe('parseActivity: Teams activity -> Turn', () => {
   it('a channel post: mention removed, channel and thread split', () => {
     const a = channelMessage(url, 'Welke opgaven zijn er?');
     const p = parse(a);
-    expect(p).toMatchObject({ kind: 'turn', turn: { conversation: { id: CHANNEL, kind: 'channel', threadId: a.id }, input: { kind: 'text', text: 'Welke opgaven zijn er?' } } });
+    expect(p).toMatchObject({ kind: 'turn', turn: { conversation: { id: CHANNEL, kind: 'channel', threadId: a.id, name: 'IBP Programmateam › Knelpunten' }, input: { kind: 'text', text: 'Welke opgaven zijn er?' } } });
+  });
+
+  it('a channel is named by its team and channel; General (no channel name) by its team; chats never', () => {
+    const general = channelMessage(url, 'help', { channelData: { team: { id: 'T', name: 'IBP Programmateam' }, channel: { id: CHANNEL } } });
+    expect(parse(general)).toMatchObject({ turn: { conversation: { name: 'IBP Programmateam' } } });
+    const hostile = channelMessage(url, 'help', { channelData: { channel: { id: CHANNEL, name: 'Kanaal\u0000 <b>\u202e' } } });
+    expect(parse(hostile)).toMatchObject({ turn: { conversation: { name: expect.not.stringContaining('\u0000') } } });
+    const group = parse(groupChatMessage(url, 'help', { conversation: { id: GROUP_CHAT, conversationType: 'groupChat', name: 'Jan, Piet en Kees' } }));
+    expect(group.kind === 'turn' && group.turn.conversation).not.toHaveProperty('name');
   });
 
   it('a group chat is a group conversation', () => {

@@ -204,7 +204,7 @@ export class SlackAdapter implements PlatformAdapter {
     // form, and an anonymous report must leave no trace of who sent it, or when.
     if (turn.input.kind === 'form') return;
     const c = turn.conversation;
-    const base = { platform: 'slack' as const, conversationId: c.id, kind: c.kind, ...(c.teamId ? { teamId: c.teamId } : {}) };
+    const base = { platform: 'slack' as const, conversationId: c.id, kind: c.kind, ...(c.teamId ? { teamId: c.teamId } : {}), ...(c.name ? { name: c.name } : {}) };
     const data = { channel: c.id, ...(c.teamId ? { teamId: c.teamId } : {}) };
     try {
       await this.deps.store.conversations.upsert({ ...base, key: `slack:${c.id}`, data }, this.deps.now());

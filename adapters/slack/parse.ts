@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConversationKind, FormValue, FormValues, Turn, TurnConversation, TurnInput } from '../../src/domain/turn.js';
+import { cleanName } from '../../src/domain/text.js';
 import { OPEN_FORM_ACTION } from './render.js';
 import { CHECKBOX_ON } from './views.js';
 
@@ -136,7 +137,7 @@ const blockActions = z.object({
   type: z.literal('block_actions'),
   user: z.object({ id, name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
   team: z.object({ id }).nullish(),
-  channel: z.object({ id }).nullish(),
+  channel: z.object({ id, name: z.string().optional() }).nullish(),
   container: z
     .object({
       type: z.string(),
@@ -253,8 +254,19 @@ function turnOf(
   };
 }
 
-function conversation(channel: string, kind: ConversationKind, threadTs: string | undefined, teamId: string | undefined): TurnConversation {
-  return { id: channel, kind, ...(threadTs ? { threadId: threadTs } : {}), ...(teamId ? { teamId } : {}) };
+function conversation(channel: string, kind: ConversationKind, threadTs: string | undefined, teamId: string | undefined, name?: string): TurnConversation {
+  return { id: channel, kind, ...(threadTs ? { threadId: threadTs } : {}), ...(teamId ? { teamId } : {}), ...channelName(kind, name) };
+}
+
+/**
+ * A channel's name ("#ibp-triage") as slash commands and button presses carry it (events
+ * do not; the stored reference keeps the last one known). Slack's placeholders for
+ * private channels and direct messages are no names, and a group DM's name lists people.
+ */
+function channelName(kind: ConversationKind, name: string | undefined): { name?: string } {
+  const clean = name === undefined ? '' : cleanName(name);
+  if (kind !== 'channel' || clean === '' || clean === 'privategroup' || clean === 'directmessage') return {};
+  return { name: `#${clean}` };
 }
 
 function parseSlash(body: unknown, ctx: ParseContext): SlackInbound {
@@ -271,7 +283,7 @@ function parseSlash(body: unknown, ctx: ParseContext): SlackInbound {
     turn: turnOf(
       `command:${c.trigger_id}`,
       { id: c.user_id, ...(c.user_name ? { name: c.user_name } : {}) },
-      conversation(c.channel_id, conversationKind(c.channel_id, c.channel_name), undefined, c.team_id),
+      conversation(c.channel_id, conversationKind(c.channel_id, c.channel_name), undefined, c.team_id, c.channel_name),
       { kind: 'command', command: name, args: slackTextToPlain(c.text, ctx.botUserId) },
       ctx.now,
     ),
@@ -342,7 +354,7 @@ function parseBlockActions(body: unknown, ctx: ParseContext): SlackInbound {
       `action:${where}:${a.action_id}:${a.action_ts}`,
       { id: b.user.id, ...(b.user.name ?? b.user.username ? { name: (b.user.name ?? b.user.username)! } : {}) },
       // From App Home there is no channel: the conversation is the user's DM with the bot.
-      conversation(channel ?? b.user.id, kind, threadTs, teamId),
+      conversation(channel ?? b.user.id, kind, threadTs, teamId, b.channel?.name),
       { kind: 'action', action, value },
       ctx.now,
     ),

@@ -76,7 +76,7 @@ async function saveReference(deps: TurnHandlerDeps, activity: Activity, turn: Tu
   if (turn.input.kind === 'form') return;
   const tenantId = tenantOf(activity);
   const reference = storedReference(TurnContext.getConversationReference(activity), tenantId);
-  const { id, kind, threadId, teamId } = turn.conversation;
+  const { id, kind, threadId, teamId, name } = turn.conversation;
   const records = [{ key: referenceKey(turn), threadId, data: reference }];
   if (threadId) {
     const conv = reference.conversation as Record<string, unknown>;
@@ -92,6 +92,7 @@ async function saveReference(deps: TurnHandlerDeps, activity: Activity, turn: Tu
           kind,
           ...(r.threadId ? { threadId: r.threadId } : {}),
           ...(teamId ? { teamId } : {}),
+          ...(name ? { name } : {}),
           data: r.data,
         },
         deps.now(),

@@ -1,6 +1,7 @@
 import type { Activity, ChannelAccount } from 'botbuilder';
 import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/domain/turn.js';
 import { isWhitespace } from '../../src/domain/whitespace.js';
+import { cleanName } from '../../src/domain/text.js';
 
 /**
  * Bot Framework activity (as Teams sends it) -> core Turn. Pure: no I/O, no clock
@@ -281,10 +282,26 @@ function buildTurn(activity: Partial<Activity>, input: TurnInput, receivedAt: Da
       kind: conversationKind(conversation.conversationType),
       ...(threadId ? { threadId } : {}),
       ...(tenantId ? { teamId: tenantId } : {}),
+      ...channelName(activity),
     },
     input,
     receivedAt,
   };
+}
+
+/**
+ * A channel's name as Teams gives it: "<team> › <channel>". Teams leaves the name of a
+ * team's first channel (General) out; then the team's name says enough. Personal and
+ * group chats get none: their names are the names of people.
+ */
+function channelName(activity: Partial<Activity>): { name?: string } {
+  if (conversationKind(activity.conversation?.conversationType) !== 'channel') return {};
+  const cd = activity.channelData as { team?: { name?: unknown }; channel?: { name?: unknown } } | undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && cleanName(v) !== '' ? cleanName(v) : undefined);
+  const team = text(cd?.team?.name);
+  const channel = text(cd?.channel?.name) ?? text(activity.conversation?.name);
+  const name = team && channel ? `${team} › ${channel}` : (channel ?? team);
+  return name ? { name } : {};
 }
 
 export function conversationKind(conversationType: string | undefined): ConversationKind {

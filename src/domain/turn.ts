@@ -35,6 +35,11 @@ export interface TurnConversation {
   threadId?: string;
   /** Workspace / tenant, when the platform has one. */
   teamId?: string;
+  /**
+   * The name the platform gives a channel ("#ibp-triage", "IBP › Algemeen"), when the
+   * event carries it; never set for personal or group chats (their names are people's).
+   */
+  name?: string;
 }
 
 export interface Turn {
@@ -93,6 +98,7 @@ export function cleanTurn(turn: Turn): Turn {
       id: cleanId(conversation.id),
       ...(conversation.threadId !== undefined ? { threadId: cleanId(conversation.threadId) } : {}),
       ...(conversation.teamId !== undefined ? { teamId: cleanId(conversation.teamId) } : {}),
+      ...(conversation.name !== undefined ? { name: cleanName(conversation.name) } : {}),
     },
     input: cleanInput(turn.input),
   };

@@ -61,8 +61,9 @@ export function channelMessage(serviceUrl: string, text: string, over: Activity 
     channelData: {
       teamsChannelId: CHANNEL,
       teamsTeamId: TEAM,
-      channel: { id: CHANNEL },
-      team: { id: TEAM },
+      // As Teams sends them; the first channel of a team (General) comes without a name.
+      channel: { id: CHANNEL, name: 'Knelpunten' },
+      team: { id: TEAM, name: 'IBP Programmateam' },
       tenant: { id: TENANT },
     },
     ...over,

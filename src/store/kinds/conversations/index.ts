@@ -12,6 +12,8 @@ export interface ConversationRefRecord {
   kind: ConversationKind;
   threadId?: string;
   teamId?: string;
+  /** The channel's name as its platform last gave it (shown on the dashboard instead of its id). */
+  name?: string;
   /** Platform-specific data an adapter needs to send (Teams serviceUrl, tenant…). Opaque to the core. */
   data: Record<string, unknown>;
   active: boolean;
@@ -26,9 +28,20 @@ export interface ConversationRefRecord {
  */
 export const CONVERSATION_REF_REFRESH_MS = 24 * 60 * 60 * 1000;
 
+type RefInput = Omit<ConversationRefRecord, 'updatedAt' | 'active' | 'inactiveReason'>;
+
+/** An upserted reference without a name keeps the stored one's (both backends). */
+export function withName(ref: RefInput, stored: Pick<ConversationRefRecord, 'name'> | undefined): RefInput {
+  return ref.name === undefined && stored?.name !== undefined ? { ...ref, name: stored.name } : ref;
+}
+
 export interface ConversationRefRepo {
-  /** Insert or update by key; an upsert re-activates a reference and refreshes a stale `updatedAt` (CONVERSATION_REF_REFRESH_MS). */
-  upsert(ref: Omit<ConversationRefRecord, 'updatedAt' | 'active' | 'inactiveReason'>, now: Date): Promise<ConversationRefRecord>;
+  /**
+   * Insert or update by key; an upsert re-activates a reference and refreshes a stale
+   * `updatedAt` (CONVERSATION_REF_REFRESH_MS). A reference without a `name` keeps the name
+   * stored before (not every event carries the channel's name); other absent fields are removed.
+   */
+  upsert(ref: RefInput, now: Date): Promise<ConversationRefRecord>;
   get(key: string): Promise<ConversationRefRecord | undefined>;
   markInactive(key: string, reason: string, now: Date): Promise<void>;
   list(): Promise<ConversationRefRecord[]>;

@@ -5,7 +5,7 @@ import { checkWith, v1List } from '../../lowdb/check.js';
 import { platform } from '../../lowdb/schemas.js';
 import type { NudgeSubscription } from '../subscriptions/index.js';
 import type { TriageChannelRecord } from '../triage-channels/index.js';
-import { CONVERSATION_REF_REFRESH_MS, type ConversationRefRecord, type ConversationRefRepo } from './index.js';
+import { CONVERSATION_REF_REFRESH_MS, withName, type ConversationRefRecord, type ConversationRefRepo } from './index.js';
 
 const schema = z.object({
   key: z.string(),
@@ -14,6 +14,7 @@ const schema = z.object({
   kind: z.enum(['personal', 'channel', 'group']),
   threadId: z.string().optional(),
   teamId: z.string().optional(),
+  name: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
   active: z.boolean(),
   inactiveReason: z.string().optional(),
@@ -31,16 +32,18 @@ const refs = (t: LowdbTables): Table<ConversationRefRecord> => t.table<Conversat
 
 export function lowdbConversations(db: LowdbDb): ConversationRefRepo {
   return {
-    upsert: async (ref, now) => {
+    upsert: async (given, now) => {
       // Every turn upserts its conversation: no write when nothing changed.
       const same = await db.read((t) => {
-        const cur = refs(t).get(ref.key);
+        const cur = refs(t).get(given.key);
+        const ref = withName(given, cur);
         if (!cur?.active || Date.parse(cur.updatedAt) <= now.getTime() - CONVERSATION_REF_REFRESH_MS) return undefined;
         const { updatedAt: _u, active: _a, inactiveReason: _r, ...rest } = cur;
         return isDeepStrictEqual(rest, JSON.parse(JSON.stringify({ ...rest, ...ref }))) ? structuredClone(cur) : undefined;
       });
       if (same) return same;
       return db.mutate((t) => {
+        const ref = withName(given, refs(t).get(given.key));
         const full: ConversationRefRecord = { ...structuredClone(ref), active: true, updatedAt: now.toISOString() };
         refs(t).put(full);
         return structuredClone(full);
