@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnChart, stackedBarChart, wrapLabel, NARROW_WIDTH, PATTERNS } from '../src/dashboard/charts.js';
 import { dateHtml, dateText, dateTimeHtml, dateTimeText, dayText, shortDayText } from '../src/dashboard/dates.js';
+import { dateText as chatDate, dateTimeText as chatDateTime, dayText as chatDay } from '../src/domain/dates.js';
 import { OLDEST, weekBoundaries } from '../src/dashboard/figures.js';
 import { feedbackPerEntry, groupGaps, knowledgeFile, sortGroups } from '../src/dashboard/gaps.js';
 import { html, raw } from '../src/dashboard/html.js';
@@ -302,6 +303,13 @@ describe('dates: one Dutch form on every page', () => {
     expect(dayText('2026-02-30')).toBe('2026-02-30');
     expect(dateTimeHtml('2026-12-11T14:00:00.000Z').value).toBe('<time datetime="2026-12-11T14:00:00.000Z">vrijdag 11 december 2026, 15:00</time>');
     expect(dateHtml('<b>').value).toBe('&lt;b&gt;');
+  });
+
+  it('the chat writes dates the same way, in the reader\'s language', () => {
+    expect(chatDateTime('2026-12-11T14:00:00.000Z', 'nl')).toBe('vrijdag 11 december 2026, 15:00');
+    expect(chatDateTime('2026-12-11T14:00:00.000Z', 'en')).toBe('Friday 11 December 2026, 15:00');
+    expect(chatDay('2026-12-15', 'en')).toBe('Tuesday 15 December 2026');
+    expect(chatDate('2026-12-31T23:30:00Z', 'en')).toBe('Friday 1 January 2027');
   });
 });
 

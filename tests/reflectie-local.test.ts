@@ -39,7 +39,7 @@ describe('reflectie in the local web chat, over real HTTP', () => {
     // the first turn stores the session's conversation reference, so the scheduler can reach it
     const planned = await chat(bot, S, { kind: 'text', text: 'reflectie plan elke vrijdag 15:00' });
     expect(planned.status).toBe(200);
-    expect(text(planned.replies)).toMatch(/Afgesproken: elke vrijdag 15:00\. De eerste herinnering komt op 2026-11-27 15:00/);
+    expect(text(planned.replies)).toMatch(/Afgesproken: elke vrijdag 15:00\. De eerste herinnering komt op vrijdag 27 november 2026, 15:00/);
 
     now = new Date('2026-11-27T14:00:20Z');
     expect((await bot.scheduler.tick()).sent).toBe(1);
@@ -70,7 +70,7 @@ describe('reflectie in the local web chat, over real HTTP', () => {
     expect(await bot.store.reflections.count()).toBe(0);
 
     const planning = await chat(bot, S, { kind: 'text', text: 'reflectie planning' });
-    expect(text(planning.replies)).toMatch(/elke vrijdag 15:00: volgende: 2026-12-04 15:00 \(Europe\/Amsterdam\); laatste: verstuurd \(2026-11-27 15:00\)/);
+    expect(text(planning.replies)).toMatch(/elke vrijdag 15:00: volgende: vrijdag 4 december 2026, 15:00; laatste: verstuurd \(vrijdag 27 november 2026, 15:00\)/);
   });
 
   it('a step-by-step dialogue survives a restart of the server', async () => {

@@ -105,7 +105,7 @@ describe('reflectie in Slack', () => {
   it('a planned nudge goes out through the Slack adapter; its button opens the modal for whoever clicks', async () => {
     await slash('plan elke dag 15:00 ook op feestdagen', 'plan');
     const planned = await fake.waitFor((c) => c.responseUrlId === 'plan');
-    expect(JSON.stringify(planned.body.blocks)).toMatch(/Afgesproken.*elke dag 15:00.*\d{4}-\d{2}-\d{2} 15:00/);
+    expect(JSON.stringify(planned.body.blocks)).toMatch(/Afgesproken.*elke dag 15:00.*(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d{1,2} [a-z]+ \d{4}, 15:00/);
     const [sub] = await bot.store.subscriptions.list({ channelKey: 'slack:C0TEAM', kind: 'nudge' });
     // The dashboard's planning names the channel as Slack does, not by its id.
     const refs = await conversationsOf(bot.store, [sub!.channelKey]);

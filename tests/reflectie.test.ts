@@ -322,7 +322,7 @@ describe('nudge subscriptions through the core', () => {
     let now = NOW; // Monday 23 November 2026, 11:00 in Amsterdam
     const { bot, store } = await setup({ now: () => now });
     const planned = await bot.handle(slack('reflectie plan elke vrijdag 15:00'));
-    expect(textOf(planned.replies[0]!)).toMatch(/Afgesproken: elke vrijdag 15:00\. De eerste herinnering komt op 2026-11-27 15:00/);
+    expect(textOf(planned.replies[0]!)).toMatch(/Afgesproken: elke vrijdag 15:00\. De eerste herinnering komt op vrijdag 27 november 2026, 15:00\./);
     const subs = await store.subscriptions.list({ channelKey: 'slack:C-TEAM' });
     expect(subs.map((s) => [s.kind, s.schema, s.status, s.nextSlotAt])).toEqual([
       ['nudge', 'elke vrijdag 15:00', 'active', '2026-11-27T14:00:00.000Z'],
@@ -332,25 +332,30 @@ describe('nudge subscriptions through the core', () => {
     expect(textOf((await bot.handle(slack('reflectie plan elke vrijdag 15:00', BOB))).replies[0]!)).toMatch(/heeft al een herinnering/);
 
     const list = await bot.handle(slack('reflectie planning', BOB));
-    expect(textOf(list.replies[0]!)).toMatch(/elke vrijdag 15:00: volgende: 2026-11-27 15:00 \(Europe\/Amsterdam\)/);
+    expect(textOf(list.replies[0]!)).toMatch(/elke vrijdag 15:00: volgende: vrijdag 27 november 2026, 15:00(?! \()/);
     expect(textOf(list.replies[0]!)).toMatch(/Maandoverzicht/);
 
     const paused = await bot.handle(slack('reflectie pauze tot 14 december', BOB));
-    expect(textOf(paused.replies[0]!)).toMatch(/Vanaf 2026-12-14 stuur ik weer/);
+    expect(textOf(paused.replies[0]!)).toMatch(/Vanaf maandag 14 december 2026 stuur ik weer/);
     const nudge = (await store.subscriptions.get(subs[0]!.id))!;
     expect(nudge).toMatchObject({ pausedUntil: '2026-12-14', nextSlotAt: '2026-12-18T14:00:00.000Z' });
     expect(nudge.history.at(-1)).toMatchObject({ by: 'slack:U-BOB', what: 'pauze tot 2026-12-14' });
-    expect(textOf((await bot.handle(slack('reflectie planning'))).replies[0]!)).toMatch(/gepauzeerd tot 2026-12-14; volgende: 2026-12-18 15:00/);
+    expect(textOf((await bot.handle(slack('reflectie planning'))).replies[0]!)).toMatch(/gepauzeerd tot maandag 14 december 2026; volgende: vrijdag 18 december 2026, 15:00/);
     // a new date replaces the pause, also a shorter one
     await bot.handle(slack('reflectie pauze tot 2026-12-02', BOB));
     expect(await store.subscriptions.get(subs[0]!.id)).toMatchObject({ pausedUntil: '2026-12-02', nextSlotAt: '2026-12-04T14:00:00.000Z' });
     await bot.handle(slack('reflectie pauze tot 14 december', BOB));
     expect(textOf((await bot.handle(slack('reflectie pauze tot gisteren'))).replies[0]!)).toMatch(/Die datum begrijp ik niet/);
     expect(textOf((await bot.handle(slack('reflectie pauze tot 1 november 2026'))).replies[0]!)).toMatch(/al voorbij/);
+    // A date without a year that has passed this year (1 november, on 23 November) means next year: said so.
+    const rolled = textOf((await bot.handle(slack('reflectie pauze tot 1 november', BOB))).replies[0]!);
+    expect(rolled).toMatch(/Vanaf maandag 1 november 2027 stuur ik weer/);
+    expect(rolled).toMatch(/dit jaar al voorbij, dus ik pauzeer tot maandag 1 november 2027.*met het jaar erbij/s);
+    expect(textOf((await bot.handle(slack('reflectie pauze tot 14 december', BOB))).replies[0]!)).not.toMatch(/dit jaar al voorbij/);
 
     now = new Date('2026-11-24T09:00:00Z');
     const resumed = await bot.handle(slack('reflectie hervat'));
-    expect(textOf(resumed.replies[0]!)).toMatch(/De volgende komt op 2026-11-27 15:00/);
+    expect(textOf(resumed.replies[0]!)).toMatch(/De volgende komt op vrijdag 27 november 2026, 15:00/);
     expect((await store.subscriptions.get(subs[0]!.id))?.pausedUntil).toBeUndefined();
 
     const stopped = await bot.handle(slack('reflectie stop', BOB));
@@ -358,7 +363,7 @@ describe('nudge subscriptions through the core', () => {
     expect((await store.subscriptions.list({ channelKey: 'slack:C-TEAM' })).map((s) => s.status)).toEqual(['stopped', 'stopped']);
     expect((await store.subscriptions.get(subs[0]!.id))?.history.map((h) => `${h.by} ${h.what}`)).toEqual([
       'slack:U-ALICE plan nudge: elke vrijdag 15:00', 'slack:U-BOB pauze tot 2026-12-14', 'slack:U-BOB pauze tot 2026-12-02', 'slack:U-BOB pauze tot 2026-12-14',
-      'slack:U-ALICE hervat', 'slack:U-BOB stop',
+      'slack:U-BOB pauze tot 2027-11-01', 'slack:U-BOB pauze tot 2026-12-14', 'slack:U-ALICE hervat', 'slack:U-BOB stop',
     ]);
     // the digest was never paused, so `hervat` did not touch it
     expect((await store.subscriptions.list({ kind: 'digest' }))[0]?.history.map((h) => h.what)).toEqual(['plan digest: eerste werkdag van de maand 9:00', 'stop']);
@@ -377,10 +382,10 @@ describe('nudge subscriptions through the core', () => {
 
   it('a time zone per subscription; holidays skipped in the shown next run', async () => {
     const { bot, store } = await setup({ now: () => new Date('2026-12-20T12:00:00Z') });
-    expect(textOf((await bot.handle(slack('reflectie plan elke vrijdag 15:00 tijdzone Europe/London ook op feestdagen'))).replies[0]!)).toMatch(/2026-12-25 15:00 \(Europe\/London\)/);
+    expect(textOf((await bot.handle(slack('reflectie plan elke vrijdag 15:00 tijdzone Europe/London ook op feestdagen'))).replies[0]!)).toMatch(/vrijdag 25 december 2026, 15:00 \(Europe\/London\)/);
     const other: Turn['conversation'] = { id: 'C-OTHER', kind: 'channel' };
     // 25 December is Kerstmis and 1 January nieuwjaarsdag (both Fridays): the first real nudge is on 8 January.
-    expect(textOf((await bot.handle(slack('reflectie plan elke vrijdag 15:00', ALICE, other))).replies[0]!)).toMatch(/eerste herinnering komt op 2027-01-08 15:00/);
+    expect(textOf((await bot.handle(slack('reflectie plan elke vrijdag 15:00', ALICE, other))).replies[0]!)).toMatch(/eerste herinnering komt op vrijdag 8 januari 2027, 15:00/);
     expect((await store.subscriptions.list({ kind: 'digest' })).map((s) => s.schedule.timeZone)).toEqual(['Europe/London', 'Europe/Amsterdam']);
   });
 

@@ -1,54 +1,22 @@
-import { parseIsoDate } from '../domain/time.js';
+import { dateText as dateIn, dateTimeText as dateTimeIn, dayText as dayIn, DEFAULT_TIME_ZONE } from '../domain/dates.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
  * Every date the dashboard shows, in one form: Dutch, with the weekday, in Amsterdam
- * time ("vrijdag 11 december 2026, 15:00"). Every page uses these helpers, so a date
- * reads the same everywhere. Values stay ISO in the markup (`<time datetime>`), in
- * URLs, forms and exports.
+ * time ("vrijdag 11 december 2026, 15:00"), as in the chat (src/domain/dates.ts). Every
+ * page uses these helpers, so a date reads the same everywhere. Values stay ISO in the
+ * markup (`<time datetime>`), in URLs, forms and exports.
  */
-export const DASHBOARD_TIME_ZONE = 'Europe/Amsterdam';
-
-interface Formats {
-  day: Intl.DateTimeFormat;
-  time: Intl.DateTimeFormat;
-}
-
-const formats = new Map<string, Formats>();
-
-function formatsFor(timeZone: string): Formats {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = {
-      day: new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
-      // Built from two parts: ICU versions differ in how they join them ("om", a comma).
-      time: new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
-    };
-    formats.set(timeZone, f);
-  }
-  return f;
-}
-
-const instant = (value: Date | string): number => (typeof value === 'string' ? Date.parse(value) : value.getTime());
+export const DASHBOARD_TIME_ZONE = DEFAULT_TIME_ZONE;
 
 /** "vrijdag 11 december 2026, 15:00"; a value that is no date is returned as it is. */
-export function dateTimeText(value: Date | string, timeZone = DASHBOARD_TIME_ZONE): string {
-  const ms = instant(value);
-  if (Number.isNaN(ms)) return String(value);
-  const f = formatsFor(timeZone);
-  return `${f.day.format(ms)}, ${f.time.format(ms)}`;
-}
+export const dateTimeText = (value: Date | string, timeZone = DASHBOARD_TIME_ZONE): string => dateTimeIn(value, 'nl', timeZone);
 
 /** "vrijdag 11 december 2026" (the day in Amsterdam). */
-export function dateText(value: Date | string, timeZone = DASHBOARD_TIME_ZONE): string {
-  const ms = instant(value);
-  return Number.isNaN(ms) ? String(value) : formatsFor(timeZone).day.format(ms);
-}
+export const dateText = (value: Date | string, timeZone = DASHBOARD_TIME_ZONE): string => dateIn(value, 'nl', timeZone);
 
 /** A calendar day as stored (`2026-12-15`, no time zone): "dinsdag 15 december 2026". */
-export function dayText(isoDay: string): string {
-  return parseIsoDate(isoDay) ? formatsFor('UTC').day.format(Date.parse(`${isoDay}T12:00:00Z`)) : isoDay;
-}
+export const dayText = (isoDay: string): string => dayIn(isoDay, 'nl');
 
 const shortDay = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 

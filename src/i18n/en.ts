@@ -204,6 +204,7 @@ export const en: Messages = {
     pauseDone: (date: string): string => `Paused. From **${date}** I send reminders again.`,
     pauseInvalid: 'I do not understand that date. Type for example **reflectie pauze tot 1 december** or **reflectie pauze tot 2026-12-01**.',
     pausePast: 'That date has passed. Choose a date in the future.',
+    pauseNextYear: (date: string): string => `That date has already passed this year, so I pause until **${date}**. Did you mean something else? Then type the date with the year.`,
     noSubscriptions: 'This channel has no reminders.',
     resumeDone: (next: string): string => `The reminders are on again. The next one comes on **${next}**.`,
     stopDone: 'The reminders in this channel have stopped. **reflectie plan** turns them on again.',

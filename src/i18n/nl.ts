@@ -206,6 +206,7 @@ export const nl = {
     pauseDone: (date: string): string => `Gepauzeerd. Vanaf **${date}** stuur ik weer herinneringen.`,
     pauseInvalid: 'Die datum begrijp ik niet. Typ bijvoorbeeld **reflectie pauze tot 1 december** of **reflectie pauze tot 2026-12-01**.',
     pausePast: 'Die datum is al voorbij. Kies een datum in de toekomst.',
+    pauseNextYear: (date: string): string => `Die datum is dit jaar al voorbij, dus ik pauzeer tot **${date}**. Bedoelde je iets anders? Typ de datum dan met het jaar erbij.`,
     noSubscriptions: 'Dit kanaal heeft geen herinneringen.',
     resumeDone: (next: string): string => `De herinneringen staan weer aan. De volgende komt op **${next}**.`,
     stopDone: 'De herinneringen in dit kanaal zijn gestopt. Met **reflectie plan** zet je ze weer aan.',

@@ -2,7 +2,7 @@ import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
 import type { KnelpuntHistoryItem, KnelpuntRecord } from '../../store/types.js';
 import { FORGOTTEN_ACTOR, isOpen, isReopen, needsToelichting, nextStatuses, statusValue, type KnelpuntStatus, type StatusOrigin } from '../../domain/knelpunt.js';
-import { formatLocal } from '../../domain/time.js';
+import { dateText, dateTimeText } from '../../domain/dates.js';
 import { block, reply, type Block, type Button, type Fact, type Reply } from '../reply.js';
 import type { Locale } from '../../domain/turn.js';
 import { OPGAVE_ANDERS } from './form.js';
@@ -15,7 +15,6 @@ export const OVERVIEW_OPEN_MAX = 10;
 /** The description on the overview, shortened to this many characters. */
 const OVERVIEW_SNIPPET = 160;
 /** Times in cards: the Dutch wall clock. */
-const TIME_ZONE = 'Europe/Amsterdam';
 
 export function opgaveLabel(kb: KnowledgeBase, id: string, locale: Locale): string {
   if (id === OPGAVE_ANDERS) return messages(locale).knelpunt.opgaveAnders;
@@ -43,14 +42,14 @@ function facts(kb: KnowledgeBase, k: KnelpuntRecord, locale: Locale, withReporte
     { label: t.factStatus, value: statusLabel(k.status, locale) },
   ];
   if (withReporter) out.push({ label: t.factReporter, value: reporterLabel(k, locale) });
-  out.push({ label: t.factCreated, value: k.createdAt.slice(0, 10) });
+  out.push({ label: t.factCreated, value: dateText(k.createdAt, locale) });
   return out;
 }
 
 /** One line of the history: when, what, by whom (their name; an id is for exports, not for cards). */
 export function historyLine(h: KnelpuntHistoryItem, locale: Locale): string {
   const t = messages(locale).knelpunt;
-  const when = formatLocal(new Date(h.at), TIME_ZONE);
+  const when = dateTimeText(h.at, locale);
   const who = h.by === FORGOTTEN_ACTOR ? t.actorForgotten : (h.byName ?? t.actorUnnamed);
   const line = isReopen(h.from, h.to)
     ? t.historyReopened(when, statusLabel(h.to, locale), who)
@@ -151,7 +150,7 @@ export function overviewCard(kb: KnowledgeBase, all: KnelpuntRecord[], locale: L
     blocks.push(block.divider(), block.context(t.overviewOpen));
     for (const k of open.slice(0, OVERVIEW_OPEN_MAX)) {
       blocks.push(
-        block.context(t.overviewItem(k.ref, k.createdAt.slice(0, 10), statusLabel(k.status, locale), opgaveLabel(kb, k.opgave, locale))),
+        block.context(t.overviewItem(k.ref, dateText(k.createdAt, locale), statusLabel(k.status, locale), opgaveLabel(kb, k.opgave, locale))),
         block.plain(snippet(k.beschrijving)),
         block.buttons(statusButtons(k, locale, 'overview')),
       );

@@ -1,7 +1,7 @@
 import { messages } from '../../i18n/index.js';
 import type { KnowledgeBase } from '../../knowledge/base.js';
 import type { ReflectieQuestion } from '../../knowledge/reflectie.js';
-import { formatLocal } from '../../domain/time.js';
+import { dateTimeText, dayText, DEFAULT_TIME_ZONE } from '../../domain/dates.js';
 import type { NudgeSubscription, ReflectionRecord } from '../../store/types.js';
 import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { block, reply, type Block, type Fact, type Reply } from '../reply.js';
@@ -122,6 +122,11 @@ export function digestCard(kb: KnowledgeBase, list: ReflectionRecord[], monthLab
 }
 
 /** `reflectie planning`: the channel's subscriptions with the next run in their own zone. */
+/** A time of a schedule, in its own zone; the zone is named when it is not Amsterdam's. */
+export function zonedDateTime(at: Date | string, timeZone: string, locale: Locale): string {
+  return `${dateTimeText(at, locale, timeZone)}${timeZone === DEFAULT_TIME_ZONE ? '' : ` (${timeZone})`}`;
+}
+
 export function planningCard(subs: NudgeSubscription[], locale: Locale): Reply {
   const t = messages(locale).reflectie;
   if (subs.length === 0) return reply(locale, t.planningEmpty.replace(/\*\*/g, ''), [block.heading(t.planningTitle), block.markdown(t.planningEmpty)]);
@@ -129,10 +134,10 @@ export function planningCard(subs: NudgeSubscription[], locale: Locale): Reply {
     const parts: string[] = [];
     if (s.status === 'paused') parts.push(t.planningPausedGone.replace(/\*\*/g, ''));
     else {
-      if (s.pausedUntil) parts.push(t.planningPausedUntil(s.pausedUntil));
-      parts.push(t.planningNext(`${formatLocal(new Date(s.nextSlotAt), s.schedule.timeZone)} (${s.schedule.timeZone})`));
+      if (s.pausedUntil) parts.push(t.planningPausedUntil(dayText(s.pausedUntil, locale)));
+      parts.push(t.planningNext(zonedDateTime(s.nextSlotAt, s.schedule.timeZone, locale)));
     }
-    if (s.lastResult) parts.push(t.planningLast(t.result[s.lastResult.status], formatLocal(new Date(s.lastResult.slot), s.schedule.timeZone)));
+    if (s.lastResult) parts.push(t.planningLast(t.result[s.lastResult.status], zonedDateTime(s.lastResult.slot, s.schedule.timeZone, locale)));
     return { label: s.kind === 'digest' ? `${t.planningDigest}: ${s.schema}` : s.schema, value: parts.join('; ') };
   });
   return reply(locale, `${t.planningTitle}: ${facts.map((f) => `${f.label} (${f.value})`).join(', ')}`, [

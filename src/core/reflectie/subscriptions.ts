@@ -3,12 +3,13 @@ import { messages } from '../../i18n/index.js';
 import {
   anchorSchedule, describeSchedule, digestSchedule, nextRun, nextSlot, parseDutchDate, parseSchedule, type Schedule,
 } from '../../domain/schedule.js';
-import { dayNumber, formatLocal, isoDate, localDateTime, zonedInstant } from '../../domain/time.js';
+import { dayText } from '../../domain/dates.js';
+import { dayNumber, isoDate, localDateTime, zonedInstant } from '../../domain/time.js';
 import type { NudgeSubscription, SubscriptionKind } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
 import { conversationKey, qualifiedUserId } from '../../domain/turn.js';
-import { planningCard } from './cards.js';
+import { planningCard, zonedDateTime } from './cards.js';
 
 /**
  * `reflectie plan|planning|pauze tot|hervat|stop` in a channel. Whoever types it there is
@@ -20,8 +21,6 @@ const done = (ctx: TurnContext, markdown: string, outcome: RouteResult['outcome'
   replies: [simpleReply(ctx.locale, markdown)],
   outcome,
 });
-
-const showNext = (s: Schedule, at: Date): string => `${formatLocal(at, s.timeZone)}${s.timeZone === 'Europe/Amsterdam' ? '' : ` (${s.timeZone})`}`;
 
 function newSubscription(ctx: TurnContext, kind: SubscriptionKind, schedule: Schedule, now: Date): NudgeSubscription {
   const at = now.toISOString();
@@ -50,7 +49,7 @@ export async function plan(ctx: TurnContext, text: string): Promise<RouteResult>
     await ctx.deps.store.subscriptions.create(newSubscription(ctx, 'digest', digestSchedule(schedule.timeZone), now));
   }
   ctx.deps.log.info({ subscription: sub.id, schema }, 'reflectie nudges planned');
-  return done(ctx, t.planned(schema, showNext(schedule, nextRun(schedule, new Date(sub.nextSlotAt)))));
+  return done(ctx, t.planned(schema, zonedDateTime(nextRun(schedule, new Date(sub.nextSlotAt)), schedule.timeZone, ctx.locale)));
 }
 
 export async function planning(ctx: TurnContext): Promise<RouteResult> {
@@ -87,7 +86,10 @@ export async function pause(ctx: TurnContext, dateText: string): Promise<RouteRe
       { at: now.toISOString(), by, what: `pauze tot ${isoDate(until)}` },
     );
   }
-  return done(ctx, t.pauseDone(isoDate(until)));
+  const day = dayText(isoDate(until), ctx.locale);
+  // "pauze tot 1 december" on 4 December means next year: say so, and how to say otherwise.
+  const nextYear = until.y > today.y && !/\d{4}/.test(dateText);
+  return done(ctx, nextYear ? `${t.pauseDone(day)}\n\n${t.pauseNextYear(day)}` : t.pauseDone(day));
 }
 
 export async function resume(ctx: TurnContext): Promise<RouteResult> {
@@ -110,7 +112,7 @@ export async function resume(ctx: TurnContext): Promise<RouteResult> {
     const run = nextRun(s.schedule, next < now ? nextSlot(s.schedule, now) : next);
     if (s.kind === 'nudge' && (!first || run < first.at)) first = { s: s.schedule, at: run };
   }
-  return done(ctx, t.resumeDone(first ? showNext(first.s, first.at) : '-'));
+  return done(ctx, t.resumeDone(first ? zonedDateTime(first.at, first.s.timeZone, ctx.locale) : '-'));
 }
 
 export async function stop(ctx: TurnContext): Promise<RouteResult> {
