@@ -240,7 +240,7 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     expect(b.messages()).toEqual([]);
     expect((await history('events-sessie-b1')).messages).toEqual([]);
     expect((await history('events-sessie-a1')).messages.length).toBeGreaterThanOrEqual(3);
-    for (const headers of [{}, { 'x-chat-session': 'kort' }, { 'x-chat-session': '../../etc/passwd' }]) {
+    for (const headers of [{}, { 'x-chat-session': 'kort' }, { 'x-chat-session': '../../etc/passwd' }] as Record<string, string>[]) {
       expect((await fetch(`${bot.url}/api/chat/events`, { headers })).status).toBe(400);
       expect((await fetch(`${bot.url}/api/chat/history`, { headers })).status).toBe(400);
     }
