@@ -57,20 +57,24 @@ describe('housekeeping in the running server', () => {
     await chat(bot, 'sessie-actief-000001');
     await chat(bot, 'sessie-triage-000001', 'knelpunt triage hier');
     // nothing has expired yet
-    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, knowledgeGaps: 0 });
+    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, knowledgeGaps: 0 });
+    expect((await bot.store.webChatHistory.list('sessie-oud-00000001')).length).toBeGreaterThan(0);
 
     clock = T0 + 20 * DAY;
     await chat(bot, 'sessie-actief-000001'); // used again: its reference is refreshed
     clock = T0 + 31 * DAY;
     await chat(bot, 'sessie-nieuw-0000001', 'Wat kost een hondenpenning in Breda?');
     const month = await bot.housekeeping.prune();
-    expect(month).toEqual({ dedupeKeys: 4, webChatSessions: 2, knowledgeGaps: 0 });
+    expect(month).toEqual({ dedupeKeys: 4, webChatSessions: 2, webChatHistories: 2, knowledgeGaps: 0 });
     expect(await localRefs(bot)).toEqual(['local:web-sessie-actief-000001', 'local:web-sessie-nieuw-0000001']);
-    expect(logs.text).toMatch(/"dedupeKeys":4,"webChatSessions":2,"knowledgeGaps":0,"msg":"housekeeping: expired records removed"/);
+    // The conversation goes with its session: history and all.
+    expect(await bot.store.webChatHistory.list('sessie-oud-00000001')).toEqual([]);
+    expect((await bot.store.webChatHistory.sessions()).map((x) => x.session).sort()).toEqual(['sessie-actief-000001', 'sessie-nieuw-0000001']);
+    expect(logs.text).toMatch(/"dedupeKeys":4,"webChatSessions":2,"webChatHistories":2,"knowledgeGaps":0,"msg":"housekeeping: expired records removed"/);
 
     clock = T0 + 366 * DAY;
     const year = await bot.housekeeping.prune();
-    expect(year).toMatchObject({ webChatSessions: 2, knowledgeGaps: 1 });
+    expect(year).toMatchObject({ webChatSessions: 2, webChatHistories: 2, knowledgeGaps: 1 });
     expect((await bot.store.gaps.list()).map((g) => g.text)).toEqual(['Wat kost een hondenpenning in Breda?']);
   });
 
@@ -87,7 +91,7 @@ describe('housekeeping in the running server', () => {
     const bot = await start({ KNOWLEDGE_GAP_RETENTION_DAYS: '10', WEB_CHAT_SESSION_RETENTION_DAYS: '3' });
     await chat(bot, 'sessie-kort-0000001', 'Hoeveel kost een parkeervergunning in Zwolle?');
     clock = T0 + 4 * DAY;
-    expect(await bot.housekeeping.prune()).toMatchObject({ webChatSessions: 1, knowledgeGaps: 0 });
+    expect(await bot.housekeeping.prune()).toMatchObject({ webChatSessions: 1, webChatHistories: 1, knowledgeGaps: 0 });
     clock = T0 + 11 * DAY;
     expect(await bot.housekeeping.prune()).toMatchObject({ knowledgeGaps: 1 });
   });

@@ -118,11 +118,90 @@ function housekeepingContract(name: string, open: () => Promise<Store>): void {
 }
 
 /**
+ * The web chat's conversation per session (issue 19): numbered changes for server-sent
+ * events, cards replaced in place, bounded, removed with its session.
+ */
+function webChatHistoryContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract, web chat history: ${name}`, () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const bot = (id: string, text: string) => ({ id, role: 'bot' as const, body: { fallbackText: text, blocks: [{ kind: 'context', text }] } });
+    const user = (id: string, text: string) => ({ id, role: 'user' as const, body: { text } });
+
+    it('numbers every change of a session; lists in order; since(n) gives what came after n, replaced cards included', async () => {
+      const s = await open();
+      expect(await s.webChatHistory.list('sessie-a')).toEqual([]);
+      expect(await s.webChatHistory.getSession('sessie-a')).toBeUndefined();
+      const first = await s.webChatHistory.append('sessie-a', [user('m1', 'Wat is het IBP?'), bot('b1', 'Het IBP is…')], now, 100);
+      expect(first.map((m) => [m.id, m.pos, m.rev, m.role])).toEqual([['m1', 1, 1, 'user'], ['b1', 2, 2, 'bot']]);
+      expect(first[1]).toEqual({ session: 'sessie-a', id: 'b1', pos: 2, rev: 2, role: 'bot', body: bot('b1', 'Het IBP is…').body, at: now.toISOString() });
+      await s.webChatHistory.append('sessie-b', [user('m1', 'andere sessie')], now, 100);
+      const later = new Date(now.getTime() + 60_000);
+      await s.webChatHistory.append('sessie-a', [bot('b2', 'Een melding')], later, 100);
+      const replaced = await s.webChatHistory.replace('sessie-a', 'b1', { fallbackText: 'nieuw', blocks: [] }, later);
+      expect(replaced).toMatchObject({ id: 'b1', pos: 2, rev: 4, body: { fallbackText: 'nieuw', blocks: [] }, at: later.toISOString() });
+      expect((await s.webChatHistory.list('sessie-a')).map((m) => [m.id, m.pos, m.rev])).toEqual([['m1', 1, 1], ['b1', 2, 4], ['b2', 3, 3]]);
+      expect((await s.webChatHistory.since('sessie-a', 1)).map((m) => [m.id, m.rev])).toEqual([['b2', 3], ['b1', 4]]);
+      expect(await s.webChatHistory.since('sessie-a', 4)).toEqual([]);
+      expect(await s.webChatHistory.getSession('sessie-a')).toEqual({ session: 'sessie-a', rev: 4, updatedAt: later.toISOString() });
+      // Other sessions are apart: their own numbers, never each other's messages.
+      expect((await s.webChatHistory.list('sessie-b')).map((m) => [m.id, m.rev, m.body])).toEqual([['m1', 1, { text: 'andere sessie' }]]);
+      expect(await s.webChatHistory.replace('sessie-b', 'b1', { x: 1 }, later)).toBeUndefined();
+      expect(await s.webChatHistory.replace('sessie-c', 'b1', { x: 1 }, later)).toBeUndefined();
+      expect(await s.webChatHistory.getSession('sessie-c')).toBeUndefined();
+      expect((await s.webChatHistory.getSession('sessie-b'))?.rev).toBe(1);
+      await s.close();
+    });
+
+    it('a message id the session holds is added once; only the last `keep` messages are kept', async () => {
+      const s = await open();
+      await s.webChatHistory.append('sessie-k', [user('m1', 'een'), user('m1', 'een weer')], now, 3);
+      expect(await s.webChatHistory.append('sessie-k', [user('m1', 'nog eens')], now, 3)).toEqual([]);
+      expect((await s.webChatHistory.list('sessie-k')).map((m) => m.body)).toEqual([{ text: 'een' }]);
+      const added = await s.webChatHistory.append('sessie-k', [bot('b1', 'twee'), bot('b2', 'drie'), bot('b3', 'vier')], now, 3);
+      expect(added.map((m) => m.id)).toEqual(['b1', 'b2', 'b3']);
+      expect((await s.webChatHistory.list('sessie-k')).map((m) => m.id)).toEqual(['b1', 'b2', 'b3']);
+      expect(await s.webChatHistory.replace('sessie-k', 'm1', { text: 'weg' }, now)).toBeUndefined();
+      // More at once than kept: the newest stay, and only they are reported as added.
+      const many = await s.webChatHistory.append('sessie-k', [user('m2', 'a'), user('m3', 'b'), user('m4', 'c'), user('m5', 'd')], now, 3);
+      expect(many.map((m) => m.id)).toEqual(['m3', 'm4', 'm5']);
+      expect((await s.webChatHistory.list('sessie-k')).map((m) => [m.id, m.pos])).toEqual([['m3', 6], ['m4', 7], ['m5', 8]]);
+      await s.close();
+    });
+
+    it('a name typed once is kept with the session; remove and prune take the session with its messages', async () => {
+      const s = await open();
+      await s.webChatHistory.setName('sessie-n', 'Anna de Vries', now);
+      expect(await s.webChatHistory.getSession('sessie-n')).toEqual({ session: 'sessie-n', rev: 0, name: 'Anna de Vries', updatedAt: now.toISOString() });
+      await s.webChatHistory.append('sessie-n', [user('m1', 'hoi')], now, 100);
+      expect(await s.webChatHistory.getSession('sessie-n')).toMatchObject({ rev: 1, name: 'Anna de Vries' });
+      await s.webChatHistory.setName('sessie-n', 'Anna', now);
+      expect((await s.webChatHistory.getSession('sessie-n'))?.name).toBe('Anna');
+      const old = new Date(now.getTime() - 40 * DAY);
+      await s.webChatHistory.append('sessie-oud', [user('m1', 'lang geleden')], old, 100);
+      await s.webChatHistory.append('sessie-weg', [user('m1', 'verwijder mij')], now, 100);
+      expect((await s.webChatHistory.sessions()).map((x) => x.session).sort()).toEqual(['sessie-n', 'sessie-oud', 'sessie-weg']);
+      expect(await s.webChatHistory.remove('sessie-weg')).toBe(true);
+      expect(await s.webChatHistory.remove('sessie-weg')).toBe(false);
+      expect(await s.webChatHistory.list('sessie-weg')).toEqual([]);
+      expect(await s.webChatHistory.prune(new Date(now.getTime() - 30 * DAY))).toBe(1);
+      expect(await s.webChatHistory.list('sessie-oud')).toEqual([]);
+      expect(await s.webChatHistory.getSession('sessie-oud')).toBeUndefined();
+      expect(await s.webChatHistory.prune(new Date(now.getTime() - 30 * DAY))).toBe(0);
+      expect((await s.webChatHistory.list('sessie-n')).map((m) => m.id)).toEqual(['m1']);
+      // A session that starts again after removal numbers from 1 again.
+      expect((await s.webChatHistory.append('sessie-weg', [user('m9', 'opnieuw')], now, 100))[0]?.rev).toBe(1);
+      await s.close();
+    });
+  });
+}
+
+/**
  * The repository contract every Store backend must pass (lowdb file, lowdb memory,
  * and PostgreSQL when it arrives). Same tests, run against each backend.
  */
 export function storeContract(name: string, open: () => Promise<Store>): void {
   housekeepingContract(name, open);
+  webChatHistoryContract(name, open);
   describe(`Store contract: ${name}`, () => {
     const now = new Date('2026-11-23T10:00:00Z');
 

@@ -126,6 +126,24 @@ export function hostileStringContract(name: string, open: () => Promise<Store>):
       await s.close();
     });
 
+    it('web chat history with hostile sessions, message ids, bodies and names', async () => {
+      const s = await open();
+      for (const [i, h] of HOSTILE_STRINGS.entries()) {
+        const session = `${h}:${i}`;
+        const body = { fallbackText: h, blocks: [{ kind: 'context', text: h }], [h]: h };
+        const [added] = await s.webChatHistory.append(session, [{ id: h, role: 'bot', body }], now, 100);
+        expect(added, label(h)).toMatchObject({ session: storable(session), id: storable(h), rev: 1, body: storableDeep(body) });
+        expect(await s.webChatHistory.list(session)).toEqual([added]);
+        expect((await s.webChatHistory.replace(session, h, { text: h }, now))?.body).toEqual({ text: storable(h) });
+        await s.webChatHistory.setName(session, h, now);
+        expect((await s.webChatHistory.getSession(session))?.name).toBe(storable(h));
+      }
+      const first = `${HOSTILE_STRINGS[0]!}:0`;
+      expect(await s.webChatHistory.remove(first)).toBe(true);
+      expect(await s.webChatHistory.list(first)).toEqual([]);
+      await s.close();
+    });
+
     it('feedback votes, form submissions and cards with hostile keys, receipts, conversation keys and message ids', async () => {
       const s = await open();
       const later = new Date(now.getTime() + 86_400_000);

@@ -208,10 +208,13 @@ if ('skip' in availability) {
       expect(await textOf(log.locator('.msg--user').last())).toContain(topic);
       expect(await focused(page)).toMatchObject({ tag: 'article', inArticle: topic });
 
-      // Feedback on the related answer: a thank-you follows.
+      // Feedback on the related answer: the card is updated in place (a thank-you, only the button still valid).
+      const botsBefore = await log.locator('.msg--bot').count();
       await related.getByRole('button', { name: /^ja\b.*nuttig/i }).click();
       await log.getByRole('article').getByText(/dank je/i).last().waitFor();
       expect(await textOf(log.locator('.msg--bot').last())).toMatch(/dank je/i);
+      expect(await log.locator('.msg--bot').count()).toBe(botsBefore);
+      expect(await log.getByRole('article', { name: topic, exact: true }).getByRole('button', { name: /^ja\b.*nuttig/i }).count()).toBe(0);
 
       // Screenshots of a real conversation: desktop and a 360 px phone.
       mkdirSync(RESULTS_DIR, { recursive: true });
@@ -246,7 +249,7 @@ if ('skip' in availability) {
       const hostileBubble = log.locator('.msg--user').last();
       await hostileBubble.getByText(HOSTILE, { exact: true }).waitFor();
       expect(await hostileBubble.locator('.msg__text').textContent()).toBe(HOSTILE);
-      await log.locator('.msg--bot').nth(4).waitFor(); // welcome, answer, related, thanks, this reply
+      await log.locator('.msg--bot').nth(3).waitFor(); // welcome, answer, related (thanked in place), this reply
       expect(await page.locator('#log img').count()).toBe(0);
       expect(await page.locator('#log strong', { hasText: /^vet$/ }).count()).toBe(0);
       expect(await page.locator('#log a[href^="javascript:" i]').count()).toBe(0);

@@ -1,25 +1,24 @@
-import type { Reply } from '../../src/core/reply.js';
-import type { LocalInbox } from '../../src/platform/contract.js';
+import type { WireMessage } from './history.js';
 
-/** Most messages kept per web-chat session; older ones are dropped first. */
+/** Most messages kept per session; older ones are dropped first. */
 export const INBOX_LIMIT = 20;
 
 /**
- * The web chat has no push channel, so private messages for a session (a knelpunt
- * status update) wait here and come along with the session's next reply. In memory:
- * the local chat is for trying the bot out, not for production messaging.
+ * Proactive messages that no open page received (no event stream of the session was open)
+ * also come along with the session's next answer (`notifications`), for clients without a
+ * stream. The history holds them either way; this is in memory, per instance.
  */
-export class MemoryInbox implements LocalInbox {
-  private readonly boxes = new Map<string, Reply[]>();
+export class MemoryInbox {
+  private readonly boxes = new Map<string, WireMessage[]>();
 
-  push(sessionId: string, reply: Reply): void {
+  push(sessionId: string, message: WireMessage): void {
     const box = this.boxes.get(sessionId) ?? [];
-    box.push(reply);
+    box.push(message);
     if (box.length > INBOX_LIMIT) box.splice(0, box.length - INBOX_LIMIT);
     this.boxes.set(sessionId, box);
   }
 
-  take(sessionId: string): Reply[] {
+  take(sessionId: string): WireMessage[] {
     const box = this.boxes.get(sessionId) ?? [];
     this.boxes.delete(sessionId);
     return box;

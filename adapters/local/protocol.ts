@@ -36,3 +36,7 @@ export interface ChatRequest {
 
 /** Longest text a user may send in one message (characters). Longer is refused with a friendly error. */
 export const MAX_TEXT_LENGTH = 4000;
+/** Longest button label the page sends with a press (shown as what the person said). */
+export const MAX_LABEL_LENGTH = 200;
+/** Longest name the page sends (a named report in the open web chat). */
+export const MAX_NAME_LENGTH = 100;

@@ -104,8 +104,11 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     // Feedback presses carry a hash of who pressed (so a later press replaces the earlier one).
     const voter = chat ? voterKeyOf(platform, userId) : '';
     const feedback = chat ? await store.feedback.list({ voter }) : [];
+    // The web chat's conversation of this session (its user id is the session).
+    const webChatSession = platform === 'local' ? await store.webChatHistory.getSession(userId) : undefined;
+    const webChat = webChatSession ? { ...webChatSession, messages: await store.webChatHistory.list(userId) } : undefined;
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback, ...(webChat ? { webChat } : {}) }, null, 2));
       return 0;
     }
     const forgotten = chat ? await store.knelpunten.forgetReporter(platform, userId) : 0;
@@ -114,7 +117,9 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const scheduleHistories = await store.subscriptions.forgetActor(actor);
     const anonymised = chat ? await store.reflections.forgetAuthor(authorKey) : 0;
     const votes = chat ? await store.feedback.forgetVoter(voter) : 0;
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s); ` +
+    const webChatRemoved = webChat ? await store.webChatHistory.remove(userId) : false;
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s)` +
+      `${webChatRemoved ? `, the web chat conversation (${webChat!.messages.length} message(s))` : ''}; ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Unanswered questions are stored without identity.');
     return 0;

@@ -11,13 +11,13 @@ import type { ConversationRefRecord } from '../store/types.js';
  * The adapter contract, in a neutral place: the server sets adapters up and mounts them,
  * adapters implement this, and neither imports the other's modules.
  *
- * What the server needs from a chat platform adapter (Slack, Teams). The core never
+ * What the server needs from a chat platform adapter (Slack, Teams, the web chat). The core never
  * sees this: adapters turn platform events into Turns, call `bot.handle`, and render
  * the Replies. Proactive sends (triage posts, nudges, status updates) go through
  * `sendProactive`.
  */
 export interface PlatformAdapter {
-  readonly platform: 'slack' | 'teams';
+  readonly platform: 'slack' | 'teams' | 'local';
   /** Adds the adapter's HTTP routes. Called before any body parser is mounted. */
   mount(app: Express): void;
   /** Connects (Slack auth.test, Socket Mode); the server is ready when every start resolved. */
@@ -47,9 +47,4 @@ export interface AdapterDeps {
   now: () => Date;
   /** Tests only: where botbuilder fetches the OpenID metadata (and keys) for incoming Teams tokens, instead of Microsoft's. */
   teamsOpenIdMetadataUrl?: string;
-}
-
-/** Where the web chat keeps proactive messages for a session until its page fetches them. */
-export interface LocalInbox {
-  push(sessionId: string, reply: Reply): void;
 }

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { localChatRouter, type WebChatAccess } from '../../adapters/local/http.js';
-import type { MemoryInbox } from '../../adapters/local/inbox.js';
+import type { LocalAdapter } from '../../adapters/local/index.js';
 import type { Bot } from '../core/bot.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
 import { requestIdFrom, withRequestId, type Logger } from '../log.js';
@@ -22,14 +21,13 @@ export interface AppDeps {
   knowledge: KnowledgeBase;
   log: Logger;
   adapters: PlatformAdapter[];
-  inbox: MemoryInbox;
   adminToken?: string;
   /** Served at /metrics behind METRICS_TOKEN (with METRICS_PORT they are served elsewhere). */
   metrics?: { metrics: Metrics; token: string };
   /** The IBP team dashboard (/admin, single sign-on); absent when OIDC_ISSUER is not set. */
   dashboard?: RequestHandler;
-  /** The web chat: open, behind the dashboard's sign-in, or off (WEB_CHAT). */
-  webChat: WebChatAccess;
+  /** The web chat adapter (open, behind the dashboard's sign-in, or off: WEB_CHAT), mounted last. */
+  webChat: LocalAdapter;
   /** Readiness beyond store and knowledge: starting, or shutting down. */
   lifecycle: () => 'starting' | 'ready' | 'stopping';
 }
@@ -98,12 +96,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/assets', express.static(SHARED_ASSETS, { index: false, maxAge: '1h' }));
   // Platform adapters first: their routes read raw bodies (signature checks).
-  for (const adapter of deps.adapters) adapter.mount(app);
+  for (const adapter of deps.adapters) if (adapter !== deps.webChat) adapter.mount(app);
   if (deps.metrics) app.use(metricsRouter(deps.metrics.metrics, deps.metrics.token));
   // The dashboard first: it hands requests with a bearer token on to the export API.
   if (deps.dashboard) app.use(deps.dashboard);
   if (deps.adminToken) app.use(adminApiRouter(deps.store, deps.adminToken, deps.log));
-  app.use(localChatRouter(deps.bot, deps.inbox, deps.webChat));
+  // The web chat last: its page and static files answer whatever no one else did.
+  deps.webChat.mount(app);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain; charset=utf-8').send('Niet gevonden.');

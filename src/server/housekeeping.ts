@@ -29,6 +29,8 @@ export interface HousekeepingTimers {
 export interface PruneReport {
   dedupeKeys: number;
   webChatSessions: number;
+  /** Web chat conversations (history and name) unused for WEB_CHAT_SESSION_RETENTION_DAYS. */
+  webChatHistories: number;
   knowledgeGaps: number;
 }
 
@@ -38,7 +40,8 @@ export interface PruneReport {
  * - a small write every 20 s, so readiness turns 503 when writing stops working (and 200
  *   again by itself);
  * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
- *   conversation references unused for WEB_CHAT_SESSION_RETENTION_DAYS, knowledge gaps
+ *   conversation references and conversations (history, name) unused for
+ *   WEB_CHAT_SESSION_RETENTION_DAYS, knowledge gaps
  *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
  *
  * Started by startBot, stopped at shutdown before the store closes.
@@ -86,10 +89,12 @@ export class Housekeeping {
     this.pruning ??= (async () => {
       const { store, log, retention } = this.deps;
       const now = this.deps.now();
-      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, knowledgeGaps: 0 };
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, knowledgeGaps: 0 };
+      const webChatCutoff = new Date(now.getTime() - retention.webChatSessionDays * DAY_MS);
       const steps: [keyof PruneReport, () => Promise<number>][] = [
         ['dedupeKeys', () => store.dedupe.prune(now)],
-        ['webChatSessions', () => store.conversations.pruneInactive('local', new Date(now.getTime() - retention.webChatSessionDays * DAY_MS))],
+        ['webChatSessions', () => store.conversations.pruneInactive('local', webChatCutoff)],
+        ['webChatHistories', () => store.webChatHistory.prune(webChatCutoff)],
         ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
       ];
       for (const [what, step] of steps) {
@@ -99,7 +104,7 @@ export class Housekeeping {
           log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
         }
       }
-      if (report.dedupeKeys + report.webChatSessions + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      if (report.dedupeKeys + report.webChatSessions + report.webChatHistories + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
       return report;
     })().finally(() => {
       this.pruning = null;

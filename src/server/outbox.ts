@@ -1,16 +1,13 @@
 import type { Outbox, ProactiveResult, UserAddress } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
 import type { Store } from '../store/types.js';
-import type { LocalInbox, PlatformAdapter } from '../platform/contract.js';
+import type { PlatformAdapter } from '../platform/contract.js';
 
 /** Routes a proactive send to the adapter of the reference's platform. */
 export class AdapterOutbox implements Outbox {
   private readonly adapters = new Map<string, PlatformAdapter>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly localInbox: LocalInbox | null = null,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   register(adapter: PlatformAdapter): void {
     this.adapters.set(adapter.platform, adapter);
@@ -20,14 +17,13 @@ export class AdapterOutbox implements Outbox {
     const ref = await this.store.conversations.get(refKey);
     if (!ref) return { ok: false, gone: true, reason: 'unknown_conversation' };
     if (!ref.active) return { ok: false, gone: true, reason: ref.inactiveReason ?? 'inactive' };
-    if (ref.platform === 'local') return this.toInbox(typeof ref.data.session === 'string' ? ref.data.session : null, reply);
     const adapter = this.adapters.get(ref.platform);
     if (!adapter) return { ok: false, gone: false, reason: `no ${ref.platform} adapter configured` };
     return adapter.sendProactive(ref, reply);
   }
 
   async sendToUser(user: UserAddress, reply: Reply): Promise<ProactiveResult> {
-    if (user.platform === 'local' || user.platform === 'cli') return this.toInbox(user.userId, reply);
+    if (user.platform === 'cli') return { ok: false, gone: false, reason: 'the CLI cannot be reached later' };
     const adapter = this.adapters.get(user.platform);
     if (!adapter) return { ok: false, gone: false, reason: `no ${user.platform} adapter configured` };
     const via = user.conversationKey ? await this.store.conversations.get(user.conversationKey) : undefined;
@@ -35,13 +31,6 @@ export class AdapterOutbox implements Outbox {
     // Fallback: the personal conversation the user wrote from, if that is where they reported.
     if (via && via.kind === 'personal') return adapter.sendProactive(via, reply);
     return { ok: false, gone: false, reason: `${user.platform} adapter cannot reach a user privately` };
-  }
-
-  /** The web chat has no push channel: messages wait in its session's inbox until the next request. */
-  private toInbox(session: string | null, reply: Reply): ProactiveResult {
-    if (!this.localInbox || !session) return { ok: false, gone: false, reason: 'no local inbox' };
-    this.localInbox.push(session, reply);
-    return { ok: true };
   }
 }
 

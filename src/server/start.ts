@@ -11,7 +11,7 @@ import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/base.js';
 import { createLogger, setUserHashKey, type Logger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
-import { MemoryInbox } from '../../adapters/local/inbox.js';
+import { setupLocal } from '../../adapters/local/index.js';
 import { Coordinators } from '../core/knelpunt/coordinators.js';
 import { knelpuntFeature } from '../core/knelpunt/feature.js';
 import { reflectieFeature } from '../core/reflectie/feature.js';
@@ -91,8 +91,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
   let metricsServer: Server | undefined;
   try {
     const now = opts.now ?? ((): Date => new Date());
-    const inbox = new MemoryInbox();
-    const outbox = new AdapterOutbox(store, inbox);
+    const outbox = new AdapterOutbox(store);
     const deliveries = new DeliveryQueue(outbox, log, opts.deliveryRetryDelaysMs ? { retryDelaysMs: opts.deliveryRetryDelaysMs } : {});
     const coordinators = new Coordinators(config.coordinators);
     const features = [knelpuntFeature({ coordinators }), reflectieFeature(), ...(opts.features ?? [])];
@@ -106,13 +105,14 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     const observe = metrics ? (t: Parameters<Metrics['observeTurn']>[0]): void => metrics.observeTurn(t) : undefined;
     const bot = new Bot({ knowledge, store, log, defaultLocale: config.defaultLocale, now, outbox, deliveries, limits, ...(observe ? { observe } : {}) }, features);
     const setups = await setupAdapters({ config, bot, store, log, now, ...(opts.teamsOpenIdMetadataUrl ? { teamsOpenIdMetadataUrl: opts.teamsOpenIdMetadataUrl } : {}) });
-    const adapters = setups.flatMap((s) => (s.adapter ? [s.adapter] : []));
-    for (const a of adapters) outbox.register(a);
     let lifecycle: 'starting' | 'ready' | 'stopping' = 'starting';
     const dashboard = setupDashboard({ config, store, knowledge, log, now, deliveries, coordinators });
-    const webChat = webChatAccess(config, dashboard.sessions);
+    const webChat = setupLocal({ config, bot, store, log, now }, webChatAccess(config, dashboard.sessions));
+    // The web chat is an adapter like the others: proactive messages reach its sessions' pages.
+    const adapters = [...setups.flatMap((s) => (s.adapter ? [s.adapter] : [])), ...(config.webChat === 'off' ? [] : [webChat])];
+    for (const a of adapters) outbox.register(a);
     const app = createApp({
-      bot, store, knowledge, log, adapters, inbox, webChat, lifecycle: () => lifecycle,
+      bot, store, knowledge, log, adapters, webChat, lifecycle: () => lifecycle,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(metrics && config.metrics.mode === 'token' ? { metrics: { metrics, token: config.metrics.token } } : {}),
       ...(dashboard.router ? { dashboard: dashboard.router } : {}),
@@ -162,6 +162,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
         await housekeeping.stop();
+        await webChat.stop(); // its open event streams would hold the server open
         // No new connections; running requests finish, for at most SHUTDOWN_TIMEOUT_MS.
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {

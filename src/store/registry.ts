@@ -13,6 +13,7 @@ import { reflectionsKind } from './kinds/reflections/index.js';
 import { sessionsKind } from './kinds/sessions/index.js';
 import { subscriptionsKind } from './kinds/subscriptions/index.js';
 import { triageChannelsKind } from './kinds/triage-channels/index.js';
+import { webChatHistoryKind } from './kinds/web-chat-history/index.js';
 
 /**
  * Every record kind of the Store, once. The Store's fields, the lowdb tables, what
@@ -38,6 +39,7 @@ export const RECORD_KINDS = [
   sessionsKind,
   formSubmissionsKind,
   cardsKind,
+  webChatHistoryKind,
 ] as const;
 
 type Kinds = (typeof RECORD_KINDS)[number];

@@ -26,6 +26,7 @@ export type {
   NudgeSubscription, StoredSchedule, SubscriptionChange, SubscriptionKind, SubscriptionPatch, SubscriptionRepo, SubscriptionStatus,
 } from './kinds/subscriptions/index.js';
 export type { TriageChannelRecord, TriageChannelRepo } from './kinds/triage-channels/index.js';
+export type { NewWebChatMessage, WebChatHistoryRepo, WebChatMessageRecord, WebChatSessionRecord } from './kinds/web-chat-history/index.js';
 
 export interface StoreHealth {
   /** The store can be used: it answers and its data can be read. */

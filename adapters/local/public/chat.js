@@ -1,38 +1,41 @@
-// IBP-bot web chat: the wiring. Keeps the session, sends what the user types, presses or
-// submits (api.js), puts the answers in the log (render.js, forms.js) and moves focus.
+// IBP-bot web chat: the wiring. Keeps the session, shows the conversation so far
+// (history), sends what the user types, presses or submits (api.js), and keeps an event
+// stream open for what the bot sends by itself. Every message has an id: a message
+// with an id the page already shows takes that one's place (a card with a new state).
 // Everything that comes from the server or the user is put in the page with
 // textContent / attributes only: nothing here parses HTML, so neither a knowledge file
 // nor a user can inject markup or script.
 
-import { postChat, randomId } from './api.js';
+import { getHistory, openEvents, postChat, randomId } from './api.js';
 import { el, hidden } from './dom.js';
 import { renderReply } from './render.js';
+import { applyTexts, lang, loadTexts, setLang, t } from './texts.js';
 
 const SESSION_KEY = 'ibp-bot.session';
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-
-const T = {
-  notSent: 'Niet verstuurd',
-  searching: 'Even zoeken…',
-  you: 'Jij:',
-};
 
 const log = document.getElementById('log');
 const status = document.getElementById('status');
 const composer = document.getElementById('composer');
 const input = document.getElementById('message');
 const sendButton = document.getElementById('send');
+const langSelect = document.getElementById('lang');
 
 const session = loadSession();
-const locale = (navigator.language || '').toLowerCase().startsWith('en') ? 'en' : 'nl';
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 let busy = false;
+/** Message id -> what the page shows for it, and the number of its latest change. */
+const shown = new Map();
+let lastRev = 0;
+/** The name typed once in this session (open web chat), for named reports. */
+let knownName = '';
+let signedIn = false;
 
 /** What reply blocks need from the page (see render.js). */
-const handlers = { isBusy: () => busy, onAction: pressButton, onSubmitForm: sendForm };
+const handlers = { isBusy: () => busy, onAction: pressButton, onSubmitForm: sendForm, name: () => (signedIn ? null : knownName) };
 
 // ---------------------------------------------------------------------------
-// Session and sending
+// Session, language and start
 
 function loadSession() {
   try {
@@ -47,11 +50,50 @@ function loadSession() {
   }
 }
 
-/** Sends one input; resolves to `{ ok: true, replies }` or `{ ok: false, message }`. */
-async function send(turnInput) {
+langSelect.value = lang();
+langSelect.addEventListener('change', () => {
+  setLang(langSelect.value);
+  applyTexts();
+});
+
+async function start() {
+  await loadTexts();
+  applyTexts();
+  await showHistory();
+  openEvents({
+    session,
+    lastEventId: () => lastRev,
+    onMessage: (msg) => {
+      const node = apply(msg);
+      if (node && !busy) scrollIntoView(node);
+    },
+    onReset: () => void showHistory(),
+    onConnected: (up, wasUp) => {
+      if (up && status.dataset.offline === 'true') say(t('online'));
+      if (!up && wasUp) say(t('offline'), true);
+      if (up) delete status.dataset.offline;
+    },
+  });
+}
+
+async function showHistory() {
+  const history = await getHistory(session);
+  if (!history) return;
+  signedIn = history.signedIn === true;
+  if (typeof history.name === 'string') knownName = history.name;
+  for (const msg of history.messages) apply(msg);
+  if (typeof history.rev === 'number' && history.rev > lastRev) lastRev = history.rev;
+  const last = log.lastElementChild;
+  if (history.messages.length > 0 && last) last.scrollIntoView({ block: 'end' });
+}
+
+void start();
+
+/** Sends one input; resolves to `{ ok: true, messages }` or `{ ok: false, message }`. */
+async function send(turnInput, extra = {}) {
   setBusy(true);
   try {
-    return await postChat({ session, locale, input: turnInput });
+    return await postChat({ session, locale: lang(), input: turnInput, ...extra });
   } finally {
     setBusy(false);
   }
@@ -61,8 +103,44 @@ function setBusy(value) {
   busy = value;
   sendButton.disabled = value;
   log.setAttribute('aria-busy', String(value));
-  status.textContent = value ? T.searching : '';
+  say(value ? t('searching') : '');
   status.classList.toggle('status--active', value);
+}
+
+function say(text, offline = false) {
+  status.textContent = text;
+  if (offline) status.dataset.offline = 'true';
+}
+
+// ---------------------------------------------------------------------------
+// Messages by id
+
+/**
+ * Shows one message (history, event or answer): new ids are added at the end; a known id
+ * with a newer change takes that one's place (focus moves along when it was inside).
+ */
+function apply(msg, extra = {}) {
+  if (!msg || typeof msg.id !== 'string') return null;
+  const known = shown.get(msg.id);
+  const rev = typeof msg.rev === 'number' ? msg.rev : undefined;
+  if (rev !== undefined && rev > lastRev) lastRev = rev;
+  if (known && (msg.role === 'user' || (rev !== undefined && known.rev !== undefined && rev <= known.rev))) {
+    if (rev !== undefined) known.rev = Math.max(known.rev ?? 0, rev);
+    return known.node;
+  }
+  let node;
+  if (msg.role === 'user' && typeof msg.text === 'string') node = userBubble(msg.text);
+  else if (msg.role === 'bot' && msg.reply && Array.isArray(msg.reply.blocks)) node = renderReply(msg.reply, { ...handlers, ...extra, source: msg.id });
+  else return null;
+  if (known) {
+    const hadFocus = known.node.contains(document.activeElement);
+    known.node.replaceWith(node);
+    if (hadFocus) node.focus({ preventScroll: true });
+  } else {
+    log.append(node);
+  }
+  shown.set(msg.id, { node, rev });
+  return node;
 }
 
 // ---------------------------------------------------------------------------
@@ -94,13 +172,15 @@ async function sendText() {
     input.focus();
     return;
   }
-  const bubble = appendUserMessage(text);
+  const messageId = randomId();
+  const bubble = apply({ id: messageId, role: 'user', text });
+  scrollIntoView(bubble);
   input.value = '';
   autoGrow();
-  const result = await send({ kind: 'text', text: text.trim() });
+  const result = await send({ kind: 'text', text: text.trim() }, { messageId });
   if (result.ok) {
-    const articles = renderReplies(result.replies);
-    scrollIntoView(articles[0]);
+    const nodes = result.messages.map((m) => apply(m)).filter((n) => n && n !== bubble);
+    scrollIntoView(nodes[0]);
   } else {
     markNotSent(bubble);
     // Give the typed text back, unless the user already started a new message.
@@ -116,70 +196,63 @@ async function sendText() {
 // ---------------------------------------------------------------------------
 // Buttons and forms in answers
 
-async function pressButton(button, b) {
+async function pressButton(button, b, source) {
   if (busy) return;
-  appendUserMessage(String(b.label ?? ''));
-  const result = await send({ kind: 'action', action: String(b.action ?? ''), value: String(b.value ?? '') });
+  const messageId = randomId();
+  const label = String(b.label ?? '');
+  apply({ id: messageId, role: 'user', text: label });
+  const result = await send({ kind: 'action', action: String(b.action ?? ''), value: String(b.value ?? ''), label: label.slice(0, 200) }, { messageId, source });
   if (!result.ok) {
     scrollIntoView(appendError(result.message));
-    button.focus({ preventScroll: true });
+    if (button.isConnected) button.focus({ preventScroll: true });
     return;
   }
-  const articles = renderReplies(result.replies);
+  const nodes = result.messages.filter((m) => m.role === 'bot').map((m) => apply(m)).filter(Boolean);
   // Keyboard and screen reader users continue at the new answer, not back at the top.
-  if (!focusReply(articles)) button.focus({ preventScroll: true });
+  if (!focusReply(nodes) && button.isConnected) button.focus({ preventScroll: true });
 }
 
 /** Called by forms.js for a form that passed its own checks. */
-async function sendForm({ form, values, submitButton, markDone }) {
-  appendUserMessage(String(form.submitLabel ?? ''));
-  const result = await send({
-    kind: 'form',
-    formId: String(form.id ?? ''),
-    values,
-    // Opaque state of the form (e.g. which knelpunt), returned untouched.
-    ...(typeof form.state === 'string' ? { state: form.state } : {}),
-  });
+async function sendForm({ form, values, submitButton, markDone, source, name }) {
+  const messageId = randomId();
+  apply({ id: messageId, role: 'user', text: String(form.submitLabel ?? '') });
+  const result = await send(
+    {
+      kind: 'form',
+      formId: String(form.id ?? ''),
+      values,
+      // Opaque state of the form (e.g. which knelpunt), returned untouched.
+      ...(typeof form.state === 'string' ? { state: form.state } : {}),
+    },
+    { messageId, source, ...(name ? { name } : {}) },
+  );
   if (!result.ok) {
     scrollIntoView(appendError(result.message));
     submitButton.focus({ preventScroll: true });
     return;
   }
+  if (name) knownName = name;
   markDone();
-  const articles = renderReplies(result.replies, { resubmitted: { formId: form.id, values } });
-  if (!focusReply(articles)) input.focus();
+  const nodes = result.messages.filter((m) => m.role === 'bot').map((m) => apply(m, { resubmitted: { formId: form.id, values } })).filter(Boolean);
+  if (!focusReply(nodes)) input.focus();
 }
 
 // ---------------------------------------------------------------------------
 // The log
 
-/** Appends every Reply as an article; returns the articles. */
-function renderReplies(replies, extra = {}) {
-  const articles = [];
-  for (const reply of replies) {
-    if (!reply || !Array.isArray(reply.blocks)) continue;
-    const article = renderReply(reply, { ...handlers, ...extra });
-    log.append(article);
-    articles.push(article);
-  }
-  return articles;
-}
-
-function appendUserMessage(text) {
+function userBubble(text) {
   const item = el('div', 'msg msg--user');
-  item.append(hidden(`${T.you} `));
+  item.append(hidden(`${t('you')} `));
   const p = el('p', 'msg__text');
   p.textContent = text;
   item.append(p);
-  log.append(item);
-  scrollIntoView(item);
   return item;
 }
 
 function markNotSent(bubble) {
   bubble.classList.add('msg--failed');
   const note = el('p', 'msg__note');
-  note.textContent = T.notSent;
+  note.textContent = t('notSent');
   bubble.append(note);
 }
 

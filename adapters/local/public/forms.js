@@ -5,19 +5,24 @@
 
 import { el, hidden, nextId } from './dom.js';
 import { renderRichText } from './richtext.js';
+import { t } from './texts.js';
 
 const T = {
-  choose: 'Kies…',
-  optional: '(niet verplicht)',
-  errorPrefix: 'Fout:',
-  submitted: 'verstuurd',
-  required: 'Vul dit veld in.',
-  requiredSelect: 'Kies een optie.',
-  requiredMulti: 'Kies minstens één optie.',
-  requiredCheckbox: 'Vink dit vakje aan.',
-  minLength: (n) => `Gebruik minstens ${n} tekens.`,
-  maxLength: (n) => `Gebruik hoogstens ${n} tekens.`,
+  get choose() { return t('choose'); },
+  get optional() { return t('optional'); },
+  get errorPrefix() { return t('errorPrefix'); },
+  get submitted() { return t('submitted'); },
+  get required() { return t('required'); },
+  get requiredSelect() { return t('requiredSelect'); },
+  get requiredMulti() { return t('requiredMulti'); },
+  get requiredCheckbox() { return t('requiredCheckbox'); },
+  minLength: (n) => t('minLength', n),
+  maxLength: (n) => t('maxLength', n),
 };
+
+/** The field of a form that says a report is anonymous: without it ticked, the open web chat asks a name. */
+const ANONYMOUS_FIELD = 'anoniem';
+const MAX_NAME_LENGTH = 100;
 
 /**
  * `context.resubmitted` carries what the user just sent, so a form that comes back with
@@ -47,24 +52,37 @@ export function renderForm(form, context) {
     return f;
   });
 
+  // A named report needs a name: the open web chat has no sign-in to tell it, so it asks
+  // once (typed here, remembered for the session, filled in next time).
+  const knownName = typeof context.name === 'function' ? context.name() : null;
+  const anonymousField = fields.find((f) => f.id === ANONYMOUS_FIELD && f.kind === 'checkbox');
+  const nameField = anonymousField && knownName !== null
+    ? createField({ id: 'webchat-name', kind: 'text', label: t('nameLabel'), hint: t('nameHint'), maxLength: MAX_NAME_LENGTH }, `${key}-name`, knownName)
+    : null;
+  if (nameField) {
+    const validate = nameField.validate;
+    nameField.validate = () => (!anonymousField.read() && nameField.read().trim() === '' ? t('nameRequired') : validate());
+    anonymousField.wrap.before(nameField.wrap);
+  }
+
   const submit = el('button', 'button button--primary');
   submit.type = 'submit';
-  submit.textContent = String(form.submitLabel ?? 'Verstuur');
+  submit.textContent = String(form.submitLabel ?? '');
   const footer = el('div', 'bot-form__footer');
   footer.append(submit);
   formEl.append(footer);
 
   formEl.addEventListener('submit', (event) => {
     event.preventDefault();
-    submitForm(formEl, form, fields, submit, context);
+    submitForm(formEl, form, fields, submit, context, nameField, anonymousField);
   });
   return formEl;
 }
 
-function submitForm(formEl, form, fields, submit, context) {
+function submitForm(formEl, form, fields, submit, context, nameField, anonymousField) {
   if (context.isBusy() || formEl.classList.contains('bot-form--done')) return;
   let firstInvalid = null;
-  for (const f of fields) {
+  for (const f of nameField ? [nameField, ...fields] : fields) {
     const message = f.validate();
     f.setError(message);
     if (message && !firstInvalid) firstInvalid = f;
@@ -74,7 +92,8 @@ function submitForm(formEl, form, fields, submit, context) {
     return;
   }
   const values = Object.fromEntries(fields.map((f) => [f.id, f.read()]));
-  void context.onSubmitForm({ form, values, submitButton: submit, markDone: () => disableForm(formEl) });
+  const name = nameField && !anonymousField.read() ? nameField.read().trim() : '';
+  void context.onSubmitForm({ form, values, submitButton: submit, markDone: () => disableForm(formEl), source: context.source, ...(name ? { name } : {}) });
 }
 
 function disableForm(formEl) {
@@ -195,7 +214,7 @@ function createField(field, fid, initial) {
     return null;
   };
 
-  return { id: String(field.id), wrap, read, validate, setError, focusTarget: controls[0] ?? wrap };
+  return { id: String(field.id), kind, wrap, read, validate, setError, focusTarget: controls[0] ?? wrap };
 }
 
 function checkboxRow(id, name, labelText, checked) {

@@ -1,23 +1,19 @@
 // One Reply of src/core/reply.ts -> one <article>. Building only: the caller puts the
 // article in the log and decides where focus goes. `context` carries what the blocks
 // need from the page: `onAction(button, b)` for a pressed button, and for forms
-// `isBusy`, `onSubmitForm` and `resubmitted` (see forms.js).
+// `isBusy`, `onSubmitForm` and `resubmitted` (see forms.js); `source` is the id of the
+// message, sent along with a press or a submission so a reply can take its place.
 
 import { el, hidden, nextId } from './dom.js';
 import { renderForm } from './forms.js';
 import { makeLink, newTabNote, renderRichText } from './richtext.js';
-
-const T = {
-  bot: 'IBP-bot:',
-  botReply: 'Antwoord van IBP-bot',
-  privateNote: 'Alleen zichtbaar voor jou',
-};
+import { t } from './texts.js';
 
 export function renderReply(reply, context) {
   const article = el('article', 'msg msg--bot');
   article.tabIndex = -1;
   if (reply.locale === 'nl' || reply.locale === 'en') article.lang = reply.locale;
-  article.append(hidden(`${T.bot} `));
+  article.append(hidden(`${t('bot')} `));
 
   const blocks = reply.blocks;
   let lastContextId = null;
@@ -34,7 +30,7 @@ export function renderReply(reply, context) {
   }
   if (reply.private === true) {
     const note = el('p', 'private-note');
-    note.textContent = T.privateNote;
+    note.textContent = t('privateNote');
     article.append(note);
   }
 
@@ -43,7 +39,7 @@ export function renderReply(reply, context) {
     heading.id = nextId('reply-title');
     article.setAttribute('aria-labelledby', heading.id);
   } else {
-    article.setAttribute('aria-label', T.botReply);
+    article.setAttribute('aria-label', t('botReply'));
   }
   return article;
 }
@@ -60,7 +56,7 @@ function renderBlock(b, context, labelledBy) {
     case 'facts':
       return renderFacts(b.facts);
     case 'buttons':
-      return renderButtons(b.buttons, labelledBy, context.onAction);
+      return renderButtons(b.buttons, labelledBy, (button, pressed) => context.onAction(button, pressed, context.source));
     case 'links':
       return renderLinks(b.links);
     case 'form':

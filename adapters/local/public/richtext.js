@@ -2,8 +2,8 @@
 // Shared by reply blocks and form intros.
 
 import { el, hidden } from './dom.js';
+import { t } from './texts.js';
 
-const NEW_TAB = '(opent in een nieuw tabblad)';
 
 export function renderRichText(rich) {
   const wrap = el('div', 'rich');
@@ -77,5 +77,5 @@ export function makeLink(url) {
 
 /** Appended after a link's label, for screen reader users. */
 export function newTabNote() {
-  return hidden(` ${NEW_TAB}`);
+  return hidden(` ${t('newTab')}`);
 }
