@@ -9,6 +9,8 @@ export interface ConnectorCall {
   /** The activity id in `/activities/:activityId` (a reply or an update). */
   activityId?: string;
   authorization?: string;
+  /** Who called: each SDK names itself here (botbuilder `botframework-connector/4…`, the Agents SDK its own name). */
+  userAgent?: string;
   body: Record<string, unknown>;
   /** HTTP status the fake answered with. */
   status: number;
@@ -103,6 +105,7 @@ export class FakeConnector {
       ...(m?.[1] ? { conversationId: decodeURIComponent(m[1]) } : {}),
       ...(m?.[2] ? { activityId: decodeURIComponent(m[2]) } : {}),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     };
     this.calls.push(call);
 

@@ -66,6 +66,11 @@ export async function createAgentsTransport(opts: TransportOptions): Promise<Tea
         (logic) => adapter.createConversationAsync(appId, 'msteams', reference.serviceUrl, BOT_FRAMEWORK_SCOPE, parameters, logic),
         async (ctx) => {
           const conversationId = ctx.activity.conversation?.id;
+          // The first message of a new conversation; the SDK would make it a reply to the conversation's id.
+          ctx.onSendActivities(async (_ctx, activities, next) => {
+            for (const a of activities) delete a.replyToId;
+            return next();
+          });
           const messageId = (await ctx.sendActivity(activity as unknown as AgActivity))?.id;
           return { ...(conversationId ? { conversationId } : {}), ...(messageId ? { messageId } : {}) };
         },
