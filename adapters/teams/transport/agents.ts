@@ -38,11 +38,7 @@ export async function createAgentsTransport(opts: TransportOptions): Promise<Tea
     process: (req, logic) => processRequest(adapter, authenticated, req, logic, opts.log),
     sendNew: (reference, activity) =>
       inConversation(reference, async (ctx) => {
-        // A proactive message is a new message, not a reply to the made-up id of the continuation activity.
-        ctx.onSendActivities(async (_ctx, activities, next) => {
-          for (const a of activities) delete a.replyToId;
-          return next();
-        });
+        newMessages(ctx);
         const sent = await ctx.sendActivity(activity as unknown as AgActivity);
         return sent?.id || undefined;
       }),
@@ -66,17 +62,24 @@ export async function createAgentsTransport(opts: TransportOptions): Promise<Tea
         (logic) => adapter.createConversationAsync(appId, 'msteams', reference.serviceUrl, BOT_FRAMEWORK_SCOPE, parameters, logic),
         async (ctx) => {
           const conversationId = ctx.activity.conversation?.id;
-          // The first message of a new conversation; the SDK would make it a reply to the conversation's id.
-          ctx.onSendActivities(async (_ctx, activities, next) => {
-            for (const a of activities) delete a.replyToId;
-            return next();
-          });
+          newMessages(ctx);
           const messageId = (await ctx.sendActivity(activity as unknown as AgActivity))?.id;
           return { ...(conversationId ? { conversationId } : {}), ...(messageId ? { messageId } : {}) };
         },
       );
     },
   };
+}
+
+/**
+ * A proactive message is a new message, not a reply to the made-up id of the
+ * continuation activity (or, in a conversation just created, to the conversation's id).
+ */
+function newMessages(ctx: TurnContext): void {
+  ctx.onSendActivities(async (_ctx, activities, next) => {
+    for (const a of activities) delete a.replyToId;
+    return next();
+  });
 }
 
 /** The token audience of the Bot Connector (Teams). */

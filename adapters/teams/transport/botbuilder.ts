@@ -32,11 +32,7 @@ export function createBotbuilderTransport(opts: TransportOptions): TeamsTranspor
         (logic) => adapter.continueConversationAsync(appId, toBb(reference), logic),
         async (ctx) => {
           useOwnRetries(ctx, adapter, opts.log);
-          // A proactive message is a new message, not a reply to the made-up id of the continuation activity.
-          ctx.onSendActivities(async (_ctx, activities, next) => {
-            for (const a of activities) delete a.replyToId;
-            return next();
-          });
+          newMessages(ctx);
           return (await ctx.sendActivity(toBbActivity(activity)))?.id;
         },
       ),
@@ -58,7 +54,6 @@ export function createBotbuilderTransport(opts: TransportOptions): TeamsTranspor
       ),
     createConversation: (reference, userId, activity) => {
       const tenantId = reference.conversation.tenantId;
-      let conversationId: string | undefined;
       return inTurn<TurnContext, { conversationId?: string; messageId?: string }>(
         (logic) =>
           adapter.createConversationAsync(
@@ -76,8 +71,9 @@ export function createBotbuilderTransport(opts: TransportOptions): TeamsTranspor
             logic,
           ),
         async (ctx) => {
-          conversationId = ctx.activity.conversation?.id;
+          const conversationId = ctx.activity.conversation?.id;
           useOwnRetries(ctx, adapter, opts.log);
+          newMessages(ctx);
           const messageId = (await ctx.sendActivity(toBbActivity(activity)))?.id;
           return { ...(conversationId ? { conversationId } : {}), ...(messageId ? { messageId } : {}) };
         },
@@ -154,6 +150,17 @@ function turnIO(ctx: TurnContext, activity: Activity): TurnIO {
       await ctx.sendActivity({ type: 'invokeResponse', value: { status, ...(body !== undefined ? { body } : {}) } });
     },
   };
+}
+
+/**
+ * A proactive message is a new message, not a reply to the made-up id of the
+ * continuation activity (or, in a conversation just created, to the conversation's id).
+ */
+function newMessages(ctx: TurnContext): void {
+  ctx.onSendActivities(async (_ctx, activities, next) => {
+    for (const a of activities) delete a.replyToId;
+    return next();
+  });
 }
 
 /** Our outgoing activities are plain protocol JSON (no Dates); botbuilder's type wants Dates where we have none. */
