@@ -13,7 +13,7 @@ import {
   type WebResponse,
 } from '@microsoft/agents-hosting';
 import type { Logger } from '../../../src/log.js';
-import type { Activity, ConversationReference, OutgoingActivity } from '../activity.js';
+import type { Activity, ConversationReference } from '../activity.js';
 import { inTurn, reasonOf, type HttpRequestLike, type ProcessOutcome, type TeamsTransport, type TransportAuth, type TransportOptions, type TurnIO } from './index.js';
 
 /**
