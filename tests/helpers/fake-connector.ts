@@ -30,6 +30,8 @@ export class FakeConnector {
   private server: Server | null = null;
   private seq = 0;
   url = '';
+  /** Called with every call as it arrives (the benchmark times replies with it). */
+  onCall: ((call: ConnectorCall) => void) | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -108,6 +110,7 @@ export class FakeConnector {
       ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     };
     this.calls.push(call);
+    this.onCall?.(call);
 
     const send = (status: number, json: unknown, headers: Record<string, string> = {}): void => {
       call.status = status;
