@@ -125,16 +125,6 @@ export async function sendToUserVia(deps: SendDeps, userId: string, data: unknow
   return withRetries(deps, undefined, async () => (await deps.transport.createConversation(reference, userId, activity)).messageId);
 }
 
-/** Removes a message the bot sent (DELETE …/activities/{id}); a 404 means it is gone already. */
-export async function deleteMessage(deps: SendDeps, ref: ConversationRefRecord, activityId: string): Promise<ProactiveResult> {
-  const reference = readReference(ref.data);
-  if (!reference) return { ok: false, gone: false, reason: 'invalid_reference' };
-  return withRetries(deps, undefined, async () => {
-    await deps.transport.delete(reference, activityId);
-    return activityId;
-  });
-}
-
 async function withRetries(deps: SendDeps, refKey: string | undefined, attempt: () => Promise<string | undefined>): Promise<ProactiveResult> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
