@@ -27,7 +27,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams authentication over %s', (sdk) => {
       keys = await new FakeBotFrameworkKeys().start();
       bot = await startBot(
         { ...baseEnv, TEAMS_SDK: sdk, DATA_DIR: tempDir(), NODE_ENV: 'test', MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'fake-password-not-real' },
-        // botbuilder fetches the keys that sign Teams tokens from this local key set, never from Microsoft.
+        // The SDK (either) fetches the keys that sign Teams tokens from this local key set, never from Microsoft.
         { logDestination: logs, teamsOpenIdMetadataUrl: keys.metadataUrl },
       );
     });
