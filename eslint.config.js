@@ -18,6 +18,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['botbuilder', 'botbuilder-*', 'botframework-*'], message: 'botbuilder stays inside adapters/teams.' },
+            { group: ['@microsoft/agents-*'], message: 'The Microsoft 365 Agents SDK stays inside adapters/teams.' },
             { group: ['@slack/*'], message: 'Slack SDKs stay inside adapters/slack.' },
           ],
         },
@@ -33,7 +34,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['botbuilder', 'botbuilder-*', 'botframework-*'], message: 'botbuilder stays inside adapters/teams.' }] },
+        {
+          patterns: [
+            { group: ['botbuilder', 'botbuilder-*', 'botframework-*'], message: 'botbuilder stays inside adapters/teams.' },
+            { group: ['@microsoft/agents-*'], message: 'The Microsoft 365 Agents SDK stays inside adapters/teams.' },
+          ],
+        },
       ],
     },
   },

@@ -18,6 +18,7 @@ import { PostgresStore } from '../src/store/postgres/store.js';
 import { startPostgres } from '../tests/helpers/pg.js';
 import { finish, type Row } from './report.js';
 import { startupAtSize, storeCosts } from './store-cost.js';
+import { teamsBenchmark, teamsRows } from './teams.js';
 
 
 /** Time from `npm start`-equivalent spawn to the "ready" log line (tsx, like `npm start`). */
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
   rows.push({ name: `learned ranker training, 5,000 entries (${cost.examples.toLocaleString('en')} examples, ${cost.parameters.toLocaleString('en')} weights), wall / CPU`, value: `${cost.trainingMs.toFixed(0)} / ${cost.trainingCpuMs.toFixed(0)} ms`, target: '', ok: true });
   rows.push({ name: '5,000 entries: lexical index build', value: `${cost.lexicalMs.toFixed(0)} ms`, target: '', ok: true });
   rows.push({ name: '5,000 entries: memory kept (heap + buffers) by the learned ranker / by the whole index', value: `${cost.trainingHeapMb.toFixed(1)} / ${cost.indexHeapMb.toFixed(1)} MB`, target: '', ok: true });
+
+  // Teams turn latency per transport (TEAMS_SDK), both in one run (bench/teams.ts).
+  rows.push(...teamsRows(await teamsBenchmark()));
 
   const startup = await startupTime();
   rows.push({ name: 'start-up to ready (tsx, like npm start)', value: `${startup.toFixed(0)} ms`, target: '', ok: true });

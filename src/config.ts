@@ -43,6 +43,8 @@ const schema = z.object({
   // Without credentials, Teams accepts unauthenticated activities only from this machine (HOST on loopback),
   // or from anywhere when this is `true`; refused in production
   TEAMS_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  // Which SDK carries Teams traffic (adapters/teams/transport): botbuilder (archived by Microsoft) or the Microsoft 365 Agents SDK
+  TEAMS_SDK: z.preprocess(emptyAsUndefined, z.enum(['botbuilder', 'agents']).default('botbuilder')),
   // The web chat: open (no sign-in), signin (the dashboard's OpenID Connect sign-in) or off; default by NODE_ENV
   WEB_CHAT: z.preprocess(emptyAsUndefined, z.enum(['open', 'signin', 'off']).optional()),
   // Slack (adapters/slack): mounted when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP), or
@@ -188,6 +190,8 @@ export interface Config {
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     /** TEAMS_ANONYMOUS=true: unauthenticated activities from anywhere (never in production). */
     anonymous: boolean;
+    /** TEAMS_SDK: the SDK behind the Teams transport; `agents` is the one Microsoft supports. */
+    sdk: 'botbuilder' | 'agents';
   };
   slack: {
     botToken?: string;
@@ -277,6 +281,7 @@ export function loadConfig(env: Env): Config {
     teams: {
       appType: v.MICROSOFT_APP_TYPE,
       anonymous: v.TEAMS_ANONYMOUS === 'true',
+      sdk: v.TEAMS_SDK,
       ...(v.MICROSOFT_APP_ID ? { appId: v.MICROSOFT_APP_ID } : {}),
       ...(v.MICROSOFT_APP_PASSWORD ? { appPassword: v.MICROSOFT_APP_PASSWORD } : {}),
       ...(v.MICROSOFT_APP_TENANT_ID ? { tenantId: v.MICROSOFT_APP_TENANT_ID } : {}),

@@ -9,6 +9,7 @@ import { usePostgres } from './helpers/pg.js';
 import { interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
 import { cardSubmit, personalMessage } from './helpers/teams-activities.js';
 import { tempDir } from './helpers/tmp.js';
+import { TEAMS_TRANSPORTS } from './helpers/teams-transports.js';
 
 /**
  * Hostile text typed by people, through every platform, on both stores, with the
@@ -24,7 +25,9 @@ const pg = usePostgres();
 type ChatReply = { status: number; replies: Reply[]; notifications: Reply[] };
 
 for (const backend of ['lowdb', 'postgres'] as const) {
-  describe(`hostile text through every platform: ${backend}, default settings`, () => {
+  describe.each(TEAMS_TRANSPORTS)(`hostile text through every platform: ${backend}, default settings, Teams over %s`, (sdk) => {
+    // Only the Teams part depends on the transport; the rest runs once per backend.
+    const once = sdk === TEAMS_TRANSPORTS[0];
     let bot: RunningBot;
     let fake: FakeSlack;
     let connector: FakeConnector;
@@ -51,6 +54,7 @@ for (const backend of ['lowdb', 'postgres'] as const) {
           SLACK_BOT_TOKEN: 'xoxb-test-not-a-real-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl,
           KNELPUNT_COORDINATORS: 'local:hostile-coordinator',
           LOG_LEVEL: 'silent',
+          TEAMS_SDK: sdk,
         },
         { logDestination: new LogCapture(), schedulerIntervalMs: 0 },
       );
@@ -61,7 +65,7 @@ for (const backend of ['lowdb', 'postgres'] as const) {
       await connector?.close();
     });
 
-    it('web chat: a question, a named and an anonymous knelpunt, a toelichting', async () => {
+    it.runIf(once)('web chat: a question, a named and an anonymous knelpunt, a toelichting', async () => {
       expect((await chat('hostile-coordinator', { kind: 'text', text: 'knelpunt triage hier' })).status).toBe(200);
       const q = await chat('hostile-reporter', { kind: 'text', text: `wat is zekerheid 7 ${HOSTILE}` });
       expect(q.status).toBe(200);
@@ -91,7 +95,7 @@ for (const backend of ['lowdb', 'postgres'] as const) {
       expect((await bot.store.knelpunten.get(ref))?.history.at(-1)).toMatchObject({ to: 'niet_opgepakt', toelichting: CLEAN });
     });
 
-    it('Slack: a knelpunt from the modal keeps its text (the modal closes, the report is stored)', async () => {
+    it.runIf(once)('Slack: a knelpunt from the modal keeps its text (the modal closes, the report is stored)', async () => {
       const before = await bot.store.knelpunten.count();
       const res = await slack(interactionBody({
         type: 'view_submission', team: { id: FAKE_TEAM_ID }, user: { id: 'U0HOSTILE', team_id: FAKE_TEAM_ID },

@@ -49,7 +49,7 @@ describe('network: what counts as this machine', () => {
 });
 
 describe('the start-up warning about what is open', () => {
-  const base = { nodeEnv: 'development' as const, host: '127.0.0.1', webChat: 'open' as const, teams: { appType: 'MultiTenant' as const, anonymous: false }, metrics: { mode: 'off' as const } };
+  const base = { nodeEnv: 'development' as const, host: '127.0.0.1', webChat: 'open' as const, teams: { appType: 'MultiTenant' as const, anonymous: false, sdk: 'botbuilder' as const }, metrics: { mode: 'off' as const } };
 
   it('says nothing while only this machine can connect', () => {
     expect(exposureWarning(base)).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Activity } from 'botbuilder';
+import type { Activity } from '../adapters/teams/activity.js';
 import { cleanText, parseActivity, splitConversationId, submitInput } from '../adapters/teams/parse.js';
 import {
   BOT,

@@ -1,4 +1,3 @@
-import { ActivityTypes, CardFactory, StatusCodes, TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import type { Bot, BotResult } from '../../src/core/bot.js';
 import { simpleReply } from '../../src/core/answer.js';
 import type { ProactiveResult } from '../../src/core/outbox.js';
@@ -8,10 +7,12 @@ import type { Locale, Turn } from '../../src/domain/turn.js';
 import { localeFromTag, messages } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/log.js';
 import type { Store } from '../../src/store/types.js';
+import { adaptiveCardAttachment, conversationReference, type Activity } from './activity.js';
 import { parseActivity, tenantOf, type InvokeKind } from './parse.js';
 import { renderCard, type RenderOptions } from './render.js';
 import { replyActivity, storedReference } from './send.js';
 import { teamsStrings } from './strings.js';
+import type { TurnIO } from './transport/index.js';
 
 /**
  * One incoming Teams activity, start to end: parse -> store the conversation
@@ -29,12 +30,12 @@ export interface TurnHandlerDeps {
   sendPrivate: (userId: string, reference: Record<string, unknown>, reply: Reply) => Promise<ProactiveResult>;
 }
 
-export function createTurnHandler(deps: TurnHandlerDeps): (ctx: TurnContext) => Promise<void> {
+export function createTurnHandler(deps: TurnHandlerDeps): (ctx: TurnIO) => Promise<void> {
   return async (ctx) => {
     const parsed = parseActivity(ctx.activity, deps.now());
     if (parsed.kind === 'ignore') {
       deps.log.debug({ platform: 'teams', reason: parsed.reason }, 'teams: activity ignored');
-      if (parsed.invoke) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK }));
+      if (parsed.invoke) await ctx.invokeResponse(200);
       return;
     }
     if (parsed.kind === 'foreign') {
@@ -52,11 +53,11 @@ export function createTurnHandler(deps: TurnHandlerDeps): (ctx: TurnContext) => 
  * A card action the bot cannot place (a card it did not send, or from an older version):
  * a short message, as the kind of action expects it, instead of an empty answer.
  */
-async function answerForeign(deps: TurnHandlerDeps, ctx: TurnContext, invoke: InvokeKind | false, locale: Locale): Promise<void> {
+async function answerForeign(deps: TurnHandlerDeps, ctx: TurnIO, invoke: InvokeKind | false, locale: Locale): Promise<void> {
   const text = messages(locale).foreignAction;
   deps.log.debug({ platform: 'teams', invoke }, 'teams: card action of a card the bot cannot place');
-  if (invoke === 'execute') await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: messageBody(text) }));
-  else if (invoke) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { task: { type: 'message', value: text } } }));
+  if (invoke === 'execute') await ctx.invokeResponse(200, messageBody(text));
+  else if (invoke) await ctx.invokeResponse(200, { task: { type: 'message', value: text } });
   else await send(deps, ctx, [simpleReply(locale, text)], 'foreign');
 }
 
@@ -75,7 +76,7 @@ async function saveReference(deps: TurnHandlerDeps, activity: Activity, turn: Tu
   // form, and an anonymous report must leave no trace of who sent it, or when.
   if (turn.input.kind === 'form') return;
   const tenantId = tenantOf(activity);
-  const reference = storedReference(TurnContext.getConversationReference(activity), tenantId);
+  const reference = storedReference(conversationReference(activity), tenantId);
   const { id, kind, threadId, teamId, name } = turn.conversation;
   const records = [{ key: referenceKey(turn), threadId, data: reference }];
   if (threadId) {
@@ -118,7 +119,7 @@ const take = (list: Reply[], r: Reply | undefined): Reply | undefined => {
  * follows it). A reply that replaces its source card updates the card the action came
  * from. Private replies in a channel go to a 1:1 chat; the rest are posted here.
  */
-async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, result: BotResult, invoke: InvokeKind | false): Promise<void> {
+async function deliver(deps: TurnHandlerDeps, ctx: TurnIO, turn: Turn, result: BotResult, invoke: InvokeKind | false): Promise<void> {
   // Teams has no ephemeral messages: in a channel or group chat a private reply goes to a 1:1 chat.
   const shared = turn.conversation.kind !== 'personal';
   // Private content never takes the place of a card everyone sees.
@@ -128,28 +129,28 @@ async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, resu
   if (invoke === 'task/fetch') {
     // A button that opens a form: the form in a dialog, where the button was pressed.
     const form = take(replies, replies.find(hasForm));
-    if (form) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: dialogBody(form, deps.render) }));
+    if (form) await ctx.invokeResponse(200, dialogBody(form, deps.render));
     else {
       const note = take(replies, replies.find((r) => plainText(r) && !r.replacesSource));
-      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { task: { type: 'message', value: note?.fallbackText ?? teamsStrings(locale).actionDone } } }));
+      await ctx.invokeResponse(200, { task: { type: 'message', value: note?.fallbackText ?? teamsStrings(locale).actionDone } });
     }
   } else if (invoke === 'task/submit') {
     // Errors: the dialog stays open with them; otherwise it closes (with a short message, if there is one for this person only).
     const again = take(replies, replies.find(formWithErrors));
-    if (again) await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: dialogBody(again, deps.render) }));
+    if (again) await ctx.invokeResponse(200, dialogBody(again, deps.render));
     else {
       const note = take(replies, replies.find((r) => r.private && plainText(r) && !r.replacesSource));
-      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, ...(note ? { body: { task: { type: 'message', value: note.fallbackText } } } : {}) }));
+      await ctx.invokeResponse(200, note ? { task: { type: 'message', value: note.fallbackText } } : undefined);
     }
   } else if (invoke === 'execute') {
     // Action.Execute: the card in the response replaces the one that was pressed; a short private answer becomes the toast.
     const card = take(replies, replies.find((r) => r.replacesSource)) ?? take(replies, replies.find(formWithErrors));
     if (card) {
-      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(card, deps.render) } }));
+      await ctx.invokeResponse(200, { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderCard(card, deps.render) });
       if (card.track && ctx.activity.replyToId) await rememberCard(deps, card, referenceKey(turn), ctx.activity.replyToId);
     } else {
       const note = take(replies, replies.find((r) => r.private && plainText(r)));
-      await ctx.sendActivity(invokeResponse({ status: StatusCodes.OK, body: messageBody(note?.fallbackText ?? teamsStrings(locale).actionDone) }));
+      await ctx.invokeResponse(200, messageBody(note?.fallbackText ?? teamsStrings(locale).actionDone));
     }
   }
 
@@ -158,7 +159,7 @@ async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, resu
   for (const r of replies.filter((x) => x.replacesSource || (source && turn.input.kind === 'form' && formWithErrors(x)))) {
     if (!source) break;
     try {
-      await ctx.updateActivity({ ...replyActivity(r, deps.render), id: source });
+      await ctx.update(source, replyActivity(r, deps.render));
       replies.splice(replies.indexOf(r), 1);
       if (r.track) await rememberCard(deps, r, referenceKey(turn), source);
     } catch (err) {
@@ -177,11 +178,11 @@ async function deliver(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, resu
 }
 
 /** Posts replies in this conversation; tracked cards are remembered where they landed. Failures are logged. */
-async function send(deps: TurnHandlerDeps, ctx: TurnContext, replies: Reply[], route: string, turn?: Turn): Promise<void> {
+async function send(deps: TurnHandlerDeps, ctx: TurnIO, replies: Reply[], route: string, turn?: Turn): Promise<void> {
   if (replies.length === 0) return;
   try {
-    const sent = await ctx.sendActivities(replies.map((r) => replyActivity(r, deps.render)));
-    if (turn) for (const [i, r] of replies.entries()) if (r.track) await rememberCard(deps, r, referenceKey(turn), sent[i]?.id);
+    const sent = await ctx.send(replies.map((r) => replyActivity(r, deps.render)));
+    if (turn) for (const [i, r] of replies.entries()) if (r.track) await rememberCard(deps, r, referenceKey(turn), sent[i]);
   } catch (err) {
     // Logged here; no rethrow: a 500 would make Teams redeliver, and the redelivery is dropped as a duplicate anyway.
     deps.log.error({ err, platform: 'teams', route }, 'teams: could not send the reply');
@@ -191,7 +192,7 @@ async function send(deps: TurnHandlerDeps, ctx: TurnContext, replies: Reply[], r
 /** A form as a Teams dialog (task module). */
 function dialogBody(form: Reply, render: RenderOptions): Record<string, unknown> {
   const title = form.blocks.find((b): b is Extract<typeof b, { kind: 'form' }> => b.kind === 'form')?.form.title ?? form.fallbackText;
-  return { task: { type: 'continue', value: { title: title.slice(0, 100), width: 'medium', height: 'medium', card: CardFactory.adaptiveCard(renderCard(form, render)) } } };
+  return { task: { type: 'continue', value: { title: title.slice(0, 100), width: 'medium', height: 'medium', card: adaptiveCardAttachment(renderCard(form, render)) } } };
 }
 
 /** Action.Execute's answer when there is no card to show: a short message (a toast). */
@@ -204,9 +205,9 @@ function messageBody(text: string): Record<string, unknown> {
  * post in the conversation itself: a hint when a form went to the 1:1 chat, or a
  * short notice when the 1:1 chat could not be reached (never the private content).
  */
-async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn, privately: Reply[], locale: Locale, typed: boolean): Promise<Reply[]> {
+async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnIO, turn: Turn, privately: Reply[], locale: Locale, typed: boolean): Promise<Reply[]> {
   const t = teamsStrings(locale);
-  const reference = storedReference(TurnContext.getConversationReference(ctx.activity), tenantOf(ctx.activity));
+  const reference = storedReference(conversationReference(ctx.activity), tenantOf(ctx.activity));
   for (const r of privately) {
     const res = await deps.sendPrivate(turn.user.id, reference, r);
     if (!res.ok) {
@@ -215,8 +216,4 @@ async function sendPrivately(deps: TurnHandlerDeps, ctx: TurnContext, turn: Turn
     }
   }
   return typed || privately.some(hasForm) ? [simpleReply(locale, t.sentPrivately)] : [];
-}
-
-function invokeResponse(value: InvokeResponse): Partial<Activity> {
-  return { type: ActivityTypes.InvokeResponse, value };
 }

@@ -1,4 +1,4 @@
-import type { Activity, ChannelAccount } from 'botbuilder';
+import type { Activity, ChannelAccount } from './activity.js';
 import type { ConversationKind, FormValue, FormValues, Turn, TurnInput } from '../../src/domain/turn.js';
 import { isWhitespace } from '../../src/domain/whitespace.js';
 import { cleanName } from '../../src/domain/text.js';

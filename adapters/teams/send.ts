@@ -1,10 +1,10 @@
-import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import { CardFactory, type Activity } from 'botbuilder';
 import type { ProactiveResult } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { Logger } from '../../src/log.js';
 import type { ConversationRefRecord, Store } from '../../src/store/types.js';
+import { adaptiveCardAttachment, readReference, type ConversationReference, type OutgoingActivity } from './activity.js';
 import { renderCard, type RenderOptions } from './render.js';
+import type { TeamsTransport } from './transport/index.js';
 
 /**
  * Sending to Teams: Reply -> message activity, and proactive sends with our own
@@ -24,9 +24,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, maxTotalWaitMs: 30_000, baseDelayMs: 500 };
 
 export interface SendDeps {
-  adapter: CloudAdapter;
-  /** Empty in anonymous (local) mode. */
-  appId: string;
+  transport: TeamsTransport;
   store: Store;
   log: Logger;
   now: () => Date;
@@ -36,15 +34,18 @@ export interface SendDeps {
 }
 
 /** A Reply as a Teams message: one Adaptive Card, with a plain-text summary for notifications. */
-export function replyActivity(reply: Reply, render: RenderOptions): Partial<Activity> {
+export function replyActivity(reply: Reply, render: RenderOptions): OutgoingActivity {
   return {
     type: 'message',
-    attachments: [CardFactory.adaptiveCard(renderCard(reply, render))],
+    attachments: [adaptiveCardAttachment(renderCard(reply, render))],
     ...(reply.fallbackText ? { summary: reply.fallbackText.slice(0, 250) } : {}),
   };
 }
 
-/** The stored reference of a conversation: what `continueConversationAsync` needs, without the user's display name. */
+/**
+ * The stored reference of a conversation: what a proactive send needs, without the user's
+ * display name. Plain Activity-protocol JSON, the same whichever SDK carries Teams.
+ */
 export function storedReference(ref: Partial<ConversationReference>, tenantId: string | undefined): Record<string, unknown> {
   const { activityId: _activityId, user, conversation, ...rest } = ref;
   return {
@@ -54,19 +55,20 @@ export function storedReference(ref: Partial<ConversationReference>, tenantId: s
   };
 }
 
-/** botbuilder uses the channel's default OAuth scope when no audience is given (an empty string would be used as is). */
-const CHANNEL_AUDIENCE = undefined as unknown as string;
-
 export interface HttpFailure {
   status?: number;
   code?: string;
   retryAfterMs?: number;
 }
 
-/** What went wrong in a connector call, from a botbuilder/azure RestError or a network error. */
+/**
+ * What went wrong in a connector call, from either SDK's error: botbuilder's RestError
+ * (`statusCode`, `response.headers.get`), the Agents SDK's HttpError (`status`,
+ * `response.status`, fetch `Headers`), or a network error (no status).
+ */
 export function describeFailure(e: unknown, now: Date): HttpFailure {
-  const err = e as { statusCode?: number; code?: string; response?: { status?: number; headers?: unknown } };
-  const status = err.statusCode ?? err.response?.status;
+  const err = e as { statusCode?: number; status?: number; code?: string; response?: { status?: number; headers?: unknown } };
+  const status = err.statusCode ?? err.response?.status ?? (typeof err.status === 'number' ? err.status : undefined);
   const headers = err.response?.headers as { get?: (n: string) => string | undefined | null } | Record<string, string> | undefined;
   const raw = headers && typeof headers.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
   const retryAfterMs = parseRetryAfter(typeof raw === 'string' ? raw : undefined, now);
@@ -87,34 +89,24 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
 }
 
 /**
- * The connector client retries 429s itself, waiting for any Retry-After without
- * a limit, and CloudAdapter offers no option to change that. For proactive sends
- * we retry ourselves (with a cap), so the client's own retry policy is removed
- * from this one client (each continueConversation gets a new one).
- */
-function useOwnRetries(ctx: TurnContext, adapter: CloudAdapter, log: Logger): void {
-  const client = ctx.turnState.get(adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(o: { name: string }): unknown } } } | undefined;
-  const pipeline = client?.client?.pipeline;
-  if (pipeline) pipeline.removePolicy({ name: 'defaultRetryPolicy' });
-  else log.warn('teams: connector client has no pipeline to adjust; its own retries stay on');
-}
-
-/**
  * Sends a Reply to a stored conversation: 429/5xx retried (Retry-After honoured, total
  * wait capped), 403/404 mark the reference inactive. A reply that replaces an earlier
  * message (`replacesMessage`) updates that activity in place (PUT …/activities/{id});
- * then a 404 says the message is gone, not the conversation.
+ * then a 404 says the message is gone, not the conversation. The reference may have been
+ * stored under either SDK: it is plain Activity-protocol JSON.
  */
 export async function sendProactive(deps: SendDeps, ref: ConversationRefRecord, reply: Reply): Promise<ProactiveResult> {
-  const reference = ref.data as Partial<ConversationReference>;
-  if (!reference.serviceUrl || !reference.conversation?.id) return { ok: false, gone: false, reason: 'invalid_reference' };
+  const reference = readReference(ref.data);
+  if (!reference) return { ok: false, gone: false, reason: 'invalid_reference' };
   const activity = replyActivity(reply, deps.render);
   const update = reply.replacesMessage;
-  return withRetries(deps, update ? undefined : ref.key, async () => {
-    const sent = capture();
-    await deps.adapter.continueConversationAsync(deps.appId, reference, sent.logic(deps, activity, update));
-    return sent.result();
-  });
+  if (update) {
+    return withRetries(deps, undefined, async () => {
+      await deps.transport.update(reference, update, activity);
+      return update;
+    });
+  }
+  return withRetries(deps, ref.key, () => deps.transport.sendNew(reference, activity));
 }
 
 /**
@@ -122,66 +114,15 @@ export async function sendProactive(deps: SendDeps, ref: ConversationRefRecord, 
  * from a reference of a conversation the user is in (its service URL and tenant).
  */
 export async function sendToUser(deps: SendDeps, userId: string, via: ConversationRefRecord | undefined, reply: Reply): Promise<ProactiveResult> {
-  return sendToUserVia(deps, userId, via?.data as Partial<ConversationReference> | undefined, reply);
+  return sendToUserVia(deps, userId, via?.data, reply);
 }
 
 /** The same, from a conversation reference at hand (the current turn's). */
-export async function sendToUserVia(deps: SendDeps, userId: string, reference: Partial<ConversationReference> | undefined, reply: Reply): Promise<ProactiveResult> {
-  if (!reference?.serviceUrl || !reference.bot) return { ok: false, gone: false, reason: 'no_reference_for_user' };
-  const tenantId = reference.conversation?.tenantId;
+export async function sendToUserVia(deps: SendDeps, userId: string, data: unknown, reply: Reply): Promise<ProactiveResult> {
+  const reference = readReference(data);
+  if (!reference?.bot) return { ok: false, gone: false, reason: 'no_reference_for_user' };
   const activity = replyActivity(reply, deps.render);
-  return withRetries(deps, undefined, async () => {
-    const sent = capture();
-    await deps.adapter.createConversationAsync(
-      deps.appId,
-      'msteams',
-      reference.serviceUrl!,
-      CHANNEL_AUDIENCE,
-      {
-        isGroup: false,
-        bot: reference.bot!,
-        members: [{ id: userId, name: '' }],
-        ...(tenantId ? { tenantId } : {}),
-        channelData: tenantId ? { tenant: { id: tenantId } } : {},
-      },
-      sent.logic(deps, activity),
-    );
-    return sent.result();
-  });
-}
-
-/**
- * The send inside a turn. CloudAdapter hands errors thrown in a turn to
- * `onTurnError` (which logs them) instead of to the caller, so the error is kept
- * here and rethrown outside the turn, where the retry policy sees it.
- */
-function capture(): { logic: (deps: SendDeps, activity: Partial<Activity>, update?: string) => (ctx: TurnContext) => Promise<void>; result: () => string | undefined } {
-  let messageId: string | undefined;
-  let failure: { error: unknown } | undefined;
-  return {
-    logic: (deps, activity, update) => async (ctx) => {
-      try {
-        useOwnRetries(ctx, deps.adapter, deps.log);
-        if (update) {
-          await ctx.updateActivity({ ...activity, id: update });
-          messageId = update;
-          return;
-        }
-        // A proactive message is a new message, not a reply to the made-up id of the continuation activity.
-        ctx.onSendActivities(async (_ctx, activities, next) => {
-          for (const a of activities) delete a.replyToId;
-          return next();
-        });
-        messageId = (await ctx.sendActivity(activity))?.id;
-      } catch (error) {
-        failure = { error };
-      }
-    },
-    result: () => {
-      if (failure) throw failure.error;
-      return messageId;
-    },
-  };
+  return withRetries(deps, undefined, async () => (await deps.transport.createConversation(reference, userId, activity)).messageId);
 }
 
 async function withRetries(deps: SendDeps, refKey: string | undefined, attempt: () => Promise<string | undefined>): Promise<ProactiveResult> {

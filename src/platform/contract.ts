@@ -45,6 +45,6 @@ export interface AdapterDeps {
   store: Store;
   log: Logger;
   now: () => Date;
-  /** Tests only: where botbuilder fetches the OpenID metadata (and keys) for incoming Teams tokens, instead of Microsoft's. */
+  /** Tests only: where the Teams SDK (botbuilder or the Agents SDK) fetches the OpenID metadata (and keys) for incoming tokens, instead of Microsoft's. */
   teamsOpenIdMetadataUrl?: string;
 }

@@ -9,6 +9,8 @@ export interface ConnectorCall {
   /** The activity id in `/activities/:activityId` (a reply or an update). */
   activityId?: string;
   authorization?: string;
+  /** Who called: each SDK names itself here (botbuilder `botframework-connector/4…`, the Agents SDK its own name). */
+  userAgent?: string;
   body: Record<string, unknown>;
   /** HTTP status the fake answered with. */
   status: number;
@@ -28,6 +30,8 @@ export class FakeConnector {
   private server: Server | null = null;
   private seq = 0;
   url = '';
+  /** Called with every call as it arrives (the benchmark times replies with it). */
+  onCall: ((call: ConnectorCall) => void) | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -103,8 +107,10 @@ export class FakeConnector {
       ...(m?.[1] ? { conversationId: decodeURIComponent(m[1]) } : {}),
       ...(m?.[2] ? { activityId: decodeURIComponent(m[2]) } : {}),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
     };
     this.calls.push(call);
+    this.onCall?.(call);
 
     const send = (status: number, json: unknown, headers: Record<string, string> = {}): void => {
       call.status = status;

@@ -11,7 +11,7 @@ const b64 = (o: Json): string => Buffer.from(JSON.stringify(o)).toString('base64
 /**
  * The Bot Framework's token keys, on localhost: an OpenID metadata document and its
  * key set (JWKS) with one RSA key, as login.botframework.com publishes them. The bot
- * under test is pointed here (startBot's `teamsOpenIdMetadataUrl`), so botbuilder
+ * under test is pointed here (startBot's `teamsOpenIdMetadataUrl`), so either Teams SDK
  * verifies real signatures without the network. `sign` makes tokens with that key
  * (or another one, to forge).
  */
