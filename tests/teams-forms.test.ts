@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
+import { cardActions, FakeConnector, type CardAction, type ConnectorCall } from './helpers/fake-connector.js';
 import { LogCapture } from './helpers/core.js';
 import { BOT, CHANNEL, PERSONAL_CONVERSATION, TEAM, TENANT, USER, cardExecute, cardSubmit, channelMessage, personalMessage } from './helpers/teams-activities.js';
 import { tempDir } from './helpers/tmp.js';
@@ -21,7 +21,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
   const logs = new LogCapture();
 
   type Card = { body: Array<Record<string, unknown>> };
-  type Action = { type: string; title: string; data?: Record<string, unknown> };
+  type Action = CardAction;
 
   async function post(activity: Record<string, unknown>): Promise<{ status: number; body: string }> {
     const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
@@ -32,19 +32,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
   const posts = (calls: ConnectorCall[]): ConnectorCall[] => calls.filter((c) => c.method === 'POST' && c.path.includes('/activities'));
   const cardOf = (body: unknown): Card => ((body as { attachments?: { content: Card }[] }).attachments?.[0]?.content ?? { body: [] });
   const json = (calls: ConnectorCall[]): string => JSON.stringify(calls.map((c) => c.body));
-  function actions(card: unknown): Action[] {
-    const found: Action[] = [];
-    const walk = (x: unknown): void => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === 'object') {
-        const o = x as Record<string, unknown>;
-        if (o.type === 'Action.Submit' || o.type === 'Action.Execute') found.push(o as unknown as Action);
-        Object.values(o).forEach(walk);
-      }
-    };
-    walk(card);
-    return found;
-  }
+  const actions = (card: unknown): Action[] => cardActions(card);
   const texts = (card: Card): string => {
     const out: string[] = [];
     const walk = (x: unknown): void => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
+import { cardActions, FakeConnector, type CardAction, type ConnectorCall } from './helpers/fake-connector.js';
 import { LogCapture } from './helpers/core.js';
 import { cardSubmit, CHANNEL, channelMessage, personalMessage, TEAM, TENANT } from './helpers/teams-activities.js';
 import { tempDir } from './helpers/tmp.js';
@@ -25,20 +25,8 @@ describe.each(TEAMS_TRANSPORTS)('Teams knelpunten over %s', (sdk) => {
   }
   const since = (n: number): ConnectorCall[] => connector.calls.slice(n);
   const text = (calls: ConnectorCall[]): string => JSON.stringify(calls.map((c) => c.body));
-  type Action = { type: string; title: string; data?: { ibpAction?: string; value?: string } };
-  function actions(call: ConnectorCall): Action[] {
-    const found: Action[] = [];
-    const walk = (x: unknown): void => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === 'object') {
-        const o = x as Record<string, unknown>;
-        if (o.type === 'Action.Submit' || o.type === 'Action.Execute') found.push(o as unknown as Action);
-        Object.values(o).forEach(walk);
-      }
-    };
-    walk(call.body);
-    return found;
-  }
+  type Action = CardAction;
+  const actions = (call: ConnectorCall): Action[] => cardActions(call.body);
   const channelConversation = (messageId: string) => ({ isGroup: true, conversationType: 'channel', tenantId: TENANT, id: `${CHANNEL};messageid=${messageId}` });
   const channelData = { teamsChannelId: CHANNEL, teamsTeamId: TEAM, channel: { id: CHANNEL }, team: { id: TEAM }, tenant: { id: TENANT } };
 

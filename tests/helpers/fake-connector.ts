@@ -140,3 +140,21 @@ export class FakeConnector {
     send(200, {});
   }
 }
+
+/** A button of an Adaptive Card the bot sent (Action.Submit or Action.Execute). */
+export type CardAction = { type: string; title: string; data?: Record<string, unknown> & { ibpAction?: string; value?: string } };
+
+/** Every Action.Submit and Action.Execute anywhere in `x` (an activity, a card, an invoke response), in order. */
+export function cardActions(x: unknown): CardAction[] {
+  const found: CardAction[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.Submit' || o.type === 'Action.Execute') found.push(o as unknown as CardAction);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(x);
+  return found;
+}
