@@ -217,6 +217,7 @@ export const dashboardEn: DashboardMessages = {
     groupGone: 'This group no longer exists or was already handled. Nothing was changed.',
     allHandled: 'Handled',
     outcomeFilter: 'Outcome',
+    outcomeFilterLegend: 'Filter by outcome',
     outcomeAll: 'All outcomes',
     outcomeApply: 'Show',
     outcomeLabel: { suggested: 'Did you mean…', unknown: 'Did not know', 'not-helpful': 'Not helpful' } as Record<'suggested' | 'unknown' | 'not-helpful', string>,

@@ -231,6 +231,7 @@ export const dashboardNl = {
     groupGone: 'Deze groep bestaat niet meer of is al afgehandeld. Er is niets veranderd.',
     allHandled: 'Afgehandeld',
     outcomeFilter: 'Uitkomst',
+    outcomeFilterLegend: 'Filter op uitkomst',
     outcomeAll: 'Alle uitkomsten',
     outcomeApply: 'Toon',
     outcomeLabel: { suggested: 'Bedoelde je…', unknown: 'Weet ik niet', 'not-helpful': 'Niet nuttig' } as Record<'suggested' | 'unknown' | 'not-helpful', string>,

@@ -47,7 +47,7 @@ function outcomeForm(all: readonly KnowledgeGapRecord[], outcome: GapOutcome | u
   const t = d().gaps;
   const counts = { suggested: 0, unknown: 0, 'not-helpful': 0 } as Record<GapOutcome, number>;
   for (const g of all) if (!g.handledAt || showAll) counts[g.outcome]++;
-  return html`<form class="filters" method="get" action="/admin/kennisvragen" role="search" aria-label="${t.outcomeFilter}">
+  return html`<form class="filters" method="get" action="/admin/kennisvragen" role="search" aria-label="${t.outcomeFilterLegend}">
   <div class="field"><label for="f-uitkomst">${t.outcomeFilter}</label>
     <p class="hint" id="f-uitkomst-hint">${t.outcomeHint}</p>
     <select id="f-uitkomst" name="uitkomst" aria-describedby="f-uitkomst-hint"><option value="">${t.outcomeAll}</option>${GAP_OUTCOMES.map(
