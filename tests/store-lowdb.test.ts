@@ -194,7 +194,9 @@ describe('lowdb: a data file from the single-file store (format 1) is converted 
     await s.close();
     const values = (x: unknown): unknown[] => (Array.isArray(x) ? x : Object.values(x as object));
     for (const kind of ['feedback', 'gaps', 'conversations', 'knelpunten', 'triageChannels', 'reflections', 'dialogues', 'subscriptions', 'nudges', 'sessions']) {
-      expect(dump[kind], kind).toEqual(values(v1[kind]));
+      // Gaps of then were all unanswered questions: they read with the outcome `unknown` (issue 18).
+      const expected = kind === 'gaps' ? values(v1[kind]).map((g) => ({ ...(g as object), outcome: 'unknown' })) : values(v1[kind]);
+      expect(dump[kind], kind).toEqual(expected);
       expect(dump[kind]!.length, kind).toBeGreaterThan(0);
     }
     expect(dump.knelpuntCounters).toEqual(Object.entries(v1.knelpuntCounters as object).map(([year, seq]) => ({ year: Number(year), seq })));

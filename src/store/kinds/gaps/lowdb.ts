@@ -27,6 +27,8 @@ export const GAPS_TABLE: LowdbTableSpec<KnowledgeGapRecord> = {
   key: (r) => r.id,
   check: checkWith(schema),
   fromV1: (v1) => v1List(v1, 'gaps'),
+  // Gaps stored before outcomes were all questions without an answer (PostgreSQL's migration 7 says the same).
+  upgrade: (r) => ((r as KnowledgeGapRecord).outcome ? r : { ...(r as object), outcome: 'unknown' }),
 };
 
 /** A copy as the repository returns it: an old record without outcome is `unknown`. */
