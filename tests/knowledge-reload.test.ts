@@ -6,6 +6,8 @@ import type { Reply } from '../src/core/reply.js';
 import { KnowledgeBase, openKnowledgeBase } from '../src/knowledge/base.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { readPidFile } from '../src/server/pidfile.js';
+import { KnowledgeReloader } from '../src/server/reload.js';
+import { createLogger } from '../src/log.js';
 import { freePort, startBotProcess, type BotProcess } from './helpers/bot-process.js';
 import { LogCapture } from './helpers/core.js';
 import { forwardedFor } from './helpers/people.js';
@@ -61,6 +63,20 @@ describe('KnowledgeBase swap', () => {
     expect(pinned.search('Wat is de zevende zekerheid?').hits[0]?.entry.id).toBe('zekerheid-7');
     expect(live.search('Wat is de zevende zekerheid?').hits[0]?.entry.id).not.toBe('zekerheid-7');
   });
+});
+
+describe('KnowledgeReloader', () => {
+  it('asks during a reload make one more reload after it; an explicit ask (SIGHUP) names that one', async () => {
+    const kb = await openKnowledgeBase(path.resolve('knowledge'));
+    const logs = new LogCapture();
+    const reloader = new KnowledgeReloader({ knowledge: kb, dir: path.resolve('knowledge'), log: createLogger({ level: 'info', pretty: false, destination: logs }) });
+    const [first, second, third] = await Promise.all([reloader.reload('file change'), reloader.reload('file change'), reloader.reload('SIGHUP')]);
+    expect(first).toMatchObject({ ok: true, trigger: 'file change', entries: kb.size });
+    expect(second).toBe(third);
+    expect(third.trigger).toBe('SIGHUP');
+    expect(logs.lines.filter((l) => l.includes('knowledge reloaded'))).toHaveLength(2);
+    await reloader.stop();
+  }, 30_000);
 });
 
 describe('a running server reloads its knowledge directory', () => {

@@ -101,6 +101,8 @@ export class KnowledgeReloader {
   reload(trigger: ReloadTrigger): Promise<ReloadResult> {
     if (this.running) {
       this.again ??= { trigger, waiters: [] };
+      // One reload answers every ask that waited; an explicit ask (SIGHUP) names it, so `ibp-bot reload` finds its answer.
+      if (trigger !== 'file change') this.again.trigger = trigger;
       return new Promise((resolve) => this.again!.waiters.push(resolve));
     }
     const run = this.reloadNow(trigger);
