@@ -1,13 +1,27 @@
-import { ConfigError, readEnvironment } from './config.js';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { KnowledgeInvalidError } from './knowledge/base.js';
-import { startBot } from './server/start.js';
+import { removePidFile, writePidFile, writeReloadResult } from './server/pidfile.js';
+import { startBot, type RunningBot } from './server/start.js';
 import { StoreUnusableError } from './store/types.js';
 
 /** `npm start`: run the bot until SIGTERM/SIGINT. Start-up problems print a clear message and exit 1. */
 async function main(): Promise<void> {
-  let running;
+  let running: RunningBot | undefined;
+  // SIGHUP: reload the knowledge base (`ibp-bot reload` sends it); an invalid one is refused and the old one kept.
+  // Listened for from the start: its default action would end the process. During start-up the base is read anyway.
+  process.on('SIGHUP', () => {
+    if (!running) return;
+    running.log.info({ signal: 'SIGHUP' }, 'reloading the knowledge base');
+    void running.reloader.reload('SIGHUP');
+  });
   try {
-    running = await startBot(readEnvironment());
+    const env = readEnvironment();
+    // `ibp-bot reload` finds this process by its pid file and waits for the result beside it.
+    const dataDir = loadConfig(env).dataDir;
+    running = await startBot(env, {
+      onReload: (r) => void writeReloadResult(dataDir, r).catch((err: unknown) => running?.log.warn({ err }, 'could not write the reload result')),
+    });
+    await writePidFile(dataDir, new Date()).catch((err: unknown) => running?.log.warn({ err }, `could not write the pid file in ${dataDir}: \`ibp-bot reload\` will not find this process`));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof KnowledgeInvalidError || e instanceof StoreUnusableError) {
       process.stderr.write(`ibp-bot cannot start.\n${e.message}\n`);
@@ -21,7 +35,10 @@ async function main(): Promise<void> {
     stopping = true;
     running.log.info({ signal }, 'shutting down');
     running.close().then(
-      () => process.exit(0),
+      async () => {
+        await removePidFile(running.config.dataDir);
+        process.exit(0);
+      },
       (err: unknown) => {
         running.log.error({ err }, 'error during shutdown');
         process.exit(1);

@@ -49,9 +49,12 @@ describe('core routing', () => {
     const see = buttons(card!).filter((b) => b.action === 'topic');
     expect(see.length).toBeGreaterThan(0);
     expect(see.length).toBeLessThanOrEqual(3);
-    // `<entry>|<choice>|<answer id>|<locale>`: one answer id per card, so feedback counts once per answer per person
+    // `<entry>|<choice>|<answer id>|<locale>|<question>`: one answer id per card, so feedback counts once per answer per person
     const fb = buttons(card!).filter((b) => b.action === 'feedback').map((b) => b.value);
-    expect(fb).toEqual([expect.stringMatching(/^zekerheid-7\|helpful\|[\w-]{12}\|nl$/), expect.stringMatching(/^zekerheid-7\|not_helpful\|[\w-]{12}\|nl$/)]);
+    expect(fb).toEqual([
+      expect.stringMatching(/^zekerheid-7\|helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?$/),
+      expect.stringMatching(/^zekerheid-7\|not_helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?$/),
+    ]);
     expect(fb[0]!.split('|')[2]).toBe(fb[1]!.split('|')[2]);
     expect(card!.fallbackText).toMatch(/blijf leren/);
   });
@@ -119,7 +122,7 @@ describe('core routing', () => {
     expect(text(res.replies[0]!)).toMatch(/Dat weet ik niet/);
     expect(text(res.replies[0]!)).toMatch(/help/);
     const gaps = await store.gaps.list();
-    expect(gaps).toEqual([{ id: expect.any(String), text: 'hoe laat is het', locale: 'nl', platform: 'local', at: '2026-11-23T10:00:00.000Z' }]);
+    expect(gaps).toEqual([{ id: expect.any(String), text: 'hoe laat is het', locale: 'nl', platform: 'local', at: '2026-11-23T10:00:00.000Z', outcome: 'unknown' }]);
     expect(JSON.stringify(gaps)).not.toMatch(/U-SECRET-42|Jan/);
     expect(logs.text).not.toMatch(/U-SECRET-42|Jan Jansen/);
   });

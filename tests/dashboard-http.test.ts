@@ -492,6 +492,40 @@ describe('kennisvragen', () => {
   });
 });
 
+describe('kennisvragen by outcome (issue 18)', () => {
+  it('each group says how its questions ended, what was offered and picked; the GET filter shows one outcome, and its links keep it', async () => {
+    const s = await session();
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const sug = await d.bot.store.gaps.add({ text: 'gemeente en werk', locale: 'nl', platform: 'local', at, outcome: 'suggested', offered: ['opgave-migratie', 'opgave-schulden'] });
+    await d.bot.store.gaps.recordPick(sug.id, 'opgave-schulden');
+    await d.bot.store.gaps.add({ id: 'not-helpful:abc', text: 'Welke opgaven zijn er?', locale: 'nl', platform: 'teams', at, outcome: 'not-helpful', offered: ['opgaven'] });
+    try {
+      const all = await (await s.client.request(url('/admin/kennisvragen'))).text();
+      expect(all).toContain('<select id="f-uitkomst" name="uitkomst" aria-describedby="f-uitkomst-hint">');
+      expect(all).toMatch(/<option value="suggested">Bedoelde je… \(1\)<\/option><option value="unknown">Weet ik niet \(\d+\)<\/option><option value="not-helpful">Niet nuttig \(1\)<\/option>/);
+      expect(all).toMatch(/<dt>Uitkomst<\/dt><dd>Bedoelde je…: 1<\/dd>[\s\S]*<dt>Aangeboden<\/dt><dd>Nederland en migrant voorbereid \(1 keer\), Problematische schulden voorkomen en oplossen \(1 keer\)<\/dd>[\s\S]*<dt>Gekozen door de gebruiker<\/dt><dd>Problematische schulden voorkomen en oplossen \(1 keer\)<\/dd>/);
+      const only = await (await s.client.request(url('/admin/kennisvragen?uitkomst=suggested'))).text();
+      expect(only).toContain('<option value="suggested" selected>');
+      expect(only).toContain('1 groep met samen 1 vraag.');
+      expect(only).toContain('gemeente en werk</h3>');
+      expect(only).not.toContain('Hoe vraag ik subsidie aan voor een buurthuis?</h3>');
+      const key = /kennisitem\?groep=([0-9a-f]{16})&amp;uitkomst=suggested"/.exec(only)![1]!;
+      expect(only).toContain('<input type="hidden" name="uitkomst" value="suggested">');
+      expect(only).toContain('href="/admin/kennisvragen?uitkomst=suggested&amp;toon=alle"');
+      expect((await s.client.request(url(`/admin/kennisvragen/kennisitem?groep=${key}&uitkomst=suggested`))).status).toBe(200);
+      const nh = await (await s.client.request(url('/admin/kennisvragen?uitkomst=not-helpful'))).text();
+      expect(nh).toContain('Welke opgaven zijn er?</h3>');
+      expect(nh).toMatch(/<dt>Uitkomst<\/dt><dd>Niet nuttig: 1<\/dd>/);
+      // an unknown outcome is every outcome, never an error
+      const bogus = await s.client.request(url('/admin/kennisvragen?uitkomst=%3Cscript%3E'));
+      expect(bogus.status).toBe(200);
+      expect(await bogus.text()).toContain('Hoe vraag ik subsidie aan voor een buurthuis?</h3>');
+    } finally {
+      await d.bot.store.gaps.markHandled([sug.id, 'not-helpful:abc'], 'aad:test', new Date());
+    }
+  });
+});
+
 describe('other pages', () => {
   it('lessen and planning answer for coordinators, also with bad input', async () => {
     const s = await session();

@@ -26,7 +26,7 @@ const kp = (seq: number, over: Partial<KnelpuntRecord> = {}): KnelpuntRecord => 
 });
 
 let gapSeq = 0;
-const gap = (text: string, at: string, over: Partial<KnowledgeGapRecord> = {}): KnowledgeGapRecord => ({ id: `g${++gapSeq}`, text, locale: 'nl', platform: 'slack', at, ...over });
+const gap = (text: string, at: string, over: Partial<KnowledgeGapRecord> = {}): KnowledgeGapRecord => ({ id: `g${++gapSeq}`, text, locale: 'nl', platform: 'slack', at, outcome: 'unknown', ...over });
 
 describe('html: every interpolation is escaped', () => {
   it('escapes text and attributes, passes SafeHtml and raw(), skips false/null', () => {

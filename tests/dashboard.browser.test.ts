@@ -306,6 +306,15 @@ if ('skip' in availability) {
       await page.getByText(`Vraag met ${XSS}`, { exact: true }).waitFor();
       await expectNoAxeViolations(page, 'kennisvragen');
       await shot(page, 'kennisvragen');
+      // The outcome filter by keyboard only (a GET form): choose "Weet ik niet", Tab to the button, Enter.
+      await page.getByRole('combobox', { name: 'Uitkomst' }).focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Tab');
+      await Promise.all([page.waitForURL(/uitkomst=unknown/), page.keyboard.press('Enter')]);
+      await group.waitFor();
+      expect(await page.getByRole('combobox', { name: 'Uitkomst' }).inputValue()).toBe('unknown');
+      await expectNoAxeViolations(page, 'kennisvragen, filtered');
       const [file] = await Promise.all([page.waitForEvent('download'), group.getByRole('link', { name: /^Maak kennisitem/ }).click()]);
       const copy = tempDir('ibp-knowledge-');
       cpSync(path.resolve('knowledge'), copy, { recursive: true });

@@ -294,6 +294,42 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('gaps: outcome, what was offered and what was picked; a gap with an id is stored once; old-style gaps read as unknown', async () => {
+      const s = await open();
+      const at = now.toISOString();
+      const plain = await s.gaps.add({ text: 'zonder uitkomst', locale: 'nl', platform: 'local', at });
+      expect(plain).toEqual({ id: plain.id, text: 'zonder uitkomst', locale: 'nl', platform: 'local', at, outcome: 'unknown' });
+      const sug = await s.gaps.add({ text: 'bedoelde je', locale: 'nl', platform: 'slack', at, outcome: 'suggested', offered: ['wonen', 'ibp', 'wonen'] });
+      expect(sug.offered).toEqual(['wonen', 'ibp']);
+      const empty = await s.gaps.add({ text: 'niets', locale: 'en', platform: 'teams', at, outcome: 'unknown', offered: [] });
+      expect(empty).not.toHaveProperty('offered');
+      const nh = { id: 'not-helpful:a1', text: 'niet nuttig', locale: 'nl' as const, platform: 'teams' as const, at, outcome: 'not-helpful' as const, offered: ['ibp'] };
+      const first = await s.gaps.add(nh);
+      const again = await s.gaps.add({ ...nh, text: 'anders', at: '2026-12-01T00:00:00.000Z' });
+      expect(again).toEqual(first);
+      expect(first).toEqual({ ...nh });
+      expect(await s.gaps.count()).toBe(4);
+
+      expect(await s.gaps.recordPick(sug.id, 'ibp')).toBe(true);
+      expect(await s.gaps.recordPick(sug.id, 'niet-aangeboden')).toBe(false);
+      expect(await s.gaps.recordPick(plain.id, 'ibp')).toBe(false);
+      expect(await s.gaps.recordPick('onbekend', 'ibp')).toBe(false);
+      expect(await s.gaps.recordPick(sug.id, 'wonen')).toBe(true); // the latest press counts
+      expect(await s.gaps.get(sug.id)).toEqual({ ...sug, picked: 'wonen' });
+      expect(await s.gaps.get("x' OR 1=1 --")).toBeUndefined();
+
+      expect((await s.gaps.list({ outcome: 'suggested' })).map((g) => g.text)).toEqual(['bedoelde je']);
+      expect((await s.gaps.list({ outcome: 'unknown' })).map((g) => g.text)).toEqual(['zonder uitkomst', 'niets']);
+      expect((await s.gaps.list({ outcome: 'not-helpful', since: '2026-01-01' })).map((g) => g.id)).toEqual(['not-helpful:a1']);
+      expect((await s.gaps.list()).map((g) => g.outcome)).toEqual(['unknown', 'suggested', 'unknown', 'not-helpful']);
+      // the fields survive marking handled and the overview's oldest list
+      await s.gaps.markHandled([plain.id], 'aad:coord', now);
+      expect((await s.gaps.stats([], 5)).oldestOpen.map((g) => [g.outcome, g.offered ?? [], g.picked ?? '-'])).toEqual([
+        ['suggested', ['wonen', 'ibp'], 'wonen'], ['unknown', [], '-'], ['not-helpful', ['ibp'], '-'],
+      ]);
+      await s.close();
+    });
+
     it('returns copies: changing a returned record does not change the store', async () => {
       const s = await open();
       const rec = await s.gaps.add({ text: 'vraag', locale: 'nl', platform: 'local', at: now.toISOString() });

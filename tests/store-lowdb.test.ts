@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +128,30 @@ describe('lowdb store on disk', () => {
   });
 });
 
+describe('lowdb: knowledge gaps from before outcomes (issue 18)', () => {
+  it('load from the snapshot and the journal, read as unknown, and take the new fields after', async () => {
+    const dir = tempDir();
+    const s1 = await LowdbStore.open({ dataDir: dir });
+    await s1.gaps.add({ text: 'nieuw', locale: 'nl', platform: 'local', at: '2026-11-23T10:00:00.000Z', outcome: 'suggested', offered: ['ibp'] });
+    await s1.close();
+    const file = path.join(dir, DATA_FILE);
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { journal: number; gaps: unknown[] };
+    // As an ibp-bot of before outcomes wrote them: no outcome, offered or picked.
+    snapshot.gaps.unshift({ id: 'oud-1', text: 'oud in de snapshot', locale: 'nl', platform: 'slack', at: '2026-10-01T10:00:00.000Z' });
+    writeFileSync(file, JSON.stringify(snapshot));
+    const body = JSON.stringify([['gaps', 'oud-2', { id: 'oud-2', text: 'oud in het journaal', locale: 'en', platform: 'teams', at: '2026-10-02T10:00:00.000Z', handledAt: '2026-10-03T10:00:00.000Z', handledBy: 'aad:c' }]]);
+    appendFileSync(path.join(dir, `ibp-bot.journal.${snapshot.journal}`), `${createHash('sha256').update(body).digest('hex').slice(0, 12)}\t${body}\n`);
+    const s2 = await LowdbStore.open({ dataDir: dir });
+    expect((await s2.gaps.list()).map((g) => [g.id === 'oud-1' || g.id === 'oud-2' ? g.id : 'nieuw', g.outcome, g.offered ?? []])).toEqual([
+      ['oud-1', 'unknown', []], ['nieuw', 'suggested', ['ibp']], ['oud-2', 'unknown', []],
+    ]);
+    expect((await s2.gaps.list({ outcome: 'unknown' })).map((g) => g.id)).toEqual(['oud-1', 'oud-2']);
+    expect(await s2.gaps.get('oud-2')).toMatchObject({ outcome: 'unknown', handledBy: 'aad:c' });
+    expect(await s2.gaps.recordPick('oud-1', 'ibp')).toBe(false);
+    await s2.close();
+  });
+});
+
 describe('lowdb store when writing fails', () => {
   const at = '2026-11-23T10:00:00.000Z';
 
@@ -169,7 +194,9 @@ describe('lowdb: a data file from the single-file store (format 1) is converted 
     await s.close();
     const values = (x: unknown): unknown[] => (Array.isArray(x) ? x : Object.values(x as object));
     for (const kind of ['feedback', 'gaps', 'conversations', 'knelpunten', 'triageChannels', 'reflections', 'dialogues', 'subscriptions', 'nudges', 'sessions']) {
-      expect(dump[kind], kind).toEqual(values(v1[kind]));
+      // Gaps of then were all unanswered questions: they read with the outcome `unknown` (issue 18).
+      const expected = kind === 'gaps' ? values(v1[kind]).map((g) => ({ ...(g as object), outcome: 'unknown' })) : values(v1[kind]);
+      expect(dump[kind], kind).toEqual(expected);
       expect(dump[kind]!.length, kind).toBeGreaterThan(0);
     }
     expect(dump.knelpuntCounters).toEqual(Object.entries(v1.knelpuntCounters as object).map(([year, seq]) => ({ year: Number(year), seq })));

@@ -125,6 +125,24 @@ describe('PostgreSQL store semantics', () => {
     await Promise.all([migrated.close(), copy.close()]);
   });
 
+  it('migration 7: knowledge gaps stored before it read as unknown, and take outcome, offered and picked after', async () => {
+    const url = await server().freshSchema();
+    const db = new Db(new pg.Pool({ connectionString: url }));
+    await migrate(db, MIGRATIONS.filter((m) => m.version < 7));
+    await db.query(`INSERT INTO knowledge_gaps (id, text, locale, platform, at, handled_at, handled_by) VALUES
+      ('oud-1', 'oud', 'nl', 'slack', '2026-10-01T10:00:00Z', NULL, NULL), ('oud-2', 'afgehandeld', 'en', 'teams', '2026-10-02T10:00:00Z', '2026-10-03T10:00:00Z', 'aad:c')`);
+    expect(await migrate(db)).toMatchObject({ to: LATEST_VERSION });
+    await db.close();
+    const s = await PostgresStore.open({ url });
+    expect(await s.gaps.list()).toEqual([
+      { id: 'oud-1', text: 'oud', locale: 'nl', platform: 'slack', at: '2026-10-01T10:00:00.000Z', outcome: 'unknown' },
+      { id: 'oud-2', text: 'afgehandeld', locale: 'en', platform: 'teams', at: '2026-10-02T10:00:00.000Z', outcome: 'unknown', handledAt: '2026-10-03T10:00:00.000Z', handledBy: 'aad:c' },
+    ]);
+    expect(await s.gaps.recordPick('oud-1', 'ibp')).toBe(false);
+    await expect(s.gaps.add({ text: 'x', locale: 'nl', platform: 'local', at: '2026-10-04T10:00:00Z', outcome: 'bogus' as 'unknown' })).rejects.toThrow();
+    await s.close();
+  });
+
   it('rate limits: the SQL arithmetic gives the same answers as takeToken, take for take', async () => {
     const s = await PostgresStore.open({ url: await server().freshSchema() });
     const mem = memoryRateLimits();

@@ -13,6 +13,7 @@ import { createLogger } from '../log.js';
 import { LowdbStore } from '../store/lowdb/store.js';
 import { knelpuntenCommand, privacyCommand } from './knelpunten.js';
 import { nudgesCommand } from './nudges.js';
+import { reloadCommand } from './reload.js';
 import { migrateCommand, storeCommand } from './store.js';
 import { renderText } from './render.js';
 import { StoreError } from '../store/types.js';
@@ -25,6 +26,8 @@ Commands:
                                 answer one question; --json prints the ranked entries;
                                 with --json and no question: one question per stdin line
   validate                      check the knowledge base; exit 1 on errors
+  reload                        make the running bot (npm start, same DATA_DIR) reload the knowledge base;
+                                prints the result, exit 1 when it was refused
   knelpunten export --format csv|json [--since JJJJ-MM-DD] [--separator ";"|","] [--out FILE]
                                 export knelpunten (reads DATA_DIR; works while the server runs)
   privacy export --user <platform:id>
@@ -75,6 +78,8 @@ async function dispatch(command: string | undefined, rest: string[], config: Con
   switch (command) {
     case 'validate':
       return validate(config, io);
+    case 'reload':
+      return reloadCommand(config, io);
     case 'ask':
       return ask(config, rest, io);
     case 'chat':

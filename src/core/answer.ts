@@ -17,14 +17,26 @@ function entryTitle(e: KnowledgeEntry, locale: Locale): string {
   return locale === 'en' ? e.title_en : e.title;
 }
 
-/** `topic` button value: the entry id, optionally with a forced locale (`zekerheid-7|nl`). */
-export function topicValue(id: string, locale?: Locale): string {
+/** A gap id as it may travel in a button value (ours are UUIDs or `not-helpful:<answer id>`). */
+const GAP_ID = /^[A-Za-z0-9:_-]{1,100}$/;
+
+/**
+ * `topic` button value: the entry id, optionally with a forced locale (`zekerheid-7|nl`)
+ * and, for a "Bedoelde je…" suggestion, the knowledge gap it answers (`ibp||<gap id>`),
+ * so the press is recorded on that gap.
+ */
+export function topicValue(id: string, locale?: Locale, gapId?: string): string {
+  if (gapId) return `${id}|${locale ?? ''}|${gapId}`;
   return locale ? `${id}|${locale}` : id;
 }
 
-export function parseTopicValue(value: string): { id: string; locale?: Locale } {
-  const [id = '', loc] = value.split('|');
-  return loc === 'nl' || loc === 'en' ? { id, locale: loc } : { id };
+export function parseTopicValue(value: string): { id: string; locale?: Locale; gapId?: string } {
+  const [id = '', loc, gap] = value.split('|');
+  return {
+    id,
+    ...(loc === 'nl' || loc === 'en' ? { locale: loc } : {}),
+    ...(gap && GAP_ID.test(gap) ? { gapId: gap } : {}),
+  };
 }
 
 export type FeedbackChoice = 'helpful' | 'not_helpful';
@@ -34,20 +46,34 @@ export function newAnswerId(): string {
   return randomBytes(9).toString('base64url');
 }
 
-/** `feedback` button value: `<entry>|<helpful|not_helpful>|<answer id>|<locale>`. */
-export function feedbackValue(entryId: string, choice: FeedbackChoice, answerId: string, locale: Locale): string {
-  return `${entryId}|${choice}|${answerId}|${locale}`;
+/**
+ * `feedback` button value: `<entry>|<helpful|not_helpful>|<answer id>|<locale>|<question>`.
+ * The question is last and may itself hold `|`: the feedback is stored with it, and a
+ * "niet nuttig" becomes a knowledge gap with it (no store record is kept per answer).
+ */
+export function feedbackValue(entryId: string, choice: FeedbackChoice, answerId: string, locale: Locale, question?: string): string {
+  return `${entryId}|${choice}|${answerId}|${locale}${question ? `|${question}` : ''}`;
 }
 
-/** A feedback value; one from before answers had ids (`<entry>|<choice>`) has none. */
-export function parseFeedbackValue(value: string): { entryId: string; choice: FeedbackChoice; answerId?: string; locale?: Locale } | null {
-  const [entryId = '', choice, answerId, locale] = value.split('|');
+/** A feedback value; one from before answers had ids (`<entry>|<choice>`) has none, one from before questions travelled has no question. */
+export function parseFeedbackValue(value: string): { entryId: string; choice: FeedbackChoice; answerId?: string; locale?: Locale; question?: string } | null {
+  let rest = value;
+  const parts: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const bar = rest.indexOf('|');
+    if (bar < 0) break;
+    parts.push(rest.slice(0, bar));
+    rest = rest.slice(bar + 1);
+  }
+  parts.push(rest);
+  const [entryId = '', choice, answerId, locale, question] = parts;
   if (!entryId || (choice !== 'helpful' && choice !== 'not_helpful')) return null;
   return {
     entryId,
     choice,
     ...(answerId && /^[A-Za-z0-9_-]{1,64}$/.test(answerId) ? { answerId } : {}),
     ...(locale === 'nl' || locale === 'en' ? { locale } : {}),
+    ...(question && question.trim() ? { question } : {}),
   };
 }
 
@@ -56,6 +82,8 @@ export interface AnswerCardOptions {
   answerId?: string;
   /** The asking person's feedback on it: the card thanks them and offers only the other choice. */
   chosen?: FeedbackChoice;
+  /** The question this answers (bounded): it travels in the feedback buttons. */
+  question?: string;
 }
 
 /**
@@ -91,8 +119,8 @@ export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Loc
       block.buttons(related.map((e) => ({ label: entryTitle(e, locale), action: ACTION_TOPIC, value: topicValue(e.id) }))),
     );
   }
-  const yes = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'helpful', answerId, locale) };
-  const no = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'not_helpful', answerId, locale) };
+  const yes = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'helpful', answerId, locale, opts.question) };
+  const no = { action: ACTION_FEEDBACK, value: feedbackValue(entry.id, 'not_helpful', answerId, locale, opts.question) };
   if (opts.chosen === 'helpful') blocks.push(block.context(t.feedbackChosenYes), block.buttons([{ ...no, label: t.feedbackChangeNo }]));
   else if (opts.chosen === 'not_helpful') blocks.push(block.markdown(t.feedbackChosenNo), block.buttons([{ ...yes, label: t.feedbackChangeYes }]));
   else {
@@ -103,14 +131,14 @@ export function answerCard(kb: KnowledgeBase, entry: KnowledgeEntry, locale: Loc
   return reply(locale, `${entryTitle(entry, locale)}: ${summary}`, blocks);
 }
 
-/** Low confidence: "Bedoelde je..." with up to three topics as buttons. */
-export function suggestionsCard(hits: SearchHit[], locale: Locale): Reply {
+/** Low confidence: "Bedoelde je..." with up to three topics as buttons; a press is recorded on the gap `gapId`. */
+export function suggestionsCard(hits: SearchHit[], locale: Locale, gapId?: string): Reply {
   const t = messages(locale);
   const top = hits.slice(0, MAX_SUGGESTIONS);
   return reply(locale, `${t.didYouMean} ${top.map((h) => entryTitle(h.entry, locale)).join(' / ')}`, [
     block.heading(t.didYouMean),
     block.markdown(t.didYouMeanIntro),
-    block.buttons(top.map((h) => ({ label: entryTitle(h.entry, locale), action: ACTION_TOPIC, value: topicValue(h.entry.id) }))),
+    block.buttons(top.map((h) => ({ label: entryTitle(h.entry, locale), action: ACTION_TOPIC, value: topicValue(h.entry.id, undefined, gapId) }))),
   ]);
 }
 

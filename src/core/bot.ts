@@ -64,7 +64,8 @@ export class Bot {
     const started = performance.now();
     const text = turn.input.kind === 'text' ? turn.input.text : turn.input.kind === 'command' ? turn.input.args : undefined;
     const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
-    const ctx: TurnContext = { turn, locale, deps: this.deps };
+    // The turn works on the knowledge base of this moment: a reload swaps in a new one for later turns (src/server/reload.ts).
+    const ctx: TurnContext = { turn, locale, deps: { ...this.deps, knowledge: this.deps.knowledge.pinned() } };
     let route = 'ignored';
     let limit: TakeResult;
     let result: RouteResult;

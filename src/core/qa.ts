@@ -1,42 +1,58 @@
 import { createHash } from 'node:crypto';
 import { messages } from '../i18n/index.js';
 import type { Platform } from '../domain/turn.js';
+import { cleanText, truncateText } from '../domain/text.js';
 import {
-  ACTION_ASK, ACTION_FEEDBACK, ACTION_TOPIC, answerCard, helpCard, parseFeedbackValue, parseTopicValue, simpleReply, suggestionsCard, unknownCard,
+  ACTION_ASK, ACTION_FEEDBACK, ACTION_TOPIC, MAX_SUGGESTIONS, answerCard, helpCard, parseFeedbackValue, parseTopicValue, simpleReply, suggestionsCard, unknownCard,
 } from './answer.js';
 import type { Feature, RouteResult, TurnContext } from './context.js';
 import { replacing } from './reply.js';
 
-/** Longest question stored as a knowledge gap; the rest is not needed to see what was asked. */
+/** Longest question stored as a knowledge gap (or with feedback); the rest is not needed to see what was asked. */
 export const MAX_GAP_TEXT = 500;
 
-/** Free text that is no command, greeting or thanks: search the knowledge base. */
+/** A question as it is stored with a gap or feedback (and carried in feedback buttons): cleaned, trimmed, bounded. */
+export function gapQuestion(text: string): string {
+  return truncateText(cleanText(text).trim(), MAX_GAP_TEXT).trim();
+}
+
+/** The gap of an answer someone found not helpful: one per answer, however often it is pressed. */
+export const notHelpfulGapId = (answerId: string): string => `not-helpful:${answerId}`;
+
+/**
+ * Free text that is no command, greeting or thanks: search the knowledge base. Every miss
+ * teaches: "Bedoelde je…" and "weet ik niet" are stored as knowledge gaps with their
+ * outcome and what was offered (never who asked).
+ */
 export async function answerQuestion(ctx: TurnContext, question: string): Promise<RouteResult> {
   const { knowledge, store, now } = ctx.deps;
   const result = knowledge.search(question);
   const top = result.hits[0];
+  const text = gapQuestion(question);
   if (result.confidence === 'answer' && top) {
-    return { replies: [answerCard(knowledge, top.entry, ctx.locale)], outcome: 'answered' };
+    return { replies: [answerCard(knowledge, top.entry, ctx.locale, { question: text })], outcome: 'answered' };
   }
-  if (result.confidence === 'suggest' && result.hits.length > 0) {
-    return { replies: [suggestionsCard(result.hits, ctx.locale)], outcome: 'suggested' };
-  }
-  // No identity: a knowledge gap is what was asked, when and where, never by whom.
-  await store.gaps.add({
-    text: question.trim().slice(0, MAX_GAP_TEXT),
-    locale: ctx.locale,
-    platform: ctx.turn.platform,
-    at: now().toISOString(),
+  const suggest = result.confidence === 'suggest' && result.hits.length > 0;
+  const offered = suggest ? result.hits.slice(0, MAX_SUGGESTIONS).map((h) => h.entry.id) : [];
+  const gap = await store.gaps.add({
+    text, locale: ctx.locale, platform: ctx.turn.platform, at: now().toISOString(), outcome: suggest ? 'suggested' : 'unknown', offered,
   });
+  if (suggest) return { replies: [suggestionsCard(result.hits, ctx.locale, gap.id)], outcome: 'suggested' };
   return { replies: [unknownCard(ctx.locale)], outcome: 'unknown' };
 }
 
+/**
+ * A topic button: the entry's answer. A "Bedoelde je…" suggestion names its gap: the
+ * pick is recorded there, and the answer carries the question that was asked.
+ */
 async function showTopic(ctx: TurnContext, value: string): Promise<RouteResult> {
-  const { id, locale } = parseTopicValue(value);
+  const { id, locale, gapId } = parseTopicValue(value);
   const entry = ctx.deps.knowledge.get(id);
   const loc = locale ?? ctx.locale;
   if (!entry) return { replies: [simpleReply(loc, messages(loc).unknownTopic)], outcome: 'invalid' };
-  return { replies: [answerCard(ctx.deps.knowledge, entry, loc)], outcome: 'answered' };
+  const gap = gapId ? await ctx.deps.store.gaps.get(gapId) : undefined;
+  if (gap) await ctx.deps.store.gaps.recordPick(gap.id, entry.id);
+  return { replies: [answerCard(ctx.deps.knowledge, entry, loc, gap ? { question: gap.text } : {})], outcome: 'answered' };
 }
 
 /**
@@ -61,12 +77,24 @@ async function feedback(ctx: TurnContext, value: string): Promise<RouteResult> {
   const { turn } = ctx;
   // An answer from before answers had ids: the entry stands for the answer.
   const answerId = parsed.answerId ?? `entry:${parsed.entryId}`;
+  const question = parsed.question ? gapQuestion(parsed.question) : '';
+  const at = ctx.deps.now().toISOString();
   await ctx.deps.store.feedback.add({
-    entryId: parsed.entryId, value: parsed.choice, platform: turn.platform, at: ctx.deps.now().toISOString(), answerId, voter: voterKeyOf(turn.platform, turn.user.id),
+    entryId: parsed.entryId, value: parsed.choice, platform: turn.platform, at, answerId, voter: voterKeyOf(turn.platform, turn.user.id),
+    ...(question ? { question } : {}),
   });
+  if (parsed.choice === 'not_helpful') {
+    // Every miss teaches: the answer becomes a knowledge gap (once per answer). A card from
+    // before questions travelled in its buttons has only its entry to say what was asked.
+    await ctx.deps.store.gaps.add({
+      id: notHelpfulGapId(answerId), text: question || (ctx.locale === 'en' ? entry.title_en : entry.title), locale: parsed.locale ?? ctx.locale,
+      platform: turn.platform, at, outcome: 'not-helpful', offered: [entry.id],
+    });
+  }
   if (turn.conversation.kind === 'personal' && parsed.answerId) {
     const locale = parsed.locale ?? ctx.locale;
-    return { replies: [replacing(answerCard(ctx.deps.knowledge, entry, locale, { answerId: parsed.answerId, chosen: parsed.choice }))], outcome: 'feedback' };
+    const card = answerCard(ctx.deps.knowledge, entry, locale, { answerId: parsed.answerId, chosen: parsed.choice, ...(question ? { question } : {}) });
+    return { replies: [replacing(card)], outcome: 'feedback' };
   }
   return {
     replies: [simpleReply(ctx.locale, parsed.choice === 'helpful' ? t.feedbackThanksYes : t.feedbackThanksNo, { private: true })],

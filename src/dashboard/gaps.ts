@@ -6,7 +6,7 @@ import type { KnowledgeBase } from '../knowledge/base.js';
 import { analyse, tokens } from '../knowledge/normalise.js';
 import { MAX_QUERY_WORDS } from '../knowledge/search.js';
 import type { Platform } from '../domain/turn.js';
-import type { FeedbackRecord, KnowledgeGapRecord } from '../store/types.js';
+import type { FeedbackRecord, GapOutcome, KnowledgeGapRecord } from '../store/types.js';
 
 /**
  * Questions the bot could not answer, grouped by similarity: the same Dutch
@@ -36,6 +36,12 @@ export interface GapGroup {
   firstSeen: string;
   lastSeen: string;
   platforms: Platform[];
+  /** How many of its questions ended how ("Bedoelde je…", "weet ik niet", "niet nuttig"). */
+  outcomes: Record<GapOutcome, number>;
+  /** Entries the bot offered for these questions, most often first, with how often. */
+  offered: { id: string; count: number }[];
+  /** Suggestions the users pressed, most often first. */
+  picked: { id: string; count: number }[];
 }
 
 interface Draft {
@@ -47,7 +53,14 @@ interface Draft {
   firstSeen: string;
   lastSeen: string;
   platforms: Set<Platform>;
+  outcomes: Record<GapOutcome, number>;
+  offered: Map<string, number>;
+  picked: Map<string, number>;
 }
+
+const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+const counted = (m: Map<string, number>): { id: string; count: number }[] =>
+  [...m.entries()].map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** Tokens per distinct text are cached: the same questions come back on every page view. */
 const tokenCache = new Map<string, string[]>();
@@ -149,6 +162,7 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
       drafts.push({
         key: hashKey(signature), seed: set, byText: new Map(), total: 0, openGaps: [],
         firstSeen: list[0]!.at, lastSeen: list[0]!.at, platforms: new Set(),
+        outcomes: { suggested: 0, unknown: 0, 'not-helpful': 0 }, offered: new Map(), picked: new Map(),
       });
       seedSets.push(new Set(set));
       bySignature.set(signature, target);
@@ -169,6 +183,9 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
       if (g.at < draft.firstSeen) draft.firstSeen = g.at;
       if (g.at > draft.lastSeen) draft.lastSeen = g.at;
       draft.platforms.add(g.platform);
+      draft.outcomes[g.outcome ?? 'unknown']++;
+      for (const id of g.offered ?? []) bump(draft.offered, id);
+      if (g.picked) bump(draft.picked, g.picked);
     }
   }
   return drafts.map((d) => {
@@ -176,6 +193,7 @@ export function groupGaps(gaps: readonly KnowledgeGapRecord[], threshold = SIMIL
     return {
       key: d.key, questions, representative: questions[0]?.text ?? '', total: d.total, open: d.openGaps.length,
       openGaps: d.openGaps, firstSeen: d.firstSeen, lastSeen: d.lastSeen, platforms: [...d.platforms].sort(),
+      outcomes: d.outcomes, offered: counted(d.offered), picked: counted(d.picked),
     };
   });
 }

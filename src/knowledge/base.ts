@@ -2,30 +2,56 @@ import { formatKnowledgeErrors, loadKnowledge } from './load.js';
 import { KnowledgeIndex, type SearchResult } from './search.js';
 import type { KnowledgeEntry, KnowledgeError } from './types.js';
 
-/** The loaded, validated knowledge base with its search index. Immutable after load. */
-export class KnowledgeBase {
-  private readonly byId: Map<string, KnowledgeEntry>;
-  private readonly index: KnowledgeIndex;
+/** One loaded knowledge base: its entries and their search index (the learned ranker trained). Immutable. */
+interface KnowledgeState {
+  readonly entries: readonly KnowledgeEntry[];
+  readonly byId: Map<string, KnowledgeEntry>;
+  readonly index: KnowledgeIndex;
+}
 
-  constructor(readonly entries: readonly KnowledgeEntry[]) {
-    this.byId = new Map(entries.map((e) => [e.id, e]));
-    this.index = new KnowledgeIndex([...entries]);
+/**
+ * The loaded, validated knowledge base with its search index. A reload swaps another
+ * base's content in with `replaceWith` (one assignment: atomic); whoever must not see a
+ * swap half-way (a turn) works on `pinned()`, which keeps the content of that moment.
+ */
+export class KnowledgeBase {
+  private state: KnowledgeState;
+
+  constructor(entries: readonly KnowledgeEntry[]) {
+    // Builds the index and trains the learned ranker before anyone can search it.
+    this.state = { entries, byId: new Map(entries.map((e) => [e.id, e])), index: new KnowledgeIndex([...entries]) };
+  }
+
+  get entries(): readonly KnowledgeEntry[] {
+    return this.state.entries;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.state.entries.length;
   }
 
   get(id: string): KnowledgeEntry | undefined {
-    return this.byId.get(id);
+    return this.state.byId.get(id);
   }
 
   search(query: string, limit = 5): SearchResult {
-    return this.index.search(query, { limit });
+    return this.state.index.search(query, { limit });
   }
 
   ofType(type: KnowledgeEntry['type']): KnowledgeEntry[] {
-    return this.entries.filter((e) => e.type === type);
+    return this.state.entries.filter((e) => e.type === type);
+  }
+
+  /** This content as it is now, unchanged by a later `replaceWith` (costs one small object). */
+  pinned(): KnowledgeBase {
+    const copy = Object.create(KnowledgeBase.prototype) as KnowledgeBase;
+    copy.state = this.state;
+    return copy;
+  }
+
+  /** Takes the content of `next` (built and trained already): from now on every search uses it. */
+  replaceWith(next: KnowledgeBase): void {
+    this.state = next.state;
   }
 }
 

@@ -25,6 +25,7 @@ import { exposureWarning } from './exposure.js';
 import { webChatAccess } from './webchat.js';
 import type { PlatformAdapter } from '../platform/contract.js';
 import { Housekeeping, type HousekeepingTimers } from './housekeeping.js';
+import { KnowledgeReloader, type ReloadResult } from './reload.js';
 
 const WEB_CHAT_NOTES: Record<Config['webChat'], string> = {
   open: 'Web chat: open, no sign-in (WEB_CHAT=open); new sessions and knelpunten are limited per client address.',
@@ -48,6 +49,8 @@ export interface RunningBot {
   housekeeping: Housekeeping;
   /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT is set. */
   metrics?: Metrics;
+  /** Reloads the knowledge base on a file change; `reload('SIGHUP')` on request (src/main.ts). */
+  reloader: KnowledgeReloader;
   /** Stops accepting connections, lets in-flight requests finish, closes the store. */
   close(): Promise<void>;
 }
@@ -65,6 +68,8 @@ export interface StartOptions {
   housekeeping?: HousekeepingTimers;
   /** Waits before retrying a failed triage post or reporter update (default: DEFAULT_RETRY_DELAYS_MS); tests shorten them. */
   deliveryRetryDelaysMs?: readonly number[];
+  /** Told of every knowledge reload's result (src/main.ts writes it for `ibp-bot reload`). */
+  onReload?: (r: ReloadResult) => void;
 }
 
 /**
@@ -155,6 +160,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
     const housekeeping = new Housekeeping({ store, log, now, retention: config.retention });
     housekeeping.start(opts.housekeeping);
+    const reloader = new KnowledgeReloader({ knowledge, dir: config.knowledgeDir, log, now, ...(opts.onReload ? { onResult: opts.onReload } : {}) });
+    await reloader.start();
     lifecycle = 'ready';
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
@@ -162,6 +169,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         lifecycle = 'stopping'; // /readyz says 503 at once
         await scheduler.stop(); // the nudge being sent finishes; no new claims
         await housekeeping.stop();
+        await reloader.stop();
         await webChat.stop(); // its open event streams would hold the server open
         // No new connections; running requests finish, for at most SHUTDOWN_TIMEOUT_MS.
         await new Promise<void>((resolve) => {
@@ -184,7 +192,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         unobserve();
         log.info('ibp-bot stopped');
       })());
-    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, housekeeping, close, ...(metrics ? { metrics } : {}) };
+    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, housekeeping, reloader, close, ...(metrics ? { metrics } : {}) };
   } catch (e) {
     unobserve();
     metricsServer?.close();

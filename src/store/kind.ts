@@ -22,6 +22,8 @@ export interface LowdbTableSpec<R = unknown> {
   check(record: unknown): string | null;
   /** The records of this table in a version-1 data file (the single-file store), for the one-time conversion. */
   fromV1(v1: Record<string, unknown>): unknown[];
+  /** A record written by an older release (checked already), with the fields added since filled in: what the repository and `store copy` see. */
+  upgrade?(record: unknown): unknown;
 }
 
 export interface LowdbPart<Repo> {

@@ -14,7 +14,7 @@ export type { DedupeRepo } from './kinds/dedupe/index.js';
 export type { DialogueRecord, DialogueRepo } from './kinds/dialogues/index.js';
 export type { FeedbackRecord, FeedbackRepo, FeedbackValue } from './kinds/feedback/index.js';
 export type { ClaimResult, FormSubmissionRecord, FormSubmissionRepo } from './kinds/form-submissions/index.js';
-export type { GapStats, KnowledgeGapRecord, KnowledgeGapRepo } from './kinds/gaps/index.js';
+export { GAP_OUTCOMES, isGapOutcome, type GapOutcome, type GapStats, type KnowledgeGapRecord, type KnowledgeGapRepo, type NewKnowledgeGap } from './kinds/gaps/index.js';
 export type {
   KnelpuntFilter, KnelpuntHistoryItem, KnelpuntRecord, KnelpuntReporter, KnelpuntRepo, KnelpuntStats, NewKnelpunt, StatusCounts,
 } from './kinds/knelpunten/index.js';

@@ -110,7 +110,7 @@ export function knelpunt(beschrijving: string, extra: Partial<KnelpuntRecord> = 
 }
 
 export function gap(text: string, i = 0): KnowledgeGapRecord {
-  return { id: `g${i}`, text, locale: 'nl', platform: 'local', at: `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}.000Z` };
+  return { id: `g${i}`, text, locale: 'nl', platform: 'local', outcome: 'unknown', at: `2026-11-23T10:00:${String(i % 60).padStart(2, '0')}.000Z` };
 }
 
 const thirds = (s: string): string[] => [s.slice(0, s.length / 3), s.slice(s.length / 3, (2 * s.length) / 3), s.slice((2 * s.length) / 3)];

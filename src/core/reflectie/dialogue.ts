@@ -5,9 +5,11 @@ import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { refHash } from '../../log.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
-import { block, replacing, reply, type Button, type Reply } from '../reply.js';
+import { answerQuestion } from '../qa.js';
+import { block, replacing, reply, type Block, type Button, type Reply } from '../reply.js';
 import { conversationKey, type FormValues, type Platform, type Turn } from '../../domain/turn.js';
 import { ACTION_STEP, sharedCard, summaryCard, summaryDoneCard } from './cards.js';
+import { guardCard, looksLikeQuestion } from './guard.js';
 import { ANSWER_MAX, opgaveOptions, reflectieForm, validateReflectie, zekerheidOptions } from './form.js';
 
 /** A reflection in progress lives this long after its last change. */
@@ -294,11 +296,47 @@ export async function interceptStepText(ctx: TurnContext, text: string): Promise
   const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
   if (!rec || rec.owner !== ownerOf(ctx.turn)) return null;
   const input: StepInput = STOP.test(text.trim()) ? { kind: 'stop' } : SKIP.test(text.trim()) ? { kind: 'skip' } : { kind: 'text', text };
+  // A question to the bot is not taken as the answer unasked (guard.ts); a choice step's own choices are answers.
+  if (input.kind === 'text' && looksLikeQuestion(ctx, text) && !choiceFor(ctx, rec.step, text)) {
+    return { replies: [guardCard(ctx, rec.step, text.trim())], outcome: 'command' };
+  }
   return answerStep(ctx, rec, input);
 }
 
-/** `skip|2`, `stop|2`, `opgave|opgave-wonen|3` (cards from before steps were named: without the number). */
-function parseStepValue(value: string): { input: StepInput; step?: number } | null {
+/** At a choice step (opgave, zekerheid): the choice the text names, if any. */
+function choiceFor(ctx: TurnContext, step: number, text: string): string | undefined {
+  const name = STEPS[step];
+  if (name !== 'opgave' && name !== 'zekerheid') return undefined;
+  return matchChoice(name === 'opgave' ? opgaveOptions(ctx.deps.knowledge, ctx.locale) : zekerheidOptions(ctx.deps.knowledge, ctx.locale), text);
+}
+
+/**
+ * The person's choice on the guard card: "Dit is mijn antwoord" takes the text as the
+ * answer and goes on; "Stel als vraag" answers it as a question and asks the current
+ * reflection question again (the text is not stored).
+ */
+async function guardChoice(ctx: TurnContext, rec: DialogueRecord | undefined, kind: 'answer' | 'ask', text: string): Promise<RouteResult> {
+  const t = messages(ctx.locale).reflectie;
+  const settled = (lines: Block[]): Reply => replacing(reply(ctx.locale, text, lines, { private: true }));
+  if (kind === 'ask') {
+    const answer = await answerQuestion(ctx, text);
+    const back = rec ? questionReply(ctx, rec.step, t.guardBack).replies : [];
+    return { replies: [settled([block.context(t.guardAsked), block.plain(text)]), ...answer.replies, ...back], outcome: answer.outcome };
+  }
+  if (!rec) return { replies: [replacing(simpleReply(ctx.locale, t.stepNone, { private: true }))], outcome: 'invalid' };
+  const result = await answerStep(ctx, rec, { kind: 'text', text });
+  return { ...result, replies: [settled([block.plain(text), block.context(t.guardKept)]), ...result.replies] };
+}
+
+type GuardInput = { kind: 'guard'; choice: 'answer' | 'ask'; text: string };
+
+/** `skip|2`, `stop|2`, `opgave|opgave-wonen|3` (cards from before steps were named: without the number), `answer|2|<text>`, `ask|2|<text>`. */
+function parseStepValue(value: string): { input: StepInput | GuardInput; step?: number } | null {
+  const guard = /^(answer|ask)\|(\d{1,2})\|/.exec(value);
+  if (guard) {
+    const text = value.slice(guard[0].length).trim();
+    return text ? { input: { kind: 'guard', choice: guard[1] as 'answer' | 'ask', text }, step: Number(guard[2]) } : null;
+  }
   const parts = value.split('|');
   const n = (v: string | undefined): number | undefined => (v !== undefined && /^\d{1,2}$/.test(v) ? Number(v) : undefined);
   const [first = '', second, third] = parts;
@@ -316,13 +354,20 @@ function parseStepValue(value: string): { input: StepInput; step?: number } | nu
 export async function stepAction(ctx: TurnContext, value: string): Promise<RouteResult> {
   const t = messages(ctx.locale).reflectie;
   const parsed = parseStepValue(value);
-  const rec = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
-  if (!rec || rec.owner !== ownerOf(ctx.turn) || !parsed) {
+  const found = await ctx.deps.store.dialogues.get(stepKey(ctx.turn), ctx.deps.now());
+  const rec = found && found.owner === ownerOf(ctx.turn) ? found : undefined;
+  // A question is answered even when the reflection is over (or moved on); only the current step takes an answer.
+  if (parsed?.input.kind === 'guard') {
+    const current = rec && parsed.step === rec.step ? rec : undefined;
+    if (rec && !current && parsed.input.choice === 'answer') return { replies: [answeredCard(ctx, parsed.step ?? rec.step, t.stepStale)], outcome: 'invalid' };
+    return guardChoice(ctx, parsed.input.choice === 'ask' ? rec : current, parsed.input.choice, parsed.input.text);
+  }
+  if (!rec || !parsed) {
     // The dialogue is over: the card loses its buttons and says so.
     return { replies: [replacing(simpleReply(ctx.locale, t.stepNone, { private: true }))], outcome: 'invalid' };
   }
   if (parsed.step !== undefined && parsed.step !== rec.step) {
     return { replies: [answeredCard(ctx, parsed.step, t.stepStale)], outcome: 'invalid' };
   }
-  return answerStep(ctx, rec, parsed.input, true);
+  return answerStep(ctx, rec, parsed.input as StepInput, true);
 }

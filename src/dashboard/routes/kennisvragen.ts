@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { coordinatorOf, formText, renderPage, signedIn, type DashboardContext } from '../context.js';
 import { html } from '../html.js';
-import { kennisvragenPage, knowledgeFileFor, markGroupHandled } from '../pages/kennisvragen.js';
+import { kennisvragenPage, knowledgeFileFor, markGroupHandled, outcomeOf } from '../pages/kennisvragen.js';
 import { texts } from '../texts.js';
 
 /**
@@ -32,7 +32,7 @@ function showGroups({ pages }: DashboardContext) {
 function knowledgeFile({ pages }: DashboardContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const t = texts();
-    const file = await knowledgeFileFor(pages, formText(req.query.groep) ?? '');
+    const file = await knowledgeFileFor(pages, formText(req.query.groep) ?? '', outcomeOf(formText(req.query.uitkomst)));
     if (!file) {
       renderPage(res, 404, { title: t.errors.notFoundTitle, section: 'kennisvragen', body: html`<p>${t.gaps.groupGone}</p><p><a href="/admin/kennisvragen">${t.gaps.title}</a></p>` });
       return;
@@ -44,12 +44,13 @@ function knowledgeFile({ pages }: DashboardContext) {
 function markHandled({ deps, pages }: DashboardContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const n = await markGroupHandled(pages, formText(body.groep) ?? '', formText(body.tot) ?? '', coordinatorOf(res).id);
+    const outcome = outcomeOf(formText(body.uitkomst));
+    const n = await markGroupHandled(pages, formText(body.groep) ?? '', formText(body.tot) ?? '', coordinatorOf(res).id, outcome);
     if (n === undefined || n === 0) {
-      res.redirect(303, '/admin/kennisvragen?fout=groep');
+      res.redirect(303, `/admin/kennisvragen?fout=groep${outcome ? `&uitkomst=${outcome}` : ''}`);
       return;
     }
     deps.log.info({ count: n }, 'dashboard: knowledge gaps marked handled');
-    res.redirect(303, `/admin/kennisvragen?afgehandeld=${n}`);
+    res.redirect(303, `/admin/kennisvragen?afgehandeld=${n}${outcome ? `&uitkomst=${outcome}` : ''}`);
   };
 }

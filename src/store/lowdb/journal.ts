@@ -40,6 +40,8 @@ export interface TableSpec {
   key(record: unknown): string;
   /** Checks a record read from disk; returns a problem, or null when it is fine. */
   check(record: unknown): string | null;
+  /** A checked record written by an older release, with the fields added since filled in (so every backend holds the same). */
+  upgrade?(record: unknown): unknown;
 }
 
 export type Tables = Record<string, Map<string, unknown>>;
@@ -228,7 +230,7 @@ export class JournalFile implements Adapter<Tables> {
       for (const [i, rec] of list.entries()) {
         const problem = spec.check(rec);
         if (problem) throw this.notOurs(`${name}.${i}.${problem}`);
-        table.set(spec.key(rec), rec);
+        table.set(spec.key(rec), spec.upgrade ? spec.upgrade(rec) : rec);
       }
     }
     return { tables, firstJournal, version };
@@ -267,7 +269,7 @@ export class JournalFile implements Adapter<Tables> {
           if (problem || spec.key(value) !== key) {
             throw new StoreUnusableError(`The journal ${file} line ${lineNo} holds a record that does not fit table ${table} (${problem ?? 'key mismatch'}). It was left untouched.`);
           }
-          t.set(key, value);
+          t.set(key, spec.upgrade ? spec.upgrade(value) : value);
         }
       }
       offset = end + 1;

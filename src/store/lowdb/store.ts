@@ -181,7 +181,7 @@ export class LowdbStore implements Store, Dumpable {
       if (!isEmptyDump(Object.fromEntries(Object.entries(this.db.data).map(([k, m]) => [k, [...m.values()]])))) {
         throw new StoreError(`The lowdb store ${this.path} is not empty; refusing to import into it.`);
       }
-      for (const [name] of SPECS) for (const rec of dump[name] ?? []) t.table(name).put(rec);
+      for (const [name, spec] of SPECS) for (const rec of dump[name] ?? []) t.table(name).put(spec.upgrade ? spec.upgrade(rec) : rec);
     });
   }
 

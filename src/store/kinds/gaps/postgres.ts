@@ -3,30 +3,51 @@ import type { PostgresPart } from '../../kind.js';
 import { allRows, insertMany } from '../../postgres/bulk.js';
 import type { Db, Row } from '../../postgres/db.js';
 import { bound, bucketCounts, bucketCountsSql, count, iso, isoOpt, medianDaysSql, numberOrNull, opt } from '../../postgres/rows.js';
+import { isGapOutcome } from '../../../domain/knowledge-gap.js';
 import type { KnowledgeGapRecord, KnowledgeGapRepo } from './index.js';
+import { newGapRecord } from './record.js';
 
 export function gapRow(r: Row): KnowledgeGapRecord {
+  const offered = Array.isArray(r.offered) && r.offered.length > 0 ? (r.offered as unknown[]).map(String) : undefined;
   return {
     id: String(r.id), text: String(r.text), locale: r.locale as KnowledgeGapRecord['locale'], platform: r.platform as KnowledgeGapRecord['platform'],
-    at: iso(r.at), ...isoOpt('handledAt', r.handled_at), ...opt('handledBy', r.handled_by as string | null),
+    at: iso(r.at), outcome: isGapOutcome(r.outcome) ? r.outcome : 'unknown', ...opt('offered', offered), ...opt('picked', r.picked as string | null),
+    ...isoOpt('handledAt', r.handled_at), ...opt('handledBy', r.handled_by as string | null),
   };
 }
 
+const COLUMNS = 'id, text, locale, platform, at, outcome, offered, picked, handled_at, handled_by';
+const values = (g: KnowledgeGapRecord): unknown[] => [
+  g.id, g.text, g.locale, g.platform, g.at, g.outcome, g.offered ?? null, g.picked ?? null, g.handledAt ?? null, g.handledBy ?? null,
+];
+
 export function pgGaps(db: Db): KnowledgeGapRepo {
   return {
+    // With a given id: the first one stays (ON CONFLICT DO NOTHING), and is returned.
     add: async (rec) => {
-      const full: KnowledgeGapRecord = { id: randomUUID(), ...rec };
-      await db.query('INSERT INTO knowledge_gaps (id, text, locale, platform, at) VALUES ($1, $2, $3, $4, $5)',
-        [full.id, full.text, full.locale, full.platform, full.at]);
-      return full;
+      const full = newGapRecord(rec, rec.id ?? randomUUID());
+      const r = await db.query(
+        `WITH ins AS (INSERT INTO knowledge_gaps (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING *)
+         SELECT * FROM ins UNION ALL SELECT * FROM knowledge_gaps WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+        values(full),
+      );
+      return gapRow(r.rows[0]!);
+    },
+    get: async (id) => {
+      const r = await db.query('SELECT * FROM knowledge_gaps WHERE id = $1', [id]);
+      return r.rows[0] ? gapRow(r.rows[0]) : undefined;
     },
     list: async (opts) => {
-      const r = opts?.since
-        ? await db.query('SELECT * FROM knowledge_gaps WHERE at >= $1 ORDER BY pos', [bound(opts.since)])
-        : await db.query('SELECT * FROM knowledge_gaps ORDER BY pos');
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (opts?.since) where.push(`at >= $${params.push(bound(opts.since))}`);
+      if (opts?.outcome) where.push(`outcome = $${params.push(opts.outcome)}`);
+      const r = await db.query(`SELECT * FROM knowledge_gaps${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY pos`, params);
       return r.rows.map(gapRow);
     },
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_gaps')).rows),
+    recordPick: async (id, entryId) =>
+      ((await db.query('UPDATE knowledge_gaps SET picked = $2 WHERE id = $1 AND $2 = ANY(offered)', [id, entryId])).rowCount ?? 0) > 0,
     prune: async (olderThan) => (await db.query('DELETE FROM knowledge_gaps WHERE at < $1', [olderThan.toISOString()])).rowCount ?? 0,
     markHandled: async (ids, by, now) => {
       if (ids.length === 0) return 0;
@@ -60,6 +81,7 @@ export const GAPS_SQL: PostgresPart<KnowledgeGapRepo> = {
   tables: ['knowledge_gaps'],
   repo: pgGaps,
   dump: async (q) => ({ gaps: (await allRows(q, 'SELECT * FROM knowledge_gaps ORDER BY pos')).map(gapRow) }),
-  load: (q, d) => insertMany(q, 'knowledge_gaps', 'id, text, locale, platform, at, handled_at, handled_by',
-    ((d.gaps ?? []) as KnowledgeGapRecord[]).map((g) => [g.id, g.text, g.locale, g.platform, g.at, g.handledAt ?? null, g.handledBy ?? null])),
+  // Records from a lowdb file of before outcomes have none: `unknown`, as they read there.
+  load: (q, d) => insertMany(q, 'knowledge_gaps', COLUMNS,
+    ((d.gaps ?? []) as KnowledgeGapRecord[]).map((g) => values({ ...g, outcome: g.outcome ?? 'unknown' }))),
 };
