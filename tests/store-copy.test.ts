@@ -58,6 +58,8 @@ async function fill(s: Store): Promise<void> {
   await s.nudges.finish([{ subscriptionId: 'sub-a', slot: '2026-11-27T14:00:00.000Z', status: 'sent' }], now);
   await s.sessions.put({ id: 'sess', user: { issuer: 'https://idp', sub: 'u', name: 'Ann', coordinatorId: 'aad:o' }, csrf: 'c', createdAt: at, lastSeenAt: at, expiresAt: '2026-11-24T10:00:00.000Z' });
   await s.sessions.put({ id: 'login', login: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/' }, csrf: 'c', createdAt: at, lastSeenAt: at, expiresAt: '2026-11-24T10:00:00.000Z' });
+  await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at });
+  await s.languages.set({ key: 'person:teams:29:x', locale: 'nl', source: 'words', updatedAt: at });
   await s.dedupe.firstSeen('slack:Ev1', now, 60_000); // transient: not copied
 }
 
@@ -78,7 +80,7 @@ describe('ibp-bot store copy', () => {
     expect(toPg.out).toMatch(/record kind\s+source\s+target/);
     expect(toPg.out).toMatch(/knelpunten\s+3\s+3\s+same/);
     expect(toPg.out).toMatch(/nudges\s+2\s+2\s+same/);
-    expect(toPg.out).toMatch(/OK: all 14 record kinds copied/);
+    expect(toPg.out).toMatch(/OK: all 15 record kinds copied/);
     expect(toPg.out + toPg.err).not.toContain(new URL(url).password);
 
     // The copied data works: references continue gapless, the same submission is still known.
@@ -125,7 +127,7 @@ describe('ibp-bot store copy', () => {
     expect(res.err).toMatch(/^(Data file .* converted from format 1 to 2 .*\n)?$/);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/Note: some records held characters no store keeps .*gaps: 1, conversations: 1, knelpunten: 1, reflections: 1 records/);
-    expect(res.out).toMatch(/OK: all 14 record kinds copied/);
+    expect(res.out).toMatch(/OK: all 15 record kinds copied/);
     const pgStore = await PostgresStore.open({ url });
     expect((await pgStore.gaps.list())[0]?.text).toBe('Wat is dit?');
     expect((await pgStore.knelpunten.list())[1]?.beschrijving).toBe('Kapot \ufffd en  ook.');

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { voterKeyOf } from '../core/qa.js';
+import { conversationLanguageKey, personLanguageKey } from '../core/conversation-language.js';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
@@ -104,8 +105,13 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     // Feedback presses carry a hash of who pressed (so a later press replaces the earlier one).
     const voter = chat ? voterKeyOf(platform, userId) : '';
     const feedback = chat ? await store.feedback.list({ voter }) : [];
+    // The language they speak: theirs, and that of their personal chats (a channel's is the channel's).
+    const languageKeys = chat
+      ? [personLanguageKey(platform, userId), ...conversations.filter((c) => c.kind === 'personal').map((c) => conversationLanguageKey(c.key))]
+      : [];
+    const languages = await store.languages.getMany(languageKeys);
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback, languages }, null, 2));
       return 0;
     }
     const forgotten = chat ? await store.knelpunten.forgetReporter(platform, userId) : 0;
@@ -114,7 +120,8 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const scheduleHistories = await store.subscriptions.forgetActor(actor);
     const anonymised = chat ? await store.reflections.forgetAuthor(authorKey) : 0;
     const votes = chat ? await store.feedback.forgetVoter(voter) : 0;
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s); ` +
+    for (const l of languages) await store.languages.remove(l.key);
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s), ${languages.length} remembered language(s); ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Unanswered questions are stored without identity.');
     return 0;

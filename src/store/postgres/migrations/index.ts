@@ -3,6 +3,7 @@ import { overviewStats } from './002-overview-stats.js';
 import { reflectionAuthorKey } from './003-reflection-author-key.js';
 import { housekeeping } from './004-housekeeping.js';
 import { formsAndCards } from './005-forms-and-cards.js';
+import { languages } from './006-languages.js';
 
 /**
  * The schema's history, oldest first. A migration is never changed once released:
@@ -16,6 +17,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey, housekeeping, formsAndCards];
+export const MIGRATIONS: readonly Migration[] = [initial, overviewStats, reflectionAuthorKey, housekeeping, formsAndCards, languages];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
