@@ -94,7 +94,8 @@ export class Bot {
           route = 'duplicate';
           result = { replies: [], outcome: 'duplicate' };
         } else {
-          if (spoken && !isLanguageCommand(turn)) await this.remember(turn, spoken, remembered);
+          // A message refused for its length is answered, not learned from.
+          if (spoken && (text?.length ?? 0) <= MAX_INPUT_LENGTH && !isLanguageCommand(turn)) await this.remember(turn, spoken, remembered);
           [route, result] = await this.route(ctx);
           // Every form the bot shows gets a one-time id: a second submission of it files nothing (src/core/forms.ts).
           result = { ...result, replies: stampReplies(result.replies) };
