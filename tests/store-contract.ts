@@ -219,6 +219,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('languages: pruneOlder removes only old ones under the prefixes (a prefix is text, not a pattern)', async () => {
+      const s = await open();
+      const old = new Date(now.getTime() - 40 * DAY).toISOString();
+      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
+        await s.languages.set({ key, locale: 'nl', source: 'words', updatedAt: old });
+      }
+      await s.languages.set({ key: 'conversation:local:web-new', locale: 'en', source: 'words', updatedAt: now.toISOString() });
+      expect(await s.languages.pruneOlder([], new Date(now.getTime() - 30 * DAY))).toBe(0);
+      expect(await s.languages.pruneOlder(['conversation:local:', 'person:local:'], new Date(now.getTime() - 30 * DAY))).toBe(2);
+      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
+        .toEqual(['conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
+      expect(await s.languages.pruneOlder(['conversation:local_'], new Date(now.getTime()))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      await s.close();
+    });
+
     it('stores knowledge gaps and filters by date', async () => {
       const s = await open();
       await s.gaps.add({ text: 'oud', locale: 'nl', platform: 'local', at: '2026-01-01T00:00:00.000Z' });

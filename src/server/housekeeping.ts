@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { conversationLanguageKey, personLanguageKey } from '../core/conversation-language.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 
@@ -29,6 +30,8 @@ export interface HousekeepingTimers {
 export interface PruneReport {
   dedupeKeys: number;
   webChatSessions: number;
+  /** Remembered languages of web-chat sessions, unchanged as long as a session's reference is kept. */
+  webChatLanguages: number;
   knowledgeGaps: number;
 }
 
@@ -38,7 +41,8 @@ export interface PruneReport {
  * - a small write every 20 s, so readiness turns 503 when writing stops working (and 200
  *   again by itself);
  * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
- *   conversation references unused for WEB_CHAT_SESSION_RETENTION_DAYS, knowledge gaps
+ *   conversation references unused for WEB_CHAT_SESSION_RETENTION_DAYS (and the languages
+ *   of web-chat sessions not changed for as long), knowledge gaps
  *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
  *
  * Started by startBot, stopped at shutdown before the store closes.
@@ -86,10 +90,12 @@ export class Housekeeping {
     this.pruning ??= (async () => {
       const { store, log, retention } = this.deps;
       const now = this.deps.now();
-      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, knowledgeGaps: 0 };
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatLanguages: 0, knowledgeGaps: 0 };
+      const webChatBefore = new Date(now.getTime() - retention.webChatSessionDays * DAY_MS);
       const steps: [keyof PruneReport, () => Promise<number>][] = [
         ['dedupeKeys', () => store.dedupe.prune(now)],
-        ['webChatSessions', () => store.conversations.pruneInactive('local', new Date(now.getTime() - retention.webChatSessionDays * DAY_MS))],
+        ['webChatSessions', () => store.conversations.pruneInactive('local', webChatBefore)],
+        ['webChatLanguages', () => store.languages.pruneOlder([conversationLanguageKey('local:'), personLanguageKey('local', '')], webChatBefore)],
         ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
       ];
       for (const [what, step] of steps) {
@@ -99,7 +105,7 @@ export class Housekeeping {
           log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
         }
       }
-      if (report.dedupeKeys + report.webChatSessions + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      if (report.dedupeKeys + report.webChatSessions + report.webChatLanguages + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
       return report;
     })().finally(() => {
       this.pruning = null;

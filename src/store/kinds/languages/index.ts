@@ -32,6 +32,12 @@ export interface LanguageRepo {
   set(record: LanguageRecord): Promise<boolean>;
   /** Privacy: forgets one (true when there was one). */
   remove(key: string): Promise<boolean>;
+  /**
+   * Retention: removes those whose key starts with one of `prefixes` and that last
+   * changed before `olderThan` (the web chat's sessions, kept as long as their
+   * conversation references). Returns how many.
+   */
+  pruneOlder(prefixes: readonly string[], olderThan: Date): Promise<number>;
 }
 
 /** Remembered languages of conversations and people. */

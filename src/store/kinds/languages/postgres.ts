@@ -31,6 +31,11 @@ export function pgLanguages(db: Db): LanguageRepo {
       values(record),
     )).rowCount ?? 0) > 0,
     remove: async (key) => ((await db.query('DELETE FROM languages WHERE key = $1', [key])).rowCount ?? 0) > 0,
+    // starts_with, not LIKE: a prefix is text, never a pattern.
+    pruneOlder: async (prefixes, olderThan) => (prefixes.length === 0 ? 0 : (await db.query(
+      'DELETE FROM languages WHERE updated_at < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE starts_with(key, p))',
+      [olderThan.toISOString(), [...prefixes]],
+    )).rowCount ?? 0),
   };
 }
 
