@@ -14,16 +14,17 @@ import type { Block, Reply } from './reply.js';
  * At the end, so values that are split on `|` or start with a reference keep their
  * meaning; a value without it (a card from before) is left to the other signals.
  */
-const STAMP = /~(nl|en)$/;
-
-function stamped(value: string, locale: Locale): string {
-  return `${value.replace(STAMP, '')}~${locale}`;
-}
+const STAMPS: readonly [string, Locale][] = [['~nl', 'nl'], ['~en', 'en']];
 
 /** A value (or form state) as it came back: the card's language, and the value as the feature made it. */
 export function readCardLanguage(value: string): { locale?: Locale; value: string } {
-  const m = STAMP.exec(value);
-  return m ? { locale: m[1] as Locale, value: value.slice(0, -m[0].length) } : { value };
+  // endsWith, not a regular expression: a value may be long and is typed by no one we trust.
+  for (const [mark, locale] of STAMPS) if (value.endsWith(mark)) return { locale, value: value.slice(0, -mark.length) };
+  return { value };
+}
+
+function stamped(value: string, locale: Locale): string {
+  return `${readCardLanguage(value).value}~${locale}`;
 }
 
 function stampBlock(b: Block, locale: Locale): Block {
