@@ -317,7 +317,7 @@ const posted = (channel: string, from: number) => (c: RecordedCall) => c.method 
 
 describe('Slack (signed requests, fake Web API)', () => {
   // Slack tells no locale: DEFAULT_LOCALE (nl) plays the client's part.
-  it('English in a DM gets English; "help" and a button stay English; a Dutch card pressed later is answered in Dutch', async () => {
+  it('English in a DM gets English and "help" stays English; a button answers in its card\'s language whatever the conversation speaks now', async () => {
     const U = 'U0LANGEN';
     let from = fake.calls.length;
     await dm(U, 'What is the seventh zekerheid about?');
@@ -334,12 +334,18 @@ describe('Slack (signed requests, fake Web API)', () => {
     await dm(U, 'What is the seventh zekerheid about?'); // the conversation speaks English again
     await fake.waitFor(posted(`D${U}`, from), { from });
     const seeAlsoOf = (c: RecordedCall) => slackButtons(c).find((b) => b.action_id.startsWith('topic:') && !b.value.includes('|'))!;
-    for (const [card, expected] of [[dutch, NL], [english, EN]] as const) {
-      from = fake.calls.length;
+    const pressed = async (card: RecordedCall): Promise<string> => {
+      const at = fake.calls.length;
       await click(U, `D${U}`, seeAlsoOf(card));
-      const answer = await fake.waitFor((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && fake.calls.indexOf(c) >= from, { from });
-      expect(slackSaid(answer)).toContain(expected.feedbackQuestion);
-    }
+      return slackSaid(await fake.waitFor((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && fake.calls.indexOf(c) >= at, { from: at }));
+    };
+    // The conversation speaks English: the Dutch card's button answers in Dutch.
+    expect(await pressed(dutch)).toContain(NL.feedbackQuestion);
+    // The conversation speaks Dutch again: the English card's button answers in English.
+    from = fake.calls.length;
+    await dm(U, 'Welke opgaven zijn er in het programma?');
+    await fake.waitFor(posted(`D${U}`, from), { from });
+    expect(await pressed(english)).toContain(EN.feedbackQuestion);
   });
 
   it('nudges come in the channel\'s language: Dutch after Dutch human messages, English after `taal en`', async () => {
