@@ -8,8 +8,8 @@ import { LogCapture, shippedKnowledge } from './helpers/core.js';
 import { FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
 import { FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
 import { forwardedFor } from './helpers/people.js';
-import { interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
-import { CHANNEL, TEAM, TENANT, cardSubmit, channelMessage, personalMessage } from './helpers/teams-activities.js';
+import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
+import { CHANNEL, TEAM, TENANT, cardExecute, cardSubmit, channelMessage, personalMessage } from './helpers/teams-activities.js';
 import { tempDir } from './helpers/tmp.js';
 
 /**
@@ -230,6 +230,14 @@ describe('Microsoft Teams (Bot Framework protocol, fake connector)', () => {
     await teams(cardSubmit(connector.url, topic.data!, { locale: 'nl-NL', ...who }));
     await until(() => connector.calls.length > from, 'the topic');
     expect(said(connector.calls.slice(from))).toContain(EN.feedbackQuestion);
+    // The same button as an Action.Execute (Universal Actions): the invoke response and the answer in English too.
+    from = connector.calls.length;
+    const res = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cardExecute(connector.url, topic.data!, { locale: 'nl-NL', ...who })),
+    });
+    expect(await res.json()).toMatchObject({ statusCode: 200, value: EN.teams.actionDone });
+    await until(() => teamsPosts(from).length > 0, 'the answer to Action.Execute');
+    expect(said(teamsPosts(from))).toContain(EN.feedbackQuestion);
   });
 
   it('a channel set with `taal en` gets the triage post in English; a Dutch coordinator pressing it gets English; the English-speaking reporter is told in English', async () => {
@@ -346,6 +354,37 @@ describe('Slack (signed requests, fake Web API)', () => {
     await dm(U, 'Welke opgaven zijn er in het programma?');
     await fake.waitFor(posted(`D${U}`, from), { from });
     expect(await pressed(english)).toContain(EN.feedbackQuestion);
+  });
+
+  it('a modal keeps its form\'s language: /knelpunt in an English DM opens it in English; submitted after Dutch questions, the confirmation is English', async () => {
+    const U = 'U0LANGFORM';
+    let from = fake.calls.length;
+    await dm(U, 'What is the seventh zekerheid about?');
+    await fake.waitFor(posted(`D${U}`, from), { from });
+    from = fake.calls.length;
+    await slack(commandBody({ team_id: FAKE_TEAM_ID, channel_id: `D${U}`, user_id: U, user_name: 'form', command: '/knelpunt', text: '', response_url: fake.responseUrl('lang-k'), trigger_id: 'trigger-lang-k' }), 'application/x-www-form-urlencoded');
+    const view = (await fake.waitFor((c) => c.method === 'views.open', { from })).body.view as { callback_id: string; private_metadata: string; title: { text: string } };
+    expect(JSON.stringify(view)).toContain(EN.knelpunt.formTitle);
+    expect(JSON.parse(view.private_metadata).s).toMatch(/~en$/);
+    from = fake.calls.length;
+    await dm(U, 'Welke opgaven zijn er in het programma?'); // the conversation speaks Dutch now
+    await fake.waitFor(posted(`D${U}`, from), { from });
+    from = fake.calls.length;
+    ev += 1;
+    const res = await slack(interactionBody({
+      type: 'view_submission', team: { id: FAKE_TEAM_ID }, user: { id: U, username: 'form', name: 'form', team_id: FAKE_TEAM_ID },
+      view: { id: `VLANG${ev}`, hash: `h${ev}`, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: {
+        opgave: { v: { type: 'static_select', selected_option: { value: 'opgave-wonen' } } },
+        beschrijving: { v: { type: 'plain_text_input', value: 'Housing rules differ between the municipalities we work with.' } },
+        overheden: { v: { type: 'multi_static_select', selected_options: [{ value: 'gemeente' }] } },
+        urgentie: { v: { type: 'static_select', selected_option: { value: 'laag' } } },
+        anoniem: { v: { type: 'checkboxes', selected_options: [] } },
+      } } },
+    }), 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(200);
+    // (to the slash command's response_url: the modal was opened from it)
+    const confirmation = await fake.waitFor((c) => /KP-\d{4}-\d{4}/.test(slackSaid(c)), { from });
+    expect(slackSaid(confirmation)).toMatch(/Knelpunt received: KP-\d{4}-\d{4}/);
   });
 
   it('nudges come in the channel\'s language: Dutch after Dutch human messages, English after `taal en`', async () => {
