@@ -49,11 +49,12 @@ describe('core routing', () => {
     const see = buttons(card!).filter((b) => b.action === 'topic');
     expect(see.length).toBeGreaterThan(0);
     expect(see.length).toBeLessThanOrEqual(3);
-    // `<entry>|<choice>|<answer id>|<locale>|<question>`: one answer id per card, so feedback counts once per answer per person
+    // `<entry>|<choice>|<answer id>|<locale>|<question>`: one answer id per card, so feedback counts once per answer per person;
+    // every value ends in the card's language (`~nl`), so a press is answered in it
     const fb = buttons(card!).filter((b) => b.action === 'feedback').map((b) => b.value);
     expect(fb).toEqual([
-      expect.stringMatching(/^zekerheid-7\|helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?$/),
-      expect.stringMatching(/^zekerheid-7\|not_helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?$/),
+      expect.stringMatching(/^zekerheid-7\|helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?~nl$/),
+      expect.stringMatching(/^zekerheid-7\|not_helpful\|[\w-]{12}\|nl\|Wat is de zevende zekerheid\?~nl$/),
     ]);
     expect(fb[0]!.split('|')[2]).toBe(fb[1]!.split('|')[2]);
     expect(card!.fallbackText).toMatch(/blijf leren/);
@@ -171,7 +172,8 @@ describe('core routing', () => {
     expect(res.locale).toBe('en');
     expect(res.outcome).toBe('answered');
     expect(res.replies[0]!.blocks[0]).toEqual({ kind: 'heading', text: expect.stringMatching(/keep learning/i) });
-    expect(buttons(res.replies[0]!).some((b) => b.value === 'zekerheid-7|nl')).toBe(true);
+    // "Read the whole answer" shows the Dutch text, from an English card
+    expect(buttons(res.replies[0]!).some((b) => b.value === 'zekerheid-7|nl~en')).toBe(true);
   });
 
   it('bad input: empty, whitespace, huge, hostile', async () => {

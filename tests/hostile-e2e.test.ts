@@ -84,7 +84,7 @@ for (const backend of ['lowdb', 'postgres'] as const) {
       const ref = stored[0]!.ref;
       const decline = [...overview.replies, ...overview.notifications]
         .flatMap((r) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])))
-        .find((b) => b.value.startsWith(ref) && b.value.endsWith('|niet_opgepakt'));
+        .find((b) => b.value.startsWith(ref) && b.value.endsWith('|niet_opgepakt~nl')); // ~nl: the card's language
       expect(decline, 'a "niet opgepakt" button for the first knelpunt').toBeDefined();
       const asked = await chat('hostile-coordinator', { kind: 'action', action: decline!.action, value: decline!.value });
       const form = asked.replies.flatMap((r) => r.blocks).find((b) => b.kind === 'form');

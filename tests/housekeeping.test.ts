@@ -57,7 +57,7 @@ describe('housekeeping in the running server', () => {
     await chat(bot, 'sessie-actief-000001');
     await chat(bot, 'sessie-triage-000001', 'knelpunt triage hier');
     // nothing has expired yet
-    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, knowledgeGaps: 0 });
+    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0 });
     expect((await bot.store.webChatHistory.list('sessie-oud-00000001')).length).toBeGreaterThan(0);
 
     clock = T0 + 20 * DAY;
@@ -65,12 +65,14 @@ describe('housekeeping in the running server', () => {
     clock = T0 + 31 * DAY;
     await chat(bot, 'sessie-nieuw-0000001', 'Wat kost een hondenpenning in Breda?');
     const month = await bot.housekeeping.prune();
-    expect(month).toEqual({ dedupeKeys: 4, webChatSessions: 2, webChatHistories: 2, knowledgeGaps: 0 });
+    // webChatLanguages: what the two sessions that wrote Dutch on day 0 spoke (their conversation and their person)
+    expect(month).toEqual({ dedupeKeys: 4, webChatSessions: 2, webChatHistories: 2, webChatLanguages: 4, knowledgeGaps: 0 });
+    expect((await bot.store.languages.get('conversation:local:web-sessie-nieuw-0000001'))?.locale).toBe('nl');
     expect(await localRefs(bot)).toEqual(['local:web-sessie-actief-000001', 'local:web-sessie-nieuw-0000001']);
     // The conversation goes with its session: history and all.
     expect(await bot.store.webChatHistory.list('sessie-oud-00000001')).toEqual([]);
     expect((await bot.store.webChatHistory.sessions()).map((x) => x.session).sort()).toEqual(['sessie-actief-000001', 'sessie-nieuw-0000001']);
-    expect(logs.text).toMatch(/"dedupeKeys":4,"webChatSessions":2,"webChatHistories":2,"knowledgeGaps":0,"msg":"housekeeping: expired records removed"/);
+    expect(logs.text).toMatch(/"dedupeKeys":4,"webChatSessions":2,"webChatHistories":2,"webChatLanguages":4,"knowledgeGaps":0,"msg":"housekeeping: expired records removed"/);
 
     clock = T0 + 366 * DAY;
     const year = await bot.housekeeping.prune();

@@ -81,6 +81,12 @@ describe('export and privacy through the CLI and the admin API', () => {
     await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', question: 'wat is het ibp', at: '2026-06-03T09:00:00.000Z', answerId: 'a1', voter: voterKeyOf('slack', 'UPRIV') });
     await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at: '2026-06-03T09:00:00.000Z', answerId: 'a1', voter: voterKeyOf('slack', 'UOTHER') });
     await s.reflections.add({ ...refl, goed: 'Van een ander', anonymous: false, authorName: 'Olaf Ander', authorKey: authorKeyOf('slack', 'UOTHER') });
+    // The language they speak (and that of their DM); a channel's language and someone else's are not theirs.
+    const lang = { source: 'words' as const, updatedAt: '2026-06-03T09:00:00.000Z' };
+    await s.languages.set({ key: 'person:slack:UPRIV', locale: 'en', ...lang });
+    await s.languages.set({ key: 'conversation:slack:DPRIV', locale: 'en', ...lang });
+    await s.languages.set({ key: 'conversation:slack:CTEAM', locale: 'nl', ...lang });
+    await s.languages.set({ key: 'person:slack:UOTHER', locale: 'nl', ...lang });
     await s.close();
   });
   afterAll(async () => {
@@ -102,7 +108,10 @@ describe('export and privacy through the CLI and the admin API', () => {
   });
 
   it('privacy export shows everything about one person; delete removes the identity but keeps the content', async () => {
-    type Exported = { knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[]; reflections: { goed?: string }[]; feedback: { value: string }[] };
+    type Exported = {
+      knelpunten: unknown[]; conversations: unknown[]; statusChanges: unknown[]; scheduleChanges: unknown[]; reflections: { goed?: string }[]; feedback: { value: string }[];
+      languages: { key: string; locale: string }[];
+    };
     const exp = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
     expect(exp.knelpunten).toHaveLength(1);
     expect(exp.conversations).toHaveLength(1);
@@ -110,11 +119,12 @@ describe('export and privacy through the CLI and the admin API', () => {
     expect(exp.scheduleChanges).toMatchObject([{ subscription: 'sub-priv', channel: 'slack:CTEAM', by: 'slack:UPRIV' }]);
     expect(exp.reflections.map((r) => r.goed)).toEqual(['Met naam gedeeld']);
     expect(exp.feedback.map((f) => f.value)).toEqual(['helpful']);
+    expect(exp.languages.map((l) => [l.key, l.locale])).toEqual([['person:slack:UPRIV', 'en'], ['conversation:slack:DPRIV', 'en']]);
     const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
     expect(del.code).toBe(0);
-    expect(del.out).toMatch(/1 knelpunt\(en\), 1 named reflection\(s\) \(now anonymous\) and 1 feedback press\(es\), 1 conversation.*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
+    expect(del.out).toMatch(/1 knelpunt\(en\), 1 named reflection\(s\) \(now anonymous\) and 1 feedback press\(es\), 1 conversation reference\(s\), 2 remembered language\(s\).*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
     const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
-    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [], feedback: [] });
+    expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [], feedback: [], languages: [] });
     const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toMatch(/UPRIV|Priya/);
@@ -129,6 +139,9 @@ describe('export and privacy through the CLI and the admin API', () => {
     expect(JSON.stringify(reflections)).not.toContain('Priya');
     // the press stays, without who pressed; the other person's is untouched
     expect((await s.feedback.list()).map((f) => [f.value, f.voter === undefined])).toEqual([['helpful', true], ['not_helpful', false]]);
+    // the channel's language and the other person's stay
+    expect((await s.languages.getMany(['person:slack:UPRIV', 'conversation:slack:DPRIV', 'conversation:slack:CTEAM', 'person:slack:UOTHER'])).map((l) => l.key))
+      .toEqual(['conversation:slack:CTEAM', 'person:slack:UOTHER']);
     await s.close();
     expect((await cli(['privacy', 'delete', '--user', 'nobody'])).code).toBe(2);
   });

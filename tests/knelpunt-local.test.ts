@@ -48,7 +48,7 @@ describe('knelpunten in the local web chat, over real HTTP', () => {
     const coordNext = await chat(COORD, { kind: 'text', text: 'hallo' });
     const triage = coordNext.notifications.find((r) => /Nieuw knelpunt/.test(r.fallbackText));
     expect(triage).toBeDefined();
-    const button = triage!.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling'))!;
+    const button = triage!.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling~nl'))!; // ~nl: the card's language
 
     // the reporter cannot press it
     expect(all((await chat(REPORTER, { kind: 'action', action: button.action, value: button.value })).replies)).toMatch(/alleen de coördinatoren/i);

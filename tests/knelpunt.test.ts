@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCardLanguage } from '../src/core/card-language.js';
 import { Coordinators } from '../src/core/knelpunt/coordinators.js';
 import { knelpuntFeature } from '../src/core/knelpunt/feature.js';
 import { validateKnelpunt } from '../src/core/knelpunt/form.js';
@@ -21,7 +22,8 @@ async function setup() {
 const formOf = (r: Reply): Form | undefined => r.blocks.flatMap((b: Block) => (b.kind === 'form' ? [b.form] : []))[0];
 const textOf = (r: Reply): string =>
   r.blocks.map((b) => (b.kind === 'text' ? toPlainText(b.rich) : b.kind === 'heading' || b.kind === 'context' ? b.text : b.kind === 'facts' ? b.facts.map((f) => `${f.label}: ${f.value}`).join('\n') : '')).join('\n');
-const buttonsOf = (r: Reply) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
+/** The buttons as the feature made them: without the card's language that ends every value (src/core/card-language.ts). */
+const buttonsOf = (r: Reply) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => ({ ...x, value: readCardLanguage(x.value).value })) : []));
 
 const slack = (input: Turn['input'] | string, user = { id: 'UREP', name: 'Rita Reporter' }, conv: Turn['conversation'] = { id: 'D1', kind: 'personal' }): Turn =>
   turn(input, { platform: 'slack', user, conversation: conv });
@@ -180,7 +182,7 @@ describe('knelpunten through the core', () => {
     const ask = await bot.handle(slack({ kind: 'action', action: 'knelpunt.status', value: 'KP-2026-0001|nieuw|niet_opgepakt' }, COORD));
     const form = formOf(ask.replies[0]!)!;
     expect(form.id).toBe('knelpunt-toelichting');
-    expect(form.state).toMatch(/^f1:[\w-]{22}:KP-2026-0001\|nieuw\|niet_opgepakt$/);
+    expect(form.state).toMatch(/^f1:[\w-]{22}:KP-2026-0001\|nieuw\|niet_opgepakt~nl$/);
     // the button that asks it says so, so a platform with dialogs can ask it in one
     expect((await store.knelpunten.get('KP-2026-0001'))?.status).toBe('nieuw');
     const empty = await bot.handle(slack({ kind: 'form', formId: form.id, values: { toelichting: ' ' }, state: form.state! }, COORD));
@@ -215,7 +217,7 @@ describe('knelpunten through the core', () => {
   it('a form submits once: the same form again (after the dedupe window, or twice at once) files nothing and says what the first made', async () => {
     const { bot, store } = await setup();
     const state = formOf((await bot.handle(slack('knelpunt'))).replies[0]!)!.state!;
-    expect(state).toMatch(/^f1:[\w-]{22}:$/);
+    expect(state).toMatch(/^f1:[\w-]{22}:~nl$/);
     const first = await bot.handle(slack({ kind: 'form', formId: 'knelpunt', values: valid, state }));
     expect(first.replies[0]).toMatchObject({ replacesSource: true, private: true });
     // a double click: a new turn (new id), the same form

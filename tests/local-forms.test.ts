@@ -80,7 +80,7 @@ describe('the web chat: forms submit once, buttons that went stale change nothin
 
   it('a coordinator\'s stale status button changes nothing and gets the card as it is, to replace the stale one', async () => {
     const overview = await chat(COORD, { kind: 'text', text: 'knelpunt overzicht' });
-    const take = buttons(overview.replies).find((b) => b.value.endsWith('|nieuw|in_behandeling|o'))!;
+    const take = buttons(overview.replies).find((b) => b.value.endsWith('|nieuw|in_behandeling|o~nl'))!; // ~nl: the card's language
     const ok = await chat(COORD, { kind: 'action', action: take.action, value: take.value });
     expect(ok.replies).toHaveLength(1);
     expect(ok.replies[0]?.replacesSource).toBe(true);

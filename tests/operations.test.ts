@@ -163,7 +163,7 @@ describe('one scenario through every adapter, LOG_LEVEL=trace, metrics on', () =
     await local(LOCAL_COORD, { kind: 'text', text: 'knelpunt triage hier' });
     await local(LOCAL_REPORTER, { kind: 'form', formId: 'knelpunt', values: { opgave: 'opgave-schulden', beschrijving: 'Gegevens over schulden worden niet gedeeld tussen overheden.', overheden: ['gemeente'], urgentie: 'laag', anoniem: false } });
     const triage = (await local(LOCAL_COORD, { kind: 'text', text: 'hallo' })).notifications.find((r) => /Nieuw knelpunt/.test(r.fallbackText))!;
-    const button = triage.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling'))!;
+    const button = triage.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling~nl'))!; // ~nl: the card's language
     await local(LOCAL_COORD, { kind: 'action', action: button.action, value: button.value });
 
     // A named Slack reporter whose status updates cannot be delivered: a failure Slack may

@@ -48,7 +48,7 @@ describe('reflectie in the local web chat, over real HTTP', () => {
     const nudge = next.notifications.find((r) => /Tijd voor een korte reflectie/.test(r.fallbackText));
     expect(nudge).toBeDefined();
     const start = buttons([nudge!])[0]!;
-    expect(start).toMatchObject({ action: 'reflectie.start', value: `local:web-${S}` });
+    expect(start).toMatchObject({ action: 'reflectie.start', value: `local:web-${S}~nl` }); // ~nl: the card's language
 
     const form = await chat(bot, S, { kind: 'action', action: start.action, value: start.value });
     const state = formState(form.replies);

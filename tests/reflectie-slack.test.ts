@@ -91,7 +91,7 @@ describe('reflectie in Slack', () => {
     const summary = await fake.waitFor((c) => JSON.stringify(c.body.blocks ?? '').includes('Alleen voor mij'), { from });
     expect(summary.responseUrlId).toBe('open');
     expect(summary.body.response_type).toBe('ephemeral');
-    const share = buttonsOf(summary).find((b) => b.value.endsWith('|named'))!;
+    const share = buttonsOf(summary).find((b) => b.value.endsWith('|named~nl'))!; // ~nl: the card's language
     expect(share).toBeDefined();
 
     from = fake.calls.length;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCardLanguage } from '../src/core/card-language.js';
 import { authorKeyOf } from '../src/core/reflectie/dialogue.js';
 import { reflectieFeature } from '../src/core/reflectie/feature.js';
 import { ANSWER_MAX, validateReflectie } from '../src/core/reflectie/form.js';
@@ -16,7 +17,8 @@ const textOf = (r: Reply): string =>
   r.blocks
     .map((b) => (b.kind === 'text' ? toPlainText(b.rich) : b.kind === 'heading' || b.kind === 'context' ? b.text : b.kind === 'facts' ? b.facts.map((f) => `${f.label}: ${f.value}`).join('\n') : ''))
     .join('\n');
-const buttonsOf = (r: Reply) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
+/** The buttons as the feature made them: without the card's language that ends every value (src/core/card-language.ts). */
+const buttonsOf = (r: Reply) => r.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => ({ ...x, value: readCardLanguage(x.value).value })) : []));
 
 const ALICE = { id: 'U-ALICE', name: 'Alice Ambtenaar' };
 const BOB = { id: 'U-BOB', name: 'Bob' };
@@ -63,7 +65,7 @@ describe('reflection dialogue through the core', () => {
       const form = formOf(r)!;
       expect(form.id).toBe('reflectie');
       // a one-time id (the form submits once), then the draft id
-      expect(form.state).toMatch(/^f1:[\w-]{22}:[0-9a-f-]{36}$/);
+      expect(form.state).toMatch(/^f1:[\w-]{22}:[0-9a-f-]{36}~nl$/); // …and the form's language
       expect(form.fields.map((f) => [f.id, f.kind, f.required ?? false, f.maxLength])).toEqual([
         ['goed', 'longtext', false, ANSWER_MAX], ['beter', 'longtext', false, ANSWER_MAX], ['meenemen', 'longtext', false, ANSWER_MAX],
         ['opgave', 'select', false, undefined], ['zekerheid', 'select', false, undefined],

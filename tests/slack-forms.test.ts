@@ -98,7 +98,7 @@ describe('Slack: forms submit once, cards show the truth', () => {
     let from = fake.calls.length;
     await send(commandBody({ team_id: FAKE_TEAM_ID, channel_id: 'D0ALICE', user_id: ALICE.id, user_name: ALICE.name, command: '/knelpunt', text: '', response_url: fake.responseUrl('k1'), trigger_id: 'trigger-k1' }));
     const view = (await fake.waitFor((c) => c.method === 'views.open', { from })).body.view as { callback_id: string; private_metadata: string };
-    expect(JSON.parse(view.private_metadata).s).toMatch(/^f1:[\w-]{22}:$/);
+    expect(JSON.parse(view.private_metadata).s).toMatch(/^f1:[\w-]{22}:~nl$/); // ~nl: the form's language
     from = fake.calls.length;
     expect((await submit(ALICE, view, report)).text).toBe('');
     const first = await fake.waitFor((c) => c.responseUrlId === 'k1' && blocksText(c).includes('Knelpunt ontvangen'), { from });
@@ -118,14 +118,14 @@ describe('Slack: forms submit once, cards show the truth', () => {
 
   it('a status button updates its own message with chat.update: the new status, the coordinator by name, only valid buttons; no new card', async () => {
     const triage = fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE')!;
-    const take = buttonsOf(triage).find((b) => b.value === `${ref}|nieuw|in_behandeling`)!;
+    const take = buttonsOf(triage).find((b) => b.value === `${ref}|nieuw|in_behandeling~nl`)!;
     const from = fake.calls.length;
     await click(COORD, 'C0TRIAGE', take, triageTs);
     const updated = await fake.waitFor((c) => c.method === 'chat.update' && c.body.ts === triageTs && blocksText(c).includes('in behandeling'), { from });
     expect(updated.body.channel).toBe('C0TRIAGE');
     expect(headerOf(updated)).toBe(`Knelpunt ${ref}`);
     expect(blocksText(updated)).toContain(`van nieuw naar in behandeling, door ${COORD.name}`);
-    expect(buttonsOf(updated).map((b) => b.value)).toEqual([`${ref}|in_behandeling|geagendeerd`, `${ref}|in_behandeling|niet_opgepakt`]);
+    expect(buttonsOf(updated).map((b) => b.value)).toEqual([`${ref}|in_behandeling|geagendeerd~nl`, `${ref}|in_behandeling|niet_opgepakt~nl`]);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0TRIAGE')).toEqual([]);
     // a stale press: the card again as it is, and the answer in the thread where it was pressed
@@ -139,7 +139,7 @@ describe('Slack: forms submit once, cards show the truth', () => {
 
   it('declining asks the toelichting in a modal; the triage card it came from is updated; a reopen later too, and the reporter is told', async () => {
     const current = [...fake.calls].reverse().find((c) => c.method === 'chat.update' && c.body.ts === triageTs)!;
-    const decline = buttonsOf(current).find((b) => b.value.endsWith('|niet_opgepakt'))!;
+    const decline = buttonsOf(current).find((b) => b.value.endsWith('|niet_opgepakt~nl'))!;
     let from = fake.calls.length;
     await click(COORD, 'C0TRIAGE', decline, triageTs);
     let view = (await fake.waitFor((c) => c.method === 'views.open', { from })).body.view as { callback_id: string; private_metadata: string };

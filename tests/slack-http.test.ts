@@ -301,7 +301,7 @@ describe('Slack over signed HTTP against a fake Slack', () => {
   it('a button in App Home (no channel) is answered in the user\'s DM', async () => {
     const home = await fake.waitFor((c) => c.method === 'views.publish');
     const ask = ((home.body.view as { blocks: SentBlock[] }).blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []) as { action_id: string; value: string }[]).find(
-      (e) => e.value === 'Wat is de zevende zekerheid?',
+      (e) => e.value === 'Wat is de zevende zekerheid?~nl', // ~nl: the card's language
     )!;
     expect(ask.action_id).toMatch(/^ask:\d+$/);
     const from = fake.calls.length;

@@ -153,7 +153,7 @@ describe('Slack with the knelpunt feature and a slow core', () => {
     expect(JSON.stringify(triage.body.blocks)).not.toContain('<!channel>');
 
     // 5. the coordinator declines: the toelichting form opens as a modal carrying the form state
-    const decline = buttonsOf(triage).find((b) => b.value.endsWith('|niet_opgepakt'))!;
+    const decline = buttonsOf(triage).find((b) => b.value.endsWith('|niet_opgepakt~nl'))!; // ~nl: the card's language
     expect(decline.action_id).toMatch(/^knelpunt\.status:\d+$/);
     from = fake.calls.length;
     await click('U0COORD', 'C0TRIAGE', decline, '1700000950.000001');

@@ -285,6 +285,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
+    it('languages: set writes only a change; get, getMany in the order asked, remove', async () => {
+      const s = await open();
+      const at = (min: number): string => new Date(now.getTime() + min * 60_000).toISOString();
+      expect(await s.languages.get('conversation:slack:C1')).toBeUndefined();
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'words', updatedAt: at(0) })).toBe(true);
+      // The same language again writes nothing and keeps when it was learned
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'words', updatedAt: at(5) })).toBe(false);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'en', source: 'words', updatedAt: at(0) });
+      // Another language, or the same one set on purpose, is a change
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'words', updatedAt: at(10) })).toBe(true);
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) })).toBe(true);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) });
+      await s.languages.set({ key: 'person:teams:29:abc', locale: 'en', source: 'words', updatedAt: at(30) });
+      await s.languages.set({ key: "person:slack:U1' OR 1=1 --", locale: 'nl', source: 'words', updatedAt: at(31) });
+      expect((await s.languages.getMany(['person:teams:29:abc', 'person:nobody', 'conversation:slack:C1'])).map((r) => [r.key, r.locale])).toEqual([
+        ['person:teams:29:abc', 'en'], ['conversation:slack:C1', 'nl'],
+      ]);
+      expect(await s.languages.getMany([])).toEqual([]);
+      expect(await s.languages.get('person:slack:U1')).toBeUndefined();
+      expect(await s.languages.remove('person:teams:29:abc')).toBe(true);
+      expect(await s.languages.remove('person:teams:29:abc')).toBe(false);
+      expect(await s.languages.get('person:teams:29:abc')).toBeUndefined();
+      expect((await s.languages.get("person:slack:U1' OR 1=1 --"))?.locale).toBe('nl');
+      await s.close();
+    });
+
+    it('languages: pruneOlder removes only old ones under the prefixes (a prefix is text, not a pattern)', async () => {
+      const s = await open();
+      const old = new Date(now.getTime() - 40 * DAY).toISOString();
+      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
+        await s.languages.set({ key, locale: 'nl', source: 'words', updatedAt: old });
+      }
+      await s.languages.set({ key: 'conversation:local:web-new', locale: 'en', source: 'words', updatedAt: now.toISOString() });
+      expect(await s.languages.pruneOlder([], new Date(now.getTime() - 30 * DAY))).toBe(0);
+      expect(await s.languages.pruneOlder(['conversation:local:', 'person:local:'], new Date(now.getTime() - 30 * DAY))).toBe(2);
+      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
+        .toEqual(['conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
+      expect(await s.languages.pruneOlder(['conversation:local_'], new Date(now.getTime()))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      await s.close();
+    });
+
     it('stores knowledge gaps and filters by date', async () => {
       const s = await open();
       await s.gaps.add({ text: 'oud', locale: 'nl', platform: 'local', at: '2026-01-01T00:00:00.000Z' });

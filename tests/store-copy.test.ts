@@ -62,6 +62,8 @@ async function fill(s: Store): Promise<void> {
   await s.webChatHistory.append('sessie-1', [{ id: 'm1', role: 'user', body: { text: 'Wat is het IBP?' } }, { id: 'b1', role: 'bot', body: { fallbackText: 'Het IBP…', blocks: [] } }], now, 100);
   await s.webChatHistory.replace('sessie-1', 'b1', { fallbackText: 'Het IBP is…', blocks: [{ kind: 'divider' }] }, now);
   await s.webChatHistory.setName('sessie-1', 'Anna', now);
+  await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at });
+  await s.languages.set({ key: 'person:teams:29:x', locale: 'nl', source: 'words', updatedAt: at });
   await s.dedupe.firstSeen('slack:Ev1', now, 60_000); // transient: not copied
 }
 

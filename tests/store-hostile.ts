@@ -144,7 +144,7 @@ export function hostileStringContract(name: string, open: () => Promise<Store>):
       await s.close();
     });
 
-    it('feedback votes, form submissions and cards with hostile keys, receipts, conversation keys and message ids', async () => {
+    it('feedback votes, form submissions, cards and languages with hostile keys, receipts, conversation keys and message ids', async () => {
       const s = await open();
       const later = new Date(now.getTime() + 86_400_000);
       for (const [i, h] of HOSTILE_STRINGS.entries()) {
@@ -155,12 +155,15 @@ export function hostileStringContract(name: string, open: () => Promise<Store>):
         await s.formSubmissions.complete(`${h}:${i}`, h, now, later);
         expect(await s.formSubmissions.claim(`${h}:${i}`, now, later, now)).toMatchObject({ claimed: false, record: { status: 'done', receipt: storable(h) } });
         await s.cards.add({ subject: h, conversationKey: `slack:${h}`, messageId: h, locale: 'nl', at });
+        expect(await s.languages.set({ key: `conversation:slack:${h}:${i}`, locale: 'en', source: 'words', updatedAt: at })).toBe(true);
+        expect(await s.languages.get(`conversation:slack:${h}:${i}`)).toEqual({ key: storable(`conversation:slack:${h}:${i}`), locale: 'en', source: 'words', updatedAt: at });
         expect(await s.cards.list(h)).toEqual([{ subject: storable(h), conversationKey: storable(`slack:${h}`), messageId: storable(h), locale: 'nl', at }]);
       }
       expect(await s.feedback.count()).toBe(HOSTILE_STRINGS.length);
       const first = HOSTILE_STRINGS[0]!;
       expect(await s.feedback.forgetVoter(`${first}:0`)).toBe(1);
       expect(await s.cards.remove(first, `slack:${first}`, first)).toBe(true);
+      expect(await s.languages.remove(`conversation:slack:${first}:0`)).toBe(true);
       await s.formSubmissions.release(`${first}:0`);
       expect(await s.formSubmissions.get(`${first}:0`, now)).toBeUndefined();
       await s.close();

@@ -87,7 +87,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
       let from = connector.calls.length;
       await post(personalMessage(connector.url, 'knelpunt'));
       const form = actions(posts(since(from))[0]?.body).find((a) => a.data?.ibpForm === 'knelpunt')!;
-      expect(String(form.data?.ibpState)).toMatch(/^f1:[\w-]{22}:$/);
+      expect(String(form.data?.ibpState)).toMatch(/^f1:[\w-]{22}:~nl$/); // ~nl: the form's language
       from = connector.calls.length;
       await post(cardSubmit(connector.url, { ...form.data, ...report }, { replyToId: '1700000000801' }));
       const first = puts(since(from), '1700000000801');
@@ -110,14 +110,14 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
       from = connector.calls.length;
       await post(personalMessage(connector.url, 'knelpunt overzicht', { from: COORD }));
       const overview = posts(since(from))[0]!;
-      const toTake = actions(overview.body).find((a) => a.data?.value === `${ref}|nieuw|in_behandeling|o`);
+      const toTake = actions(overview.body).find((a) => a.data?.value === `${ref}|nieuw|in_behandeling|o~nl`); // ~nl: the card's language
       expect(toTake).toBeDefined();
       from = connector.calls.length;
       await post(cardSubmit(connector.url, toTake!.data!, { from: COORD, replyToId: '1700000000802' }));
       const updated = puts(since(from), '1700000000802');
       expect(updated).toHaveLength(1);
       expect(texts(cardOf(updated[0]!.body))).toMatch(new RegExp(`${ref} · gemeld op .* · in behandeling`));
-      expect(actions(updated[0]!.body).map((a) => a.data?.value)).toContain(`${ref}|in_behandeling|geagendeerd|o`);
+      expect(actions(updated[0]!.body).map((a) => a.data?.value)).toContain(`${ref}|in_behandeling|geagendeerd|o~nl`);
       expect(posts(since(from)).filter((c) => c.conversationId === PERSONAL_CONVERSATION)).toEqual([]);
     });
 
@@ -136,7 +136,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
       expect(JSON.stringify(card.body)).not.toContain(USER.id);
 
       from = connector.calls.length;
-      const take = actions(card.body).find((a) => a.data?.value === `${ref}|nieuw|in_behandeling`)!;
+      const take = actions(card.body).find((a) => a.data?.value === `${ref}|nieuw|in_behandeling~nl`)!;
       await post(cardSubmit(connector.url, take.data!, { from: COORD, replyToId: triageId, ...inChannel('1700000000900') }));
       await until(() => puts(since(from), triageId).length >= 2, 'the in-place update and the tracked update');
       for (const p of puts(since(from), triageId)) {
@@ -147,7 +147,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams forms over %s', (sdk) => {
       }
       expect(posts(since(from)).filter((c) => c.conversationId?.startsWith(CHANNEL)).map((c) => texts(cardOf(c.body)))).toEqual([]);
       // the button that needs a toelichting opens a dialog
-      const decline = actions(puts(since(from), triageId)[0]!.body).find((a) => String(a.data?.value).endsWith('|niet_opgepakt'))!;
+      const decline = actions(puts(since(from), triageId)[0]!.body).find((a) => String(a.data?.value).endsWith('|niet_opgepakt~nl'))!;
       expect(decline.data?.msteams).toEqual({ type: 'task/fetch' });
     });
 

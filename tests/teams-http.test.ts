@@ -235,7 +235,10 @@ describe.each(TEAMS_TRANSPORTS)('Teams over %s', (sdk) => {
     });
 
     it('passes the user locale on: an English Teams client gets the English help', async () => {
-      await post(personalMessage(connector.url, 'help', { locale: 'en-US' }));
+      // Someone new: USER already wrote Dutch here, and a person's language is remembered (tests/language-platforms.test.ts).
+      await post(personalMessage(connector.url, 'help', {
+        locale: 'en-US', from: { id: '29:1EnglishClientOnly', name: 'Emma English' }, conversation: { conversationType: 'personal', tenantId: TENANT, id: 'a:1englishClientOnly' },
+      }));
       expect(texts(cardOf(connector.sent[0]))[0]).toBe('What can I do for you?');
     });
 

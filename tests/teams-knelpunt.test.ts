@@ -80,7 +80,7 @@ describe.each(TEAMS_TRANSPORTS)('Teams knelpunten over %s', (sdk) => {
       expect(text(after)).toMatch(/Knelpunt ontvangen: KP-\d{4}-0001/);
       const triage = after.find(isTriage);
       expect(triage).toBeDefined();
-      const toInBehandeling = actions(triage!).find((a) => a.data?.ibpAction === 'knelpunt.status' && a.data.value?.endsWith('|in_behandeling'));
+      const toInBehandeling = actions(triage!).find((a) => a.data?.ibpAction === 'knelpunt.status' && a.data.value?.endsWith('|in_behandeling~nl')); // ~nl: the card's language
       expect(toInBehandeling).toBeDefined();
 
       // 5. the reporter (no coordinator) presses it: refused, nothing changes

@@ -59,7 +59,7 @@ describe('Teams app package', () => {
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
     const lists = bot.commandLists as Array<{ scopes: string[]; commands: Array<{ title: string; description: string }> }>;
     expect(lists.flatMap((l) => l.scopes).sort()).toEqual(['groupChat', 'personal', 'team']);
-    for (const l of lists) expect(l.commands.map((c) => c.title)).toEqual(['help', 'knelpunt', 'reflectie']);
+    for (const l of lists) expect(l.commands.map((c) => c.title)).toEqual(['help', 'knelpunt', 'reflectie', 'taal']);
     expect(JSON.stringify(manifest)).not.toMatch(/\{\{/);
     for (const f of ['nl.json', 'en.json']) expect(validateLocalization(JSON.parse(Buffer.from(files[f]!).toString('utf8')))).toEqual([]);
   });

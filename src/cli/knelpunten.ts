@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { voterKeyOf } from '../core/qa.js';
+import { conversationLanguageKey, personLanguageKey } from '../core/conversation-language.js';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { knelpuntenCsv, knelpuntenJson, parseSince } from '../core/knelpunt/export.js';
@@ -107,8 +108,13 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     // The web chat's conversation of this session (its user id is the session).
     const webChatSession = platform === 'local' ? await store.webChatHistory.getSession(userId) : undefined;
     const webChat = webChatSession ? { ...webChatSession, messages: await store.webChatHistory.list(userId) } : undefined;
+    // The language they speak: theirs, and that of their personal chats (a channel's is the channel's).
+    const languageKeys = chat
+      ? [personLanguageKey(platform, userId), ...conversations.filter((c) => c.kind === 'personal').map((c) => conversationLanguageKey(c.key))]
+      : [];
+    const languages = await store.languages.getMany(languageKeys);
     if (sub === 'export') {
-      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback, ...(webChat ? { webChat } : {}) }, null, 2));
+      io.out(JSON.stringify({ user: actor, knelpunten, conversations, statusChanges, scheduleChanges, reflections, feedback, languages, ...(webChat ? { webChat } : {}) }, null, 2));
       return 0;
     }
     const forgotten = chat ? await store.knelpunten.forgetReporter(platform, userId) : 0;
@@ -118,7 +124,8 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const anonymised = chat ? await store.reflections.forgetAuthor(authorKey) : 0;
     const votes = chat ? await store.feedback.forgetVoter(voter) : 0;
     const webChatRemoved = webChat ? await store.webChatHistory.remove(userId) : false;
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s)` +
+    for (const l of languages) await store.languages.remove(l.key);
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s), ${languages.length} remembered language(s)` +
       `${webChatRemoved ? `, the web chat conversation (${webChat!.messages.length} message(s))` : ''}; ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Unanswered questions are stored without identity.');

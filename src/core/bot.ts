@@ -5,10 +5,12 @@ import { simpleReply } from './answer.js';
 import { isGreeting, isThanks, parseCommand } from './commands.js';
 import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RepeatedFormHandler, RouteResult, TurnContext } from './context.js';
 import { alreadySent, openFormState, stampReplies, submitOnce } from './forms.js';
-import { chooseLocale } from './language.js';
+import { openCardLanguage, stampCardLanguage } from './card-language.js';
+import { languageFeature, readRemembered, rememberedLocale, rememberLanguage, type RememberedLanguage } from './conversation-language.js';
+import { detectLanguage } from './language.js';
 import type { TakeResult } from './ratelimit.js';
 import { answerQuestion, qaFeature } from './qa.js';
-import { cleanTurn, qualifiedUserId, type Turn } from '../domain/turn.js';
+import { cleanTurn, qualifiedUserId, type Locale, type Turn } from '../domain/turn.js';
 
 /** Longest message the core accepts (characters); adapters may refuse earlier. */
 export const MAX_INPUT_LENGTH = 4000;
@@ -24,6 +26,13 @@ export interface BotResult extends RouteResult {
 export function limitedResult(ctx: TurnContext, kind: 'turn' | 'knelpunt', notify: boolean): RouteResult {
   const t = messages(ctx.locale);
   return { replies: notify ? [simpleReply(ctx.locale, t.rateLimited[kind], { private: true })] : [], outcome: 'limited' };
+}
+
+/** `taal en` sets the language on purpose; its words ("taal", "en") must not be remembered as what was spoken. */
+function isLanguageCommand(turn: Turn): boolean {
+  const { input } = turn;
+  const name = input.kind === 'command' ? parseCommand(input.command)?.command : input.kind === 'text' ? parseCommand(input.text)?.command : undefined;
+  return name === 'taal';
 }
 
 /** Commands whose feature is not registered in this core (the CLI has none) still get a friendly answer. */
@@ -44,7 +53,7 @@ export class Bot {
     readonly deps: CoreDeps,
     features: Feature[] = [],
   ) {
-    for (const f of [qaFeature, ...features]) {
+    for (const f of [qaFeature, languageFeature, ...features]) {
       for (const [k, h] of Object.entries(f.commands ?? {})) this.commands.set(k, h);
       for (const [k, h] of Object.entries(f.actions ?? {})) this.actions.set(k, h);
       for (const [k, h] of Object.entries(f.forms ?? {})) this.forms.set(k, h);
@@ -60,36 +69,49 @@ export class Bot {
 
   private async handleTurn(raw: Turn): Promise<BotResult> {
     // The one text boundary: everything below sees cleaned text and ids (src/domain/text.ts).
-    const turn = cleanTurn(raw);
+    // A press or a form says which card it came from, and so its language (src/core/card-language.ts).
+    const { turn, card } = openCardLanguage(cleanTurn(raw));
     const started = performance.now();
     const text = turn.input.kind === 'text' ? turn.input.text : turn.input.kind === 'command' ? turn.input.args : undefined;
-    const locale = chooseLocale(text, turn.user.locale ? localeFromTag(turn.user.locale) : undefined, this.deps.defaultLocale);
+    const guess = detectLanguage(text);
+    const spoken = guess.confident ? guess.locale : undefined;
+    const client = turn.user.locale ? localeFromTag(turn.user.locale) : undefined;
+    // Until the conversation's language is read: what the turn itself tells.
     // The turn works on the knowledge base of this moment: a reload swaps in a new one for later turns (src/server/reload.ts).
-    const ctx: TurnContext = { turn, locale, deps: { ...this.deps, knowledge: this.deps.knowledge.pinned() } };
+    const ctx: TurnContext = { turn, locale: card ?? spoken ?? client ?? this.deps.defaultLocale, deps: { ...this.deps, knowledge: this.deps.knowledge.pinned() } };
     let route = 'ignored';
     let limit: TakeResult;
     let result: RouteResult;
     try {
       if (turn.user.isBot) {
         result = { replies: [], outcome: 'ignored' }; // never answer bots: no loops between two bots
-      } else if (!(limit = (await this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now())) ?? { ok: true }).ok) {
-        route = 'limited';
-        result = limitedResult(ctx, 'turn', limit.notify);
-      } else if (!(await this.deps.store.dedupe.firstSeen(`${turn.platform}:${turn.id}`, this.deps.now(), DEDUPE_TTL_MS))) {
-        route = 'duplicate';
-        result = { replies: [], outcome: 'duplicate' };
       } else {
-        [route, result] = await this.route(ctx);
-        // Every form the bot shows gets a one-time id: a second submission of it files nothing (src/core/forms.ts).
-        result = { ...result, replies: stampReplies(result.replies) };
+        const remembered = await readRemembered(this.deps.store, turn);
+        ctx.locale = card ?? spoken ?? rememberedLocale(remembered) ?? client ?? this.deps.defaultLocale;
+        if (!(limit = (await this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now())) ?? { ok: true }).ok) {
+          route = 'limited';
+          result = limitedResult(ctx, 'turn', limit.notify);
+        } else if (!(await this.deps.store.dedupe.firstSeen(`${turn.platform}:${turn.id}`, this.deps.now(), DEDUPE_TTL_MS))) {
+          route = 'duplicate';
+          result = { replies: [], outcome: 'duplicate' };
+        } else {
+          // A message refused for its length is answered, not learned from.
+          if (spoken && (text?.length ?? 0) <= MAX_INPUT_LENGTH && !isLanguageCommand(turn)) await this.remember(turn, spoken, remembered);
+          [route, result] = await this.route(ctx);
+          // Every form the bot shows gets a one-time id: a second submission of it files nothing (src/core/forms.ts).
+          result = { ...result, replies: stampReplies(result.replies) };
+        }
       }
     } catch (e) {
-      const t = messages(locale);
+      const t = messages(ctx.locale);
       const storeTrouble = e instanceof StoreError;
       // Logged once, here where it is handled; the user gets a friendly message.
       this.deps.log.error({ err: e, platform: turn.platform, route }, storeTrouble ? 'store error during turn' : 'turn failed');
-      result = { replies: [simpleReply(locale, storeTrouble ? t.storeDown : t.errorRetry)], outcome: 'error' };
+      result = { replies: [simpleReply(ctx.locale, storeTrouble ? t.storeDown : t.errorRetry)], outcome: 'error' };
     }
+    // Every button and form carries the language of its card, so a press is answered in it.
+    result = { ...result, replies: result.replies.map(stampCardLanguage) };
+    const locale = ctx.locale;
     const ms = performance.now() - started;
     this.deps.observe?.({ platform: turn.platform, route, outcome: result.outcome, seconds: ms / 1000 });
     this.deps.log.info(
@@ -104,6 +126,15 @@ export class Bot {
       'turn',
     );
     return { ...result, route, locale };
+  }
+
+  /** The words decided the language: remember it here. A failure costs only the memory, not the answer. */
+  private async remember(turn: Turn, spoken: Locale, known: RememberedLanguage): Promise<void> {
+    try {
+      await rememberLanguage(this.deps, turn, spoken, 'words', known);
+    } catch (err) {
+      this.deps.log.warn({ err, platform: turn.platform }, 'could not remember the conversation\'s language');
+    }
   }
 
   private async route(ctx: TurnContext): Promise<[string, RouteResult]> {

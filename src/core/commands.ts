@@ -12,6 +12,8 @@ export const COMMAND_ALIASES: Record<string, string> = {
   reflectie: 'reflectie',
   reflecteer: 'reflectie',
   ibp: 'ibp',
+  taal: 'taal',
+  language: 'taal',
 };
 
 export interface ParsedCommand {

@@ -1,3 +1,4 @@
+import { recipientLocale } from '../core/conversation-language.js';
 import { digestCard, nudgeCard } from '../core/reflectie/cards.js';
 import type { Outbox, ProactiveResult } from '../core/outbox.js';
 import type { Reply } from '../core/reply.js';
@@ -196,14 +197,16 @@ export class NudgeScheduler {
   }
 
   private async card(n: NudgeRecord, sub: NudgeSubscription): Promise<Reply | undefined> {
-    const { knowledge, questions } = this.deps;
+    const { knowledge, questions, store, log } = this.deps;
+    // The channel's language as it is now (remembered, or set with `taal`); else the language it was planned in.
+    const locale = await recipientLocale(store, { conversation: n.channelKey }, sub.locale, log);
     if (n.kind === 'nudge') {
       const q = (n.questionId ? questions.get(n.questionId) : undefined) ?? questions.pick(sub.questionCursor)?.question;
-      return q ? nudgeCard(knowledge, q, n.channelKey, sub.locale) : undefined;
+      return q ? nudgeCard(knowledge, q, n.channelKey, locale) : undefined;
     }
-    const { since, until, label } = previousMonth(new Date(n.slot), sub.schedule.timeZone, sub.locale);
-    const list = await this.deps.store.reflections.list({ channelKey: n.channelKey, since, until });
-    return list.length > 0 ? digestCard(knowledge, list, label, sub.locale) : undefined;
+    const { since, until, label } = previousMonth(new Date(n.slot), sub.schedule.timeZone, locale);
+    const list = await store.reflections.list({ channelKey: n.channelKey, since, until });
+    return list.length > 0 ? digestCard(knowledge, list, label, locale) : undefined;
   }
 }
 

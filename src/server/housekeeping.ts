@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { conversationLanguageKey, personLanguageKey } from '../core/conversation-language.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 
@@ -31,6 +32,8 @@ export interface PruneReport {
   webChatSessions: number;
   /** Web chat conversations (history and name) unused for WEB_CHAT_SESSION_RETENTION_DAYS. */
   webChatHistories: number;
+  /** Remembered languages of web-chat sessions, unchanged as long as a session's reference is kept. */
+  webChatLanguages: number;
   knowledgeGaps: number;
 }
 
@@ -41,7 +44,8 @@ export interface PruneReport {
  *   again by itself);
  * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
  *   conversation references and conversations (history, name) unused for
- *   WEB_CHAT_SESSION_RETENTION_DAYS, knowledge gaps
+ *   WEB_CHAT_SESSION_RETENTION_DAYS (and the languages of web-chat sessions not changed for
+ *   as long), knowledge gaps
  *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
  *
  * Started by startBot, stopped at shutdown before the store closes.
@@ -89,12 +93,13 @@ export class Housekeeping {
     this.pruning ??= (async () => {
       const { store, log, retention } = this.deps;
       const now = this.deps.now();
-      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, knowledgeGaps: 0 };
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0 };
       const webChatCutoff = new Date(now.getTime() - retention.webChatSessionDays * DAY_MS);
       const steps: [keyof PruneReport, () => Promise<number>][] = [
         ['dedupeKeys', () => store.dedupe.prune(now)],
         ['webChatSessions', () => store.conversations.pruneInactive('local', webChatCutoff)],
         ['webChatHistories', () => store.webChatHistory.prune(webChatCutoff)],
+        ['webChatLanguages', () => store.languages.pruneOlder([conversationLanguageKey('local:'), personLanguageKey('local', '')], webChatCutoff)],
         ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
       ];
       for (const [what, step] of steps) {
@@ -104,7 +109,7 @@ export class Housekeeping {
           log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
         }
       }
-      if (report.dedupeKeys + report.webChatSessions + report.webChatHistories + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      if (report.dedupeKeys + report.webChatSessions + report.webChatHistories + report.webChatLanguages + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
       return report;
     })().finally(() => {
       this.pruning = null;

@@ -6,6 +6,7 @@ import { dialoguesKind } from './kinds/dialogues/index.js';
 import { feedbackKind } from './kinds/feedback/index.js';
 import { formSubmissionsKind } from './kinds/form-submissions/index.js';
 import { gapsKind } from './kinds/gaps/index.js';
+import { languagesKind } from './kinds/languages/index.js';
 import { knelpuntenKind } from './kinds/knelpunten/index.js';
 import { nudgesKind } from './kinds/nudges/index.js';
 import { rateLimitsKind } from './kinds/rate-limits/index.js';
@@ -40,6 +41,7 @@ export const RECORD_KINDS = [
   formSubmissionsKind,
   cardsKind,
   webChatHistoryKind,
+  languagesKind,
 ] as const;
 
 type Kinds = (typeof RECORD_KINDS)[number];

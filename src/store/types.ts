@@ -18,6 +18,7 @@ export { GAP_OUTCOMES, isGapOutcome, type GapOutcome, type GapStats, type Knowle
 export type {
   KnelpuntFilter, KnelpuntHistoryItem, KnelpuntRecord, KnelpuntReporter, KnelpuntRepo, KnelpuntStats, NewKnelpunt, StatusCounts,
 } from './kinds/knelpunten/index.js';
+export type { LanguageRecord, LanguageRepo, LanguageSource } from './kinds/languages/index.js';
 export type { NudgeClaim, NudgeKey, NudgeRecord, NudgeRepo, NudgeResult } from './kinds/nudges/index.js';
 export type { RateLimitRepo } from './kinds/rate-limits/index.js';
 export type { ReflectionRecord, ReflectionRepo, ReflectionStats } from './kinds/reflections/index.js';

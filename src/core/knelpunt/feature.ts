@@ -3,6 +3,7 @@ import { refHash } from '../../log.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import { simpleReply } from '../answer.js';
 import type { Feature, RouteResult, TurnContext } from '../context.js';
+import { recipientLocale } from '../conversation-language.js';
 import { block, replacing, reply, type Reply } from '../reply.js';
 import { rememberCard } from '../tracked.js';
 import { conversationKey, qualifiedUserId, type FormValues } from '../../domain/turn.js';
@@ -60,7 +61,8 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
         { conversation: key },
         async () => {
           const now = await deps.store.knelpunten.get(k.ref);
-          posted = now ? triageCard(deps.knowledge, now, deps.defaultLocale) : undefined;
+          // In the triage channel's own language (remembered, or set with `taal`).
+          posted = now ? triageCard(deps.knowledge, now, await recipientLocale(deps.store, { conversation: key }, deps.defaultLocale, deps.log)) : undefined;
           return posted;
         },
         { what: 'knelpunt triage post', ref: k.ref, channel: refHash(key) },
@@ -117,7 +119,8 @@ export function knelpuntFeature(opts: KnelpuntOptions): Feature {
   /** The card a status button was on, as it is now: the knelpunt's triage card, or the overview. */
   async function cardFor(ctx: TurnContext, k: KnelpuntRecord, origin: StatusOrigin): Promise<Reply> {
     if (origin === 'overview') return replacing(overviewCard(ctx.deps.knowledge, await ctx.deps.store.knelpunten.list(), ctx.locale));
-    return replacing(triageCard(ctx.deps.knowledge, k, ctx.deps.defaultLocale));
+    // The press came from this card, so ctx.locale is the card's language (src/core/card-language.ts).
+    return replacing(triageCard(ctx.deps.knowledge, k, ctx.locale));
   }
 
   /** Someone changed it meanwhile: the card shows the truth, and the press is answered where it was made. */

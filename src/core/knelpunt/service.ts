@@ -2,6 +2,8 @@ import { cleanName, cleanText } from '../../domain/text.js';
 import type { KnelpuntRecord } from '../../store/types.js';
 import type { KnelpuntStatus } from '../../domain/knelpunt.js';
 import type { CoreDeps } from '../context.js';
+import { recipientLocale } from '../conversation-language.js';
+import type { Recipient } from '../deliveries.js';
 import { refreshCards } from '../tracked.js';
 import { reporterUpdateCard, triageCard } from './cards.js';
 import { canMove, needsToelichting } from '../../domain/knelpunt.js';
@@ -82,10 +84,11 @@ export async function refreshTriageCards(deps: StatusChangeDeps, ref: string): P
 /** Queues the private update a named reporter gets on every status change (the change is already stored). */
 export function notifyReporter(deps: StatusChangeDeps, k: KnelpuntRecord, toelichting?: string): ReporterNotice {
   if (!k.reporter) return 'anonymous';
-  const card = reporterUpdateCard(deps.knowledge, k, deps.defaultLocale, toelichting);
+  const to: Recipient = { user: { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) } };
   deps.deliveries.deliver(
-    { user: { platform: k.reporter.platform, userId: k.reporter.userId, ...(k.reporter.conversationKey ? { conversationKey: k.reporter.conversationKey } : {}) } },
-    card,
+    to,
+    // In the reporter's language, as last known from their personal chats or where they reported.
+    async () => reporterUpdateCard(deps.knowledge, k, await recipientLocale(deps.store, to, deps.defaultLocale, deps.log), toelichting),
     { what: 'knelpunt reporter update', ref: k.ref, platform: k.reporter.platform },
   );
   return 'queued';

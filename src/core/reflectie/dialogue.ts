@@ -5,6 +5,7 @@ import type { ReflectionAnswers } from '../../domain/reflection.js';
 import { refHash } from '../../log.js';
 import { simpleReply } from '../answer.js';
 import type { RouteResult, TurnContext } from '../context.js';
+import { recipientLocale } from '../conversation-language.js';
 import { answerQuestion } from '../qa.js';
 import { block, replacing, reply, type Block, type Button, type Reply } from '../reply.js';
 import { conversationKey, type FormValues, type Platform, type Turn } from '../../domain/turn.js';
@@ -154,7 +155,8 @@ export async function share(ctx: TurnContext, value: string): Promise<RouteResul
   }
   const rec = { ...draft.answers, anonymous, ...(authorName ? { authorName } : {}) };
   const authorKey = anonymous ? undefined : authorKeyOf(ctx.turn.platform, ctx.turn.user.id);
-  const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, draft.locale));
+  // In the channel's language (remembered, or set with `taal`); else the language the reflection was written in.
+  const res = await ctx.deps.outbox.send(draft.shareKey, sharedCard(ctx.deps.knowledge, rec, await recipientLocale(ctx.deps.store, { conversation: draft.shareKey }, draft.locale, ctx.deps.log)));
   if (!res.ok) {
     await ctx.deps.store.dialogues.put(draft); // so the author can try again
     ctx.deps.log.warn({ ...(anonymous ? {} : { channel: refHash(draft.shareKey) }), reason: res.reason }, 'reflection could not be shared');

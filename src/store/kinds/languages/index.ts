@@ -1,0 +1,48 @@
+import type { Locale } from '../../../domain/turn.js';
+import { defineKind } from '../../kind.js';
+import { LANGUAGES_TABLE, lowdbLanguages } from './lowdb.js';
+import { LANGUAGES_SQL } from './postgres.js';
+
+/** How a remembered language was decided: the words of a message, or someone said so (`taal en`). */
+export type LanguageSource = 'words' | 'command';
+
+/**
+ * The language a conversation or a person speaks, as the bot last learned it: help,
+ * confirmations and one-word turns in that conversation, and proactive messages to it
+ * (nudges, digests, triage posts, a reporter's status updates), follow it.
+ * A person's language is personal data: `ibp-bot privacy` exports and deletes it.
+ */
+export interface LanguageRecord {
+  /** `conversation:<conversation reference key>` or `person:<platform>:<user id>` (src/core/conversation-language.ts). */
+  key: string;
+  locale: Locale;
+  source: LanguageSource;
+  /** When it last changed (it is written only when it changes). */
+  updatedAt: string;
+}
+
+export interface LanguageRepo {
+  get(key: string): Promise<LanguageRecord | undefined>;
+  /** Several at once, in the order asked; absent keys are left out. */
+  getMany(keys: readonly string[]): Promise<LanguageRecord[]>;
+  /**
+   * Remembers a language. Writes only when locale or source differ from what is stored
+   * (then `updatedAt` is the new one); returns whether it wrote.
+   */
+  set(record: LanguageRecord): Promise<boolean>;
+  /** Privacy: forgets one (true when there was one). */
+  remove(key: string): Promise<boolean>;
+  /**
+   * Retention: removes those whose key starts with one of `prefixes` and that last
+   * changed before `olderThan` (the web chat's sessions, kept as long as their
+   * conversation references). Returns how many.
+   */
+  pruneOlder(prefixes: readonly string[], olderThan: Date): Promise<number>;
+}
+
+/** Remembered languages of conversations and people. */
+export const languagesKind = defineKind({
+  name: 'languages',
+  lowdb: { tables: [LANGUAGES_TABLE], repo: lowdbLanguages },
+  postgres: LANGUAGES_SQL,
+});

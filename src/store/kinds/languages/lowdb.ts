@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { LowdbDb, LowdbTables, LowdbTableSpec, Table } from '../../kind.js';
+import { checkWith } from '../../lowdb/check.js';
+import { locale } from '../../lowdb/schemas.js';
+import type { LanguageRecord, LanguageRepo } from './index.js';
+
+const schema = z.object({ key: z.string(), locale, source: z.enum(['words', 'command']), updatedAt: z.string() });
+
+export const LANGUAGES_TABLE: LowdbTableSpec<LanguageRecord> = {
+  name: 'languages',
+  key: (r) => r.key,
+  check: checkWith(schema),
+  fromV1: () => [], // newer than the single-file store
+};
+
+const languages = (t: LowdbTables): Table<LanguageRecord> => t.table<LanguageRecord>('languages');
+
+export function lowdbLanguages(db: LowdbDb): LanguageRepo {
+  return {
+    get: (key) => db.read((t) => {
+      const r = languages(t).get(key);
+      return r ? { ...r } : undefined;
+    }),
+    getMany: (keys) => db.read((t) => keys.flatMap((k) => {
+      const r = languages(t).get(k);
+      return r ? [{ ...r }] : [];
+    })),
+    set: async (record) => {
+      // Read first, so an unchanged language costs no journal write.
+      const same = await db.read((t) => {
+        const r = languages(t).get(record.key);
+        return r !== undefined && r.locale === record.locale && r.source === record.source;
+      });
+      if (same) return false;
+      return db.mutate((t) => {
+        const r = languages(t).get(record.key);
+        if (r && r.locale === record.locale && r.source === record.source) return false;
+        languages(t).put({ key: record.key, locale: record.locale, source: record.source, updatedAt: record.updatedAt });
+        return true;
+      });
+    },
+    remove: (key) => db.mutate((t) => languages(t).delete(key)),
+    pruneOlder: (prefixes, olderThan) => db.mutate((t) => {
+      const before = olderThan.toISOString();
+      const old = [...languages(t).values()].filter((r) => r.updatedAt < before && prefixes.some((p) => r.key.startsWith(p)));
+      for (const r of old) languages(t).delete(r.key);
+      return old.length;
+    }),
+  };
+}

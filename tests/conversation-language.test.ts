@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { openCardLanguage, readCardLanguage, stampCardLanguage } from '../src/core/card-language.js';
+import { parseLanguageName, recipientLocale } from '../src/core/conversation-language.js';
+import { block, reply } from '../src/core/reply.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import type { LanguageRepo } from '../src/store/types.js';
+import { testBot, turn } from './helpers/core.js';
+
+describe('a card carries its language (src/core/card-language.ts)', () => {
+  const card = reply('nl', 'kaart', [
+    block.markdown('Tekst'),
+    block.buttons([{ label: 'Ja', action: 'feedback', value: 'ibp|helpful|a1|nl' }, { label: 'Leeg', action: 'x', value: '' }]),
+    block.form({ id: 'f', title: 'F', submitLabel: 'Verstuur', fields: [] }),
+  ]);
+
+  it('every button value and form state ends in it; a second stamp replaces the first; it reads back', () => {
+    const stamped = stampCardLanguage(card);
+    const values = stamped.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.value) : b.kind === 'form' ? [b.form.state] : []));
+    expect(values).toEqual(['ibp|helpful|a1|nl~nl', '~nl', '~nl']);
+    const again = stampCardLanguage({ ...stamped, locale: 'en' });
+    expect(again.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.value) : []))).toEqual(['ibp|helpful|a1|nl~en', '~en']);
+    expect(readCardLanguage('ibp|helpful|a1|nl~en')).toEqual({ locale: 'en', value: 'ibp|helpful|a1|nl' });
+    expect(readCardLanguage('KP-2026-0001|nieuw|in_behandeling')).toEqual({ value: 'KP-2026-0001|nieuw|in_behandeling' }); // a card from before
+    expect(readCardLanguage('x~de')).toEqual({ value: 'x~de' });
+    const plain = reply('en', 'text', [block.markdown('no buttons')]);
+    expect(stampCardLanguage(plain)).toBe(plain);
+  });
+
+  it('the turn gets the value as the feature made it; a form whose only state was the language has none', () => {
+    const action = openCardLanguage(turn({ kind: 'action', action: 'topic', value: 'zekerheid-7~en' }));
+    expect(action).toMatchObject({ card: 'en', turn: { input: { value: 'zekerheid-7' } } });
+    const form = openCardLanguage(turn({ kind: 'form', formId: 'f', values: {}, state: '~nl' }));
+    expect(form.card).toBe('nl');
+    expect(form.turn.input).toEqual({ kind: 'form', formId: 'f', values: {} });
+    expect(openCardLanguage(turn('hallo')).card).toBeUndefined();
+  });
+});
+
+describe('a conversation remembers its language (src/core/conversation-language.ts)', () => {
+  /** A store that counts the language writes the core asks for. */
+  function countingStore(): { store: LowdbStore; writes: () => number } {
+    const store = LowdbStore.openInMemory();
+    const repo = store.languages as LanguageRepo;
+    const set = repo.set.bind(repo);
+    let n = 0;
+    Object.defineProperty(store, 'languages', { value: { ...repo, set: (r: Parameters<LanguageRepo['set']>[0]) => ((n += 1), set(r)) } });
+    return { store, writes: () => n };
+  }
+
+  it('writes only when the language changes, not on every turn', async () => {
+    const { store, writes } = countingStore();
+    const { bot } = await testBot({ store });
+    const personal = { user: { id: 'u-write', locale: 'en-US' }, conversation: { id: 'c-write', kind: 'personal' as const } };
+    for (const q of ['Wat is de zevende zekerheid?', 'Welke opgaven zijn er?', 'Wat is het IBP?', 'help', 'ok']) {
+      expect((await bot.handle(turn(q, personal))).locale, q).toBe('nl');
+    }
+    expect(writes()).toBe(2); // the conversation and the person, once
+    expect((await bot.handle(turn('What is the seventh zekerheid about?', personal))).locale).toBe('en');
+    expect(writes()).toBe(4);
+    expect((await bot.handle(turn('help', personal))).locale).toBe('en');
+    expect(writes()).toBe(4);
+  });
+
+  it('in a channel the channel remembers, not the person; words never undo `taal`; `taal` alone tells', async () => {
+    const { bot, store } = await testBot();
+    const inChannel = (text: string, user = 'u-anna') => turn(text, { platform: 'slack', user: { id: user }, conversation: { id: 'C-taal', kind: 'channel' } });
+    await bot.handle(inChannel('What is the seventh zekerheid about?'));
+    expect(await store.languages.get('conversation:slack:C-taal')).toMatchObject({ locale: 'en', source: 'words' });
+    expect(await store.languages.get('person:slack:u-anna')).toBeUndefined();
+    expect((await bot.handle(inChannel('help', 'u-bert'))).locale).toBe('en');
+    const set = await bot.handle(inChannel('taal nl'));
+    expect(set.replies[0]!.locale).toBe('nl');
+    expect(await store.languages.get('conversation:slack:C-taal')).toMatchObject({ locale: 'nl', source: 'command' });
+    expect((await bot.handle(inChannel('What is the seventh zekerheid about?'))).locale).toBe('en'); // the words decide this answer…
+    expect(await store.languages.get('conversation:slack:C-taal')).toMatchObject({ locale: 'nl', source: 'command' }); // …not the channel's language
+    expect(await recipientLocale(store, { conversation: 'slack:C-taal' }, 'en')).toBe('nl');
+    const told = await bot.handle(inChannel('taal'));
+    expect(told.replies[0]!.fallbackText).toMatch(/Ik praat hier Nederlands\. Dat is hier zo ingesteld\./);
+    // "Taal van de overheid?" is a question, not a command
+    const question = await bot.handle(inChannel('taal van de overheid in het ibp'));
+    expect(['answered', 'suggested', 'unknown']).toContain(question.outcome);
+    expect(question.replies[0]!.fallbackText).not.toMatch(/taal ken ik niet/);
+  });
+
+  it('a person\'s language reaches them privately; else that of where they wrote; else the fallback', async () => {
+    const { bot, store } = await testBot();
+    await bot.handle(turn('What is the seventh zekerheid about?', { platform: 'teams', user: { id: '29:p' }, conversation: { id: 'a:p', kind: 'personal' } }));
+    expect(await recipientLocale(store, { user: { platform: 'teams', userId: '29:p' } }, 'nl')).toBe('en');
+    await store.languages.set({ key: 'conversation:slack:C9', locale: 'en', source: 'words', updatedAt: new Date().toISOString() });
+    expect(await recipientLocale(store, { user: { platform: 'slack', userId: 'U9', conversationKey: 'slack:C9' } }, 'nl')).toBe('en');
+    expect(await recipientLocale(store, { user: { platform: 'slack', userId: 'U9' } }, 'nl')).toBe('nl');
+    expect(await recipientLocale(store, { conversation: 'slack:unknown' }, 'en')).toBe('en');
+  });
+
+  it('language names', () => {
+    expect(['nl', 'NL', ' Nederlands ', 'dutch', 'nl-BE'].map(parseLanguageName)).toEqual(['nl', 'nl', 'nl', 'nl', 'nl']);
+    expect(['en', 'English', 'engels', 'en-GB'].map(parseLanguageName)).toEqual(['en', 'en', 'en', 'en']);
+    expect(['de', '', '<!channel>', 'constructor', '__proto__', 'toString'].map(parseLanguageName)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+});
