@@ -1,3 +1,4 @@
+import { readCardLanguage } from '../src/core/card-language.js';
 import { describe, expect, it } from 'vitest';
 import type { Block, Reply } from '../src/core/reply.js';
 import { MAX_GAP_TEXT } from '../src/core/qa.js';
@@ -23,7 +24,7 @@ describe('every miss teaches', () => {
     expect(gap!.offered).toEqual(['opgave-migratie', 'opgave-schulden', 'opgave-financiele-verhoudingen']);
     expect(JSON.stringify(gap)).not.toMatch(/U-SECRET|Jan/);
     // every suggestion names the gap
-    for (const b of suggestions) expect(b.value).toBe(`${b.value.split('|')[0]}||${gap!.id}`);
+    for (const b of suggestions) expect(b.value).toBe(`${b.value.split('|')[0]}||${gap!.id}~nl`);
 
     const schulden = suggestions.find((b) => b.value.startsWith('opgave-schulden|'))!;
     const answer = await bot.handle(press(schulden));
@@ -31,7 +32,7 @@ describe('every miss teaches', () => {
     expect(await store.gaps.get(gap!.id)).toMatchObject({ picked: 'opgave-schulden' });
     // the answer's feedback buttons carry the question that was asked
     const no = buttons(answer.replies[0]!).find((b) => b.value.includes('|not_helpful|'))!;
-    expect(no.value).toMatch(/^opgave-schulden\|not_helpful\|[\w-]{12}\|nl\|gemeente en werk$/);
+    expect(no.value).toMatch(/^opgave-schulden\|not_helpful\|[\w-]{12}\|nl\|gemeente en werk~nl$/);
   });
 
   it('a forged pick (an entry that was not offered, an unknown gap) changes no gap, and still shows the topic', async () => {
@@ -85,7 +86,8 @@ describe('every miss teaches', () => {
     const res = await bot.handle(turn(hostile));
     const gapsOrCard = res.outcome === 'answered' ? buttons(res.replies[0]!).find((b) => b.value.includes('|not_helpful|'))! : undefined;
     if (gapsOrCard) {
-      const q = gapsOrCard.value.split('|').slice(4).join('|');
+      // The value ends in the card's language (`~nl`, src/core/card-language.ts), after the question.
+      const q = readCardLanguage(gapsOrCard.value).value.split('|').slice(4).join('|');
       expect(q.length).toBeLessThanOrEqual(MAX_GAP_TEXT);
       expect(q.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(q)).toBe(false);
       await bot.handle(press(gapsOrCard));

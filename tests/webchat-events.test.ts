@@ -150,7 +150,7 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     await chat(REPORTER, { kind: 'form', formId: 'knelpunt', values, state: form?.kind === 'form' ? form.form.state : undefined });
     // The triage card reaches the coordinator's open page by itself.
     const triage = (await until(async () => coordPage.messages().some((m) => /Nieuw knelpunt/.test(m.reply?.fallbackText ?? ''))), coordPage.messages().find((m) => /Nieuw knelpunt/.test(m.reply?.fallbackText ?? ''))!);
-    const take = triage.reply!.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling'))!;
+    const take = triage.reply!.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).find((b) => b.value.endsWith('|in_behandeling~nl'))!; // ~nl: the card's language
     const before = reporterPage.messages().length;
     // Pressed on that card: the card is replaced in place (same id), and the reporter hears of it without typing.
     const pressed = await chat(COORD, { kind: 'action', action: take.action, value: take.value, label: take.label }, { source: triage.id });
