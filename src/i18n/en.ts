@@ -177,7 +177,7 @@ export const en: Messages = {
     stepIntro: 'Let us go step by step. I ask five short questions. Type **overslaan** (skip) to skip a question, or **stop** to stop.',
     stepQuestion: { goed: 'What went well?', beter: 'What could be better?', meenemen: 'What do you take with you, and what do you share with other opgaven?', opgave: 'Which opgave is it about? Choose one, or type **overslaan** (skip).', zekerheid: 'Which zekerheid does it touch? Choose one, or type **overslaan** (skip).' },
     stepProgress: (n: number, total: number): string => `Question ${n} of ${total}`,
-    stepHint: 'Type your answer. **overslaan** (skip) skips the question, **stop** stops.',
+    stepHint: 'Type your answer. Or type "overslaan" (skip) for the next question, or "stop" to stop.',
     skipButton: 'Skip',
     stopButton: 'Stop',
     stepStopped: 'The reflection has stopped. I stored nothing. (Did you want to stop the reminders in this channel? Then type **reflectie stop** again.)',

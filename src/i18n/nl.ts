@@ -179,7 +179,7 @@ export const nl = {
     stepIntro: 'We gaan stap voor stap. Ik stel vijf korte vragen. Typ **overslaan** om een vraag over te slaan, of **stop** om te stoppen.',
     stepQuestion: { goed: 'Wat ging goed?', beter: 'Wat kan beter?', meenemen: 'Wat neem je mee, en wat deel je met andere opgaven?', opgave: 'Over welke opgave gaat het? Kies er een, of typ **overslaan**.', zekerheid: 'Welke zekerheid raakt het? Kies er een, of typ **overslaan**.' },
     stepProgress: (n: number, total: number): string => `Vraag ${n} van ${total}`,
-    stepHint: 'Typ je antwoord. **overslaan** slaat de vraag over, **stop** stopt.',
+    stepHint: 'Typ je antwoord. Of typ "overslaan" voor de volgende vraag, of "stop" om te stoppen.',
     skipButton: 'Overslaan',
     stopButton: 'Stoppen',
     stepStopped: 'De reflectie is gestopt. Ik heb niets bewaard. (Wilde je de herinneringen in dit kanaal stoppen? Typ dan **reflectie stop**.)',

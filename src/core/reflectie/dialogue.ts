@@ -201,7 +201,7 @@ function questionReply(ctx: TurnContext, step: number, prefix?: string): RouteRe
     block.markdown(t.stepQuestion[name]),
     ...(buttons.length > 0 ? [block.buttons(buttons)] : []),
     block.buttons(controls),
-    ...(step < 3 ? [block.context(t.stepHint.replace(/\*\*/g, ''))] : []),
+    ...(step < 3 ? [block.context(t.stepHint)] : []),
   ];
   return { replies: [reply(ctx.locale, t.stepQuestion[name].replace(/\*\*/g, ''), blocks, { private: true })], outcome: 'command' };
 }
