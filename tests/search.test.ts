@@ -17,6 +17,7 @@ import {
   type SearchResult,
 } from '../src/knowledge/search.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
+import { Spelling } from '../src/knowledge/spelling.js';
 import { editDistance } from '../src/knowledge/vocabulary.js';
 import { OFF_TOPIC_QUERIES, SEARCH_CASES, UNRELATED_QUERIES, type SearchCase } from './fixtures/search-cases.js';
 
@@ -218,6 +219,22 @@ describe('KnowledgeIndex on the real knowledge base', () => {
     index = new KnowledgeIndex(entries);
   });
 
+  it('a question it would refuse or only suggest for gets a second try with its typos spelled as the entries spell them', () => {
+    // Before the second try: refused ("wekle") or "Bedoelde je…" ("opgavenn", "relfect").
+    for (const [q, id] of [
+      ['Op wekle opgaven gaat het goed?', 'voortgang'],
+      ['Op welke opgavenn gaat het goed?', 'voortgang'],
+      ['Hoe gaan we om met foutenn in de samenwerking?', 'zekerheid-7'],
+      ['Why take time to relfect?', 'zekerheid-7'],
+    ] as const) {
+      expect(decide(index.candidates(q), entries, RANKING).confidence, q).not.toBe('answer');
+      const r = index.search(q);
+      expect([r.confidence, topId(r)], q).toEqual(['answer', id]);
+    }
+    // Out of the domain stays out, typos or not; a word too short or too far from any is left alone.
+    for (const q of ['hoe vraag ik een paspoortt aan', 'wat kost een hypotheekk', 'xqzv wrrrlp']) expect(index.search(q).confidence, q).toBe('none');
+  });
+
   it('has an entry for every contract id', () => {
     const ids = new Set(entries.map((e) => e.id));
     expect(CONTRACT_IDS.filter((id) => !ids.has(id))).toEqual([]);
@@ -290,5 +307,19 @@ describe('KnowledgeIndex on the real knowledge base', () => {
 
   it.each(OFF_TOPIC_QUERIES)('never answers an off-topic question as if it knew: %j', (q) => {
     expect(index.search(q).confidence).not.toBe('answer');
+  });
+});
+
+describe('Spelling: the second try\'s corrections', () => {
+  const spelling = new Spelling(['Wat doen de zekerheden?', 'Wat doet het team?', 'De zekerheden en de opgaven', 'kaart', 'kaars']);
+
+  it('replaces an unknown word by the one closest known word; known, short and unclear words stay', () => {
+    expect(spelling.corrected('wat dooen de zekerheeden', 64)).toBe('wat doen de zekerheden');
+    expect(spelling.corrected('wat doen de zekerheden', 64)).toBeUndefined(); // nothing unknown
+    expect(spelling.corrected('wat dn', 64)).toBeUndefined(); // too short to correct
+    expect(spelling.corrected('kaarx', 64)).toBeUndefined(); // kaart or kaars: a tie, no guess
+    expect(spelling.corrected('ozekerheden', 64)).toBeUndefined(); // the first letter is kept
+    expect(spelling.corrected(`${'x '.repeat(70)}zekerheeden`, 64)).toBeUndefined(); // only the first words are read
+    expect(spelling.corrected('a'.repeat(2000), 64)).toBeUndefined(); // a very long word is no typo of anything
   });
 });

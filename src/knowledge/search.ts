@@ -17,6 +17,7 @@
 import { EntryClassifier, trainingTexts, type ClassifierOptions, type Prediction } from './classifier.js';
 import { LexicalIndex, MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit } from './lexical.js';
 import { correctOrdinals } from './ordinals.js';
+import { Spelling } from './spelling.js';
 import type { KnowledgeEntry } from './types.js';
 
 export { MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit };
@@ -92,6 +93,7 @@ export class KnowledgeIndex {
   private readonly classifier: EntryClassifier;
   private readonly params: RankingParams;
   private readonly position: Map<KnowledgeEntry, number>;
+  private readonly spelling: Spelling;
 
   constructor(entries: readonly KnowledgeEntry[], params: Partial<RankingParams> = {}, classifier: Partial<ClassifierOptions> = {}) {
     this.entries = entries;
@@ -100,6 +102,7 @@ export class KnowledgeIndex {
     this.position = new Map(entries.map((e, i) => [e, i]));
     const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
     this.classifier = new EntryClassifier(entries.length, examples, classifier);
+    this.spelling = new Spelling(examples.map((x) => x.text));
   }
 
   /** Number of learned weights (for the benchmark's memory report). */
@@ -108,7 +111,15 @@ export class KnowledgeIndex {
   }
 
   search(query: string, opts: SearchOptions = {}): SearchResult {
-    return decide(this.candidates(query), this.entries, this.params, Math.max(1, opts.limit ?? DEFAULT_LIMIT));
+    const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
+    const first = decide(this.candidates(query), this.entries, this.params, limit);
+    if (first.confidence === 'answer') return first;
+    // Refused or "Bedoelde je…": once more with its unknown words spelled as the knowledge
+    // base spells them; only a direct answer to that counts (spelling.ts).
+    const corrected = this.spelling.corrected(query.slice(0, MAX_QUERY_CHARS), MAX_QUERY_WORDS);
+    if (corrected === undefined) return first;
+    const second = decide(this.candidates(corrected), this.entries, this.params, limit);
+    return second.confidence === 'answer' ? second : first;
   }
 
   /** Both signals for every entry either one finds plausible (for search and for calibration). */
