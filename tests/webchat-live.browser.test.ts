@@ -104,7 +104,11 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     await card.waitFor();
     const before = await clog.getByRole('article').count();
     await card.getByRole('button', { name: /in behandeling/i }).first().click();
-    await clog.getByRole('article').filter({ hasText: /In behandeling/ }).first().waitFor();
+    // The same card, now with the new status and only the steps that follow it (the
+    // button "In behandeling" is gone, "Geagendeerd" is there).
+    const updated = clog.getByRole('article').filter({ hasText: /Status\s*in behandeling/ }).filter({ has: cpage.getByRole('button', { name: 'Geagendeerd' }) });
+    await updated.first().waitFor();
+    expect(await updated.getByRole('button', { name: 'In behandeling' }).count()).toBe(0);
     expect(await clog.getByRole('article').count()).toBeLessThanOrEqual(before + 1);
     // The reporter's page gets the status update without typing.
     await rpage.getByRole('log').getByText(/Update over je knelpunt/).waitFor();
