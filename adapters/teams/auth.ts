@@ -98,8 +98,11 @@ export function screenBearer(
   const now = opts.now.getTime();
   if (typeof claims.exp !== 'number' || claims.exp * 1000 + CLOCK_SKEW_MS <= now) return 'expired or no expiry';
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf * 1000 - CLOCK_SKEW_MS > now)) return 'not valid yet';
-  // The channel names the service URL it signed for; an activity that points elsewhere is not from it (botbuilder's rule).
-  if (claims.serviceurl !== undefined && claims.serviceurl !== opts.serviceUrl) return 'serviceUrl is not the one in the token';
+  // The channel names the service URL it signed for; an activity that points elsewhere, or a
+  // token that names none, is not from it (botbuilder's rule for channel tokens). The Agents
+  // SDK lets a token without the claim through: then any app of a trusted tenant could get a
+  // token for this bot and send its replies, with the bot's own token, to a URL of its choice.
+  if (claims.serviceurl !== opts.serviceUrl) return claims.serviceurl === undefined ? 'no serviceurl claim' : 'serviceUrl is not the one in the token';
   return undefined;
 }
 
