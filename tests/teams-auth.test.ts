@@ -81,6 +81,8 @@ describe.each(TEAMS_TRANSPORTS)('Teams authentication over %s', (sdk) => {
         ['expired', bearer(keys.sign(claims({ nbf: now() - 7200, exp: now() - 3600 })))],
         ['not valid yet', bearer(keys.sign(claims({ nbf: now() + 3600, exp: now() + 7200 })))],
         ['another serviceUrl than the activity', bearer(keys.sign(claims({ serviceurl: 'https://evil.example/' })))],
+        // A token of any app in a trusted tenant names no service URL: it must not send the bot's replies elsewhere.
+        ['no serviceurl claim', bearer(keys.sign(claims({ serviceurl: undefined })))],
         ['a token body that is not JSON', bearer(`${b64({ alg: 'RS256', kid: keys.kid })}.bm90IGpzb24.c2ln`)],
       ];
       const started = Date.now();
