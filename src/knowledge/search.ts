@@ -113,9 +113,11 @@ export class KnowledgeIndex {
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
     const first = decide(this.candidates(query), this.entries, this.params, limit);
-    if (first.confidence === 'answer') return first;
-    // Refused or "Bedoelde je…": once more with its unknown words spelled as the knowledge
-    // base spells them; only a direct answer to that counts (spelling.ts).
+    if (first.confidence !== 'suggest') return first;
+    // "Bedoelde je…": once more with its unknown words spelled as the knowledge base spells
+    // them; only a direct answer to that counts (spelling.ts). A refusal is never retried: a
+    // correct word the entries happen not to use ("betaalt") would be "corrected" into one
+    // they do ("bepaalt"), and an out-of-domain question answered.
     const corrected = this.spelling.corrected(query.slice(0, MAX_QUERY_CHARS), MAX_QUERY_WORDS);
     if (corrected === undefined) return first;
     const second = decide(this.candidates(corrected), this.entries, this.params, limit);
