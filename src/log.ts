@@ -49,9 +49,36 @@ export function currentRequestId(): string | undefined {
   return requestContext.getStore()?.reqId;
 }
 
+/**
+ * HTTP client errors (axios in the Agents SDK and Bolt) carry the whole request and answer:
+ * `config.data` is the outgoing message (a card with a person's name and aad object id),
+ * `response` the platform's answer. Logged errors keep their message, code, stack and the
+ * answer's status, never those.
+ */
+const HTTP_ERROR_FIELDS = ['config', 'request', 'response'] as const;
+
+function withoutHttpDetails(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 4) return value;
+  const o = value as Record<string, unknown>;
+  const status = (o.response as { status?: unknown } | undefined)?.status;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if ((HTTP_ERROR_FIELDS as readonly string[]).includes(k)) continue;
+    out[k] = k === 'cause' || k === 'aggregateErrors' ? withoutHttpDetails(v, depth + 1) : v;
+  }
+  if (typeof status === 'number' && out.status === undefined) out.status = status;
+  return out;
+}
+
+/** pino's error serializer, without the HTTP request and answer an error may carry. */
+export function serializeError(err: unknown): unknown {
+  return withoutHttpDetails(pino.stdSerializers.err(err as Error));
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const base = {
     level: opts.level,
+    serializers: { err: serializeError, error: serializeError },
     base: { app: 'ibp-bot' },
     // Every line logged inside a request (ours, Bolt's, botbuilder's) carries its id.
     mixin: (): Record<string, string> => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_STATUS } from '../src/core/knelpunt/cards.js';
+import { createLogger } from '../src/log.js';
 import { classifyPlatformCall } from '../src/metrics.js';
 import type { Reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
@@ -322,5 +323,27 @@ describe('a dashboard sign-in at LOG_LEVEL=trace', () => {
     } finally {
       await dash.close();
     }
+  });
+});
+
+describe('logged errors', () => {
+  it('never carry the HTTP request or answer an SDK error holds (the outgoing card names a person)', () => {
+    const logs = new LogCapture();
+    const log = createLogger({ level: 'info', pretty: false, destination: logs });
+    // The shape of an axios error, as the Agents SDK and Bolt throw it.
+    const outgoing = { type: 'message', recipient: { id: '29:1abc', name: 'Jan Jansen', aadObjectId: 'aad-0001' }, text: 'Je knelpunt KP-2026-0001' };
+    const err = Object.assign(new Error('Request failed with status code 502'), {
+      code: 'ERR_BAD_RESPONSE',
+      config: { url: 'https://smba.trafficmanager.net/v3/conversations/a/activities', data: JSON.stringify(outgoing), headers: { Authorization: 'Bearer x' } },
+      request: { path: '/v3/conversations/a/activities' },
+      response: { status: 502, data: { error: { message: 'bad gateway' } } },
+      cause: Object.assign(new Error('socket hang up'), { config: { data: JSON.stringify(outgoing) } }),
+    });
+    log.error({ err }, 'teams: turn failed');
+    const line = JSON.parse(logs.lines.at(-1)!) as { err: Record<string, unknown> };
+    expect(logs.text).not.toMatch(/Jan Jansen|aad-0001|KP-2026-0001|Bearer/);
+    expect(line.err).toMatchObject({ message: expect.stringMatching(/^Request failed with status code 502/), code: 'ERR_BAD_RESPONSE', status: 502 });
+    expect(line.err).not.toHaveProperty('config');
+    expect(line.err).not.toHaveProperty('response');
   });
 });
