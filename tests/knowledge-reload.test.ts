@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
@@ -95,6 +95,11 @@ describe('a running server reloads its knowledge directory', () => {
 
   it('a changed file is validated and swapped in: the next turn answers from it', async () => {
     expect(bot.reloader.mode).toBe('watch');
+    // reflectie/ is read at start only: a change there is no knowledge reload (and says none).
+    const reflectie = readdirSync(path.join(dir, 'reflectie')).find((f) => f.endsWith('.md'))!;
+    writeFileSync(path.join(dir, 'reflectie', reflectie), `${readFileSync(path.join(dir, 'reflectie', reflectie), 'utf8')}\n`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(lines().some((l) => String(l.msg).startsWith('knowledge reload'))).toBe(false);
     expect(heading(await ask(bot.url, 'Wat is de zevende zekerheid?'))).toBe(OLD_TITLE);
     edit(dir, 'zekerheid-7.md', `title: "${OLD_TITLE}"`, `title: "${NEW_TITLE}"`);
     await until('the reload', () => lines().some((l) => l.msg?.toString().startsWith('knowledge reloaded')));

@@ -56,8 +56,10 @@ export class KnowledgeReloader {
   async start(): Promise<void> {
     const onChange = (name: string | Buffer | null): void => {
       const file = name === null ? '' : String(name);
-      // Editors write swap and backup files beside the Markdown: only Markdown (or an unnamed change) counts.
-      if (file === '' || file.endsWith('.md')) this.schedule();
+      // Editors write swap and backup files beside the Markdown: only Markdown (or an unnamed
+      // change) counts, and only directly in the directory: the knowledge base is read from
+      // there; reflection questions (reflectie/) are read at start only (README).
+      if (file === '' || (file.endsWith('.md') && !/[\\/]/.test(file))) this.schedule();
     };
     try {
       this.watcher = watch(this.opts.dir, { recursive: true, persistent: false }, (_event, name) => onChange(name));
@@ -79,6 +81,7 @@ export class KnowledgeReloader {
     if (this.stopped) return;
     this.mode = 'poll';
     let last = await signature(this.opts.dir);
+    if (this.stopped) return; // stopped while reading: no interval after stop()
     const tick = async (): Promise<void> => {
       const now = await signature(this.opts.dir);
       if (now !== last) {
@@ -157,26 +160,20 @@ export class KnowledgeReloader {
   }
 }
 
-/** Name, size and modification time of every Markdown file in `dir` and one level below (reflectie/). */
+/** Name, size and modification time of every Markdown file directly in `dir` (what the knowledge base is read from). */
 async function signature(dir: string): Promise<string> {
+  let list;
+  try {
+    list = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return `!${dir}`;
+  }
   const parts: string[] = [];
-  const walk = async (d: string, depth: number): Promise<void> => {
-    let list;
-    try {
-      list = await readdir(d, { withFileTypes: true });
-    } catch {
-      parts.push(`!${d}`);
-      return;
-    }
-    for (const e of list) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && depth < 1) await walk(p, depth + 1);
-      else if (e.isFile() && e.name.endsWith('.md')) {
-        const s = await stat(p).catch(() => undefined);
-        parts.push(`${p}:${s?.size ?? '?'}:${s?.mtimeMs ?? '?'}`);
-      }
-    }
-  };
-  await walk(dir, 0);
+  for (const e of list) {
+    if (!e.isFile() || !e.name.endsWith('.md')) continue;
+    const p = path.join(dir, e.name);
+    const s = await stat(p).catch(() => undefined);
+    parts.push(`${p}:${s?.size ?? '?'}:${s?.mtimeMs ?? '?'}`);
+  }
   return parts.sort().join('\n');
 }
