@@ -14,7 +14,7 @@ import {
 } from '@microsoft/agents-hosting';
 import type { Logger } from '../../../src/log.js';
 import type { Activity, ConversationReference } from '../activity.js';
-import { inTurn, reasonOf, type HttpRequestLike, type ProcessOutcome, type TeamsTransport, type TransportAuth, type TransportOptions, type TurnIO } from './index.js';
+import { inTurn, newMessages, reasonOf, type HttpRequestLike, type ProcessOutcome, type TeamsTransport, type TransportAuth, type TransportOptions, type TurnIO } from './index.js';
 
 /**
  * Teams over the Microsoft 365 Agents SDK (`@microsoft/agents-hosting`), botbuilder's
@@ -71,16 +71,6 @@ export async function createAgentsTransport(opts: TransportOptions): Promise<Tea
   };
 }
 
-/**
- * A proactive message is a new message, not a reply to the made-up id of the
- * continuation activity (or, in a conversation just created, to the conversation's id).
- */
-function newMessages(ctx: TurnContext): void {
-  ctx.onSendActivities(async (_ctx, activities, next) => {
-    for (const a of activities) delete a.replyToId;
-    return next();
-  });
-}
 
 /** The token audience of the Bot Connector (Teams). */
 const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';

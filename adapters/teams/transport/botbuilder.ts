@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from '../../../src/log.js';
 import type { Activity, ConversationReference, OutgoingActivity } from '../activity.js';
-import { inTurn, reasonOf, type HttpRequestLike, type ProcessOutcome, type TeamsTransport, type TransportAuth, type TransportOptions, type TurnIO } from './index.js';
+import { inTurn, newMessages, reasonOf, type HttpRequestLike, type ProcessOutcome, type TeamsTransport, type TransportAuth, type TransportOptions, type TurnIO } from './index.js';
 
 /**
  * Teams over botbuilder 4 (the Bot Framework SDK; archived by Microsoft, no updates since
@@ -152,16 +152,6 @@ function turnIO(ctx: TurnContext, activity: Activity): TurnIO {
   };
 }
 
-/**
- * A proactive message is a new message, not a reply to the made-up id of the
- * continuation activity (or, in a conversation just created, to the conversation's id).
- */
-function newMessages(ctx: TurnContext): void {
-  ctx.onSendActivities(async (_ctx, activities, next) => {
-    for (const a of activities) delete a.replyToId;
-    return next();
-  });
-}
 
 /** Our outgoing activities are plain protocol JSON (no Dates); botbuilder's type wants Dates where we have none. */
 function toBbActivity(activity: OutgoingActivity): Partial<BbActivity> {

@@ -102,3 +102,19 @@ export function reasonOf(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return `${name}: ${message}`.slice(0, 200);
 }
+
+/** What both SDKs' TurnContext offer to change activities on their way out. */
+interface SendHooks<C, A extends { replyToId?: string }, R> {
+  onSendActivities(handler: (ctx: C, activities: A[], next: () => Promise<R>) => Promise<R>): unknown;
+}
+
+/**
+ * A proactive message is a new message, not a reply to the made-up id of the
+ * continuation activity (or, in a conversation just created, to the conversation's id).
+ */
+export function newMessages<C, A extends { replyToId?: string }, R>(ctx: SendHooks<C, A, R>): void {
+  ctx.onSendActivities(async (_ctx, activities, next) => {
+    for (const a of activities) delete a.replyToId;
+    return next();
+  });
+}
