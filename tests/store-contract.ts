@@ -297,6 +297,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'words', updatedAt: at(10) })).toBe(true);
       expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) })).toBe(true);
       expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) });
+      // Words never replace a language chosen with `taal` (a racing Dutch message after `taal en`)
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at(21) })).toBe(true);
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'words', updatedAt: at(22) })).toBe(false);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at(21) });
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(23) })).toBe(true);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(23) });
       await s.languages.set({ key: 'person:teams:29:abc', locale: 'en', source: 'words', updatedAt: at(30) });
       await s.languages.set({ key: "person:slack:U1' OR 1=1 --", locale: 'nl', source: 'words', updatedAt: at(31) });
       expect((await s.languages.getMany(['person:teams:29:abc', 'person:nobody', 'conversation:slack:C1'])).map((r) => [r.key, r.locale])).toEqual([

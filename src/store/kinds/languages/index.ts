@@ -27,7 +27,8 @@ export interface LanguageRepo {
   getMany(keys: readonly string[]): Promise<LanguageRecord[]>;
   /**
    * Remembers a language. Writes only when locale or source differ from what is stored
-   * (then `updatedAt` is the new one); returns whether it wrote.
+   * (then `updatedAt` is the new one), and never replaces a 'command' record with a
+   * 'words' one (words never overrule `taal`, even when the two race); returns whether it wrote.
    */
   set(record: LanguageRecord): Promise<boolean>;
   /** Privacy: forgets one (true when there was one). */

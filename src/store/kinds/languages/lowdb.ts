@@ -27,14 +27,11 @@ export function lowdbLanguages(db: LowdbDb): LanguageRepo {
     })),
     set: async (record) => {
       // Read first, so an unchanged language costs no journal write.
-      const same = await db.read((t) => {
-        const r = languages(t).get(record.key);
-        return r !== undefined && r.locale === record.locale && r.source === record.source;
-      });
-      if (same) return false;
+      const kept = (r: LanguageRecord | undefined): boolean =>
+        r !== undefined && ((r.locale === record.locale && r.source === record.source) || (r.source === 'command' && record.source === 'words'));
+      if (await db.read((t) => kept(languages(t).get(record.key)))) return false;
       return db.mutate((t) => {
-        const r = languages(t).get(record.key);
-        if (r && r.locale === record.locale && r.source === record.source) return false;
+        if (kept(languages(t).get(record.key))) return false;
         languages(t).put({ key: record.key, locale: record.locale, source: record.source, updatedAt: record.updatedAt });
         return true;
       });
