@@ -317,18 +317,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
-    it('languages: pruneOlder removes only old ones under the prefixes (a prefix is text, not a pattern)', async () => {
+    it('languages: pruneExcept removes those under the prefixes not kept and not changed since (a prefix is text, not a pattern)', async () => {
       const s = await open();
-      const old = new Date(now.getTime() - 40 * DAY).toISOString();
-      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
-        await s.languages.set({ key, locale: 'nl', source: 'words', updatedAt: old });
+      const old = new Date(now.getTime() - 400 * DAY).toISOString();
+      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
+        await s.languages.set({ key, locale: 'nl', source: 'command', updatedAt: old });
       }
       await s.languages.set({ key: 'conversation:local:web-new', locale: 'en', source: 'words', updatedAt: now.toISOString() });
-      expect(await s.languages.pruneOlder([], new Date(now.getTime() - 30 * DAY))).toBe(0);
-      expect(await s.languages.pruneOlder(['conversation:local:', 'person:local:'], new Date(now.getTime() - 30 * DAY))).toBe(2);
-      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
-        .toEqual(['conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
-      expect(await s.languages.pruneOlder(['conversation:local_'], new Date(now.getTime()))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      expect(await s.languages.pruneExcept([], [], now)).toBe(0);
+      // However old, a kept one stays; one written at or after `changedBefore` stays too.
+      expect(await s.languages.pruneExcept(['conversation:local:', 'person:local:'], ['conversation:local:web-b', 'person:local:b', "x' OR 1=1 --"], now)).toBe(2);
+      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
+        .toEqual(['conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
+      expect(await s.languages.pruneExcept(['conversation:local_'], [], new Date(now.getTime() + DAY))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      expect(await s.languages.pruneExcept(['conversation:local:', 'person:local:'], [], new Date(now.getTime() + DAY))).toBe(3);
       await s.close();
     });
 

@@ -37,9 +37,10 @@ export function lowdbLanguages(db: LowdbDb): LanguageRepo {
       });
     },
     remove: (key) => db.mutate((t) => languages(t).delete(key)),
-    pruneOlder: (prefixes, olderThan) => db.mutate((t) => {
-      const before = olderThan.toISOString();
-      const old = [...languages(t).values()].filter((r) => r.updatedAt < before && prefixes.some((p) => r.key.startsWith(p)));
+    pruneExcept: (prefixes, keep, changedBefore) => db.mutate((t) => {
+      const before = changedBefore.toISOString();
+      const kept = new Set(keep);
+      const old = [...languages(t).values()].filter((r) => r.updatedAt < before && !kept.has(r.key) && prefixes.some((p) => r.key.startsWith(p)));
       for (const r of old) languages(t).delete(r.key);
       return old.length;
     }),

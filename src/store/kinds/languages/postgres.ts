@@ -34,9 +34,10 @@ export function pgLanguages(db: Db): LanguageRepo {
     )).rowCount ?? 0) > 0,
     remove: async (key) => ((await db.query('DELETE FROM languages WHERE key = $1', [key])).rowCount ?? 0) > 0,
     // starts_with, not LIKE: a prefix is text, never a pattern.
-    pruneOlder: async (prefixes, olderThan) => (prefixes.length === 0 ? 0 : (await db.query(
-      'DELETE FROM languages WHERE updated_at < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE starts_with(key, p))',
-      [olderThan.toISOString(), [...prefixes]],
+    pruneExcept: async (prefixes, keep, changedBefore) => (prefixes.length === 0 ? 0 : (await db.query(
+      `DELETE FROM languages WHERE updated_at < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE starts_with(key, p))
+       AND NOT (key = ANY($3::text[]))`,
+      [changedBefore.toISOString(), [...prefixes], [...keep]],
     )).rowCount ?? 0),
   };
 }
