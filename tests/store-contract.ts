@@ -362,6 +362,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.gaps.recordPick(sug.id, 'ibp')).toBe(true);
       expect(await s.gaps.recordPick(sug.id, 'niet-aangeboden')).toBe(false);
       expect(await s.gaps.recordPick(plain.id, 'ibp')).toBe(false);
+      expect(await s.gaps.recordPick(nh.id, 'ibp')).toBe(false); // offered, but not a suggestion
+      expect((await s.gaps.get(nh.id))?.picked).toBeUndefined();
       expect(await s.gaps.recordPick('onbekend', 'ibp')).toBe(false);
       expect(await s.gaps.recordPick(sug.id, 'wonen')).toBe(true); // the latest press counts
       expect(await s.gaps.get(sug.id)).toEqual({ ...sug, picked: 'wonen' });
