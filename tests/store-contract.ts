@@ -222,7 +222,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const first = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
       await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v2' });
       const again = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
-      const changed = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
+      const changed = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1', question: 'Wat is het IBP?' });
       await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at, answerId: 'a2', voter: 'v1' }); // another answer counts apart
       expect(again.id).toBe(first.id);
       expect(changed).toMatchObject({ id: first.id, value: 'helpful', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
@@ -235,6 +235,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.feedback.forgetVoter("v1' OR 1=1 --")).toBe(0);
       expect(await s.feedback.list({ voter: 'v1' })).toEqual([]);
       expect((await s.feedback.list()).map((f) => f.value)).toEqual(['helpful', 'helpful', 'not_helpful', 'helpful']);
+      // The question goes with the voter
+      expect((await s.feedback.list())[1]).toEqual({ id: first.id, entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1' });
+      await s.close();
+    });
+
+    it('feedback: forgetQuestions removes the question of feedback given before a date; the votes stay', async () => {
+      const s = await open();
+      const day = (d: number): string => new Date(now.getTime() + d * DAY).toISOString();
+      await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', at: day(-400), answerId: 'a1', voter: 'v1', question: 'oud' });
+      await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at: day(-400), answerId: 'a2', voter: 'v2' }); // no question
+      await s.feedback.add({ entryId: 'wonen', value: 'not_helpful', platform: 'teams', at: day(-10), answerId: 'a3', voter: 'v1', question: "nieuw' OR 1=1 --" });
+      expect(await s.feedback.forgetQuestions(new Date(now.getTime() - 365 * DAY))).toBe(1);
+      expect(await s.feedback.forgetQuestions(new Date(now.getTime() - 365 * DAY))).toBe(0);
+      expect((await s.feedback.list()).map((f) => [f.answerId, f.voter, f.value, f.question ?? '-'])).toEqual([
+        ['a1', 'v1', 'helpful', '-'], ['a2', 'v2', 'not_helpful', '-'], ['a3', 'v1', 'not_helpful', "nieuw' OR 1=1 --"],
+      ]);
+      expect((await s.feedback.list())[0]).not.toHaveProperty('question');
       await s.close();
     });
 

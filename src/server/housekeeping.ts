@@ -35,6 +35,8 @@ export interface PruneReport {
   /** Remembered languages of web-chat sessions whose conversation reference is gone. */
   webChatLanguages: number;
   knowledgeGaps: number;
+  /** Questions of feedback older than KNOWLEDGE_GAP_RETENTION_DAYS (the votes stay). */
+  feedbackQuestions: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface PruneReport {
  * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
  *   conversation references and conversations (history, name) unused for
  *   WEB_CHAT_SESSION_RETENTION_DAYS (and the remembered languages of the sessions whose
- *   reference is gone), knowledge gaps
+ *   reference is gone), knowledge gaps and the questions stored with feedback
  *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
  *
  * Started by startBot, stopped at shutdown before the store closes.
@@ -93,14 +95,16 @@ export class Housekeeping {
     this.pruning ??= (async () => {
       const { store, log, retention } = this.deps;
       const now = this.deps.now();
-      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0 };
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0, feedbackQuestions: 0 };
+      const gapCutoff = new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS);
       const webChatCutoff = new Date(now.getTime() - retention.webChatSessionDays * DAY_MS);
       const steps: [keyof PruneReport, () => Promise<number>][] = [
         ['dedupeKeys', () => store.dedupe.prune(now)],
         ['webChatSessions', () => store.conversations.pruneInactive('local', webChatCutoff)],
         ['webChatHistories', () => store.webChatHistory.prune(webChatCutoff)],
         ['webChatLanguages', () => this.pruneWebChatLanguages(now)],
-        ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
+        ['knowledgeGaps', () => store.gaps.prune(gapCutoff)],
+        ['feedbackQuestions', () => store.feedback.forgetQuestions(gapCutoff)],
       ];
       for (const [what, step] of steps) {
         try {
@@ -109,7 +113,7 @@ export class Housekeeping {
           log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
         }
       }
-      if (report.dedupeKeys + report.webChatSessions + report.webChatHistories + report.webChatLanguages + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      if (Object.values(report).some((n) => n > 0)) log.info({ ...report }, 'housekeeping: expired records removed');
       return report;
     })().finally(() => {
       this.pruning = null;
