@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { RateLimiter } from '../src/core/ratelimit.js';
+import { memoryRateLimits } from '../src/store/kinds/rate-limits/lowdb.js';
 import { openCardLanguage, readCardLanguage, stampCardLanguage } from '../src/core/card-language.js';
 import { parseLanguageName, recipientLocale } from '../src/core/conversation-language.js';
 import { block, reply } from '../src/core/reply.js';
@@ -37,6 +39,24 @@ describe('a card carries its language (src/core/card-language.ts)', () => {
 });
 
 describe('a conversation remembers its language (src/core/conversation-language.ts)', () => {
+  it('is read once per turn, after the rate limit and the redelivery check: a flood, a retry and `taal` cost no extra read', async () => {
+    const limits = new RateLimiter({ turn: { limit: 3, windowMs: 60_000 } }, memoryRateLimits());
+    const { bot, store } = await testBot({ limits });
+    const get = vi.spyOn(store.languages, 'get');
+    const getMany = vi.spyOn(store.languages, 'getMany');
+    const reads = (): number => get.mock.calls.length + getMany.mock.calls.length;
+    const first = turn('taal en');
+    expect((await bot.handle(first)).outcome).toBe('command');
+    expect(reads()).toBe(1); // `taal` uses the turn's read
+    expect((await bot.handle(first)).outcome).toBe('duplicate');
+    expect(reads()).toBe(1);
+    expect((await bot.handle(turn('help'))).locale).toBe('en'); // what has no words of its own follows what was read
+    expect(reads()).toBe(2);
+    for (let i = 0; i < 5; i++) expect((await bot.handle(turn('help'))).outcome).toBe('limited');
+    expect(reads()).toBe(2);
+    expect((await store.languages.get('conversation:local:conv-1'))).toMatchObject({ locale: 'en', source: 'command' });
+  });
+
   /** A store that counts the language writes the core asks for. */
   function countingStore(): { store: LowdbStore; writes: () => number } {
     const store = LowdbStore.openInMemory();
