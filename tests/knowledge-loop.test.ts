@@ -48,6 +48,15 @@ describe('every miss teaches', () => {
     expect(JSON.stringify(res.replies)).not.toContain('gemeente en werk');
   });
 
+  it('a question that ends in "~en" keeps it through the feedback button', async () => {
+    const { bot, store } = await testBot();
+    const card = (await bot.handle(turn('Wat is de zevende zekerheid ~en'))).replies[0]!;
+    const no = buttons(card).find((b) => b.value.includes('|not_helpful|'))!;
+    expect(no.value).toMatch(/\|Wat is de zevende zekerheid ~en~nl$/);
+    await bot.handle(press(no));
+    expect((await store.feedback.list()).map((f) => f.question)).toEqual(['Wat is de zevende zekerheid ~en']);
+  });
+
   it('a forged pick naming a not-helpful gap records nothing and shows no question of it', async () => {
     const { bot, store } = await testBot();
     const card = (await bot.handle(turn('Wat is de zevende zekerheid?'))).replies[0]!;
