@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { RateLimiter } from '../src/core/ratelimit.js';
+import { memoryRateLimits } from '../src/store/kinds/rate-limits/lowdb.js';
 import { openCardLanguage, readCardLanguage, stampCardLanguage } from '../src/core/card-language.js';
 import { parseLanguageName, recipientLocale } from '../src/core/conversation-language.js';
 import { block, reply } from '../src/core/reply.js';
@@ -13,15 +15,28 @@ describe('a card carries its language (src/core/card-language.ts)', () => {
     block.form({ id: 'f', title: 'F', submitLabel: 'Verstuur', fields: [] }),
   ]);
 
-  it('every button value and form state ends in it; a second stamp replaces the first; it reads back', () => {
+  it('every button value and form state ends in it; a stamped reply is not stamped again; it reads back', () => {
     const stamped = stampCardLanguage(card);
     const values = stamped.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.value) : b.kind === 'form' ? [b.form.state] : []));
     expect(values).toEqual(['ibp|helpful|a1|nl~nl', '~nl', '~nl']);
-    const again = stampCardLanguage({ ...stamped, locale: 'en' });
-    expect(again.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.value) : []))).toEqual(['ibp|helpful|a1|nl~en', '~en']);
+    expect(stampCardLanguage(stamped)).toBe(stamped);
+    expect(stampCardLanguage({ ...stamped }).blocks).toBe(stamped.blocks); // a copy is stamped too
+    expect(JSON.stringify(stamped)).toBe(JSON.stringify({ ...card, blocks: stamped.blocks })); // the mark never reaches the wire
     expect(readCardLanguage('ibp|helpful|a1|nl~en')).toEqual({ locale: 'en', value: 'ibp|helpful|a1|nl' });
     expect(readCardLanguage('KP-2026-0001|nieuw|in_behandeling')).toEqual({ value: 'KP-2026-0001|nieuw|in_behandeling' }); // a card from before
     expect(readCardLanguage('x~de')).toEqual({ value: 'x~de' });
+    // Text someone typed may end in what looks like a stamp: it keeps it.
+    const typed = stampCardLanguage(reply('nl', 'kaart', [block.buttons([{ label: 'Nee', action: 'feedback', value: 'ibp|not_helpful|a1|nl|What is IBP ~en' }])]));
+    const value = typed.blocks[0]!.kind === 'buttons' ? typed.blocks[0]!.buttons[0]!.value : '';
+    expect(readCardLanguage(value)).toEqual({ locale: 'nl', value: 'ibp|not_helpful|a1|nl|What is IBP ~en' });
+    // Never over the platforms' limit: the text gives way, not the stamp (and no surrogate pair is cut).
+    const long = `ibp|not_helpful|a1|nl|${'a'.repeat(1974)}😀😀`;
+    const cut = stampCardLanguage(reply('en', 'kaart', [block.buttons([{ label: 'No', action: 'feedback', value: long }]), block.form({ id: 'f', title: 'F', submitLabel: 'OK', fields: [], state: long })]));
+    const cutValues = cut.blocks.map((b) => (b.kind === 'buttons' ? b.buttons[0]!.value : b.kind === 'form' ? b.form.state! : ''));
+    for (const v of cutValues) {
+      expect(v.length).toBeLessThanOrEqual(2000);
+      expect(readCardLanguage(v)).toEqual({ locale: 'en', value: long.slice(0, 1996) });
+    }
     const plain = reply('en', 'text', [block.markdown('no buttons')]);
     expect(stampCardLanguage(plain)).toBe(plain);
   });
@@ -37,6 +52,24 @@ describe('a card carries its language (src/core/card-language.ts)', () => {
 });
 
 describe('a conversation remembers its language (src/core/conversation-language.ts)', () => {
+  it('is read once per turn, after the rate limit and the redelivery check: a flood, a retry and `taal` cost no extra read', async () => {
+    const limits = new RateLimiter({ turn: { limit: 3, windowMs: 60_000 } }, memoryRateLimits());
+    const { bot, store } = await testBot({ limits });
+    const get = vi.spyOn(store.languages, 'get');
+    const getMany = vi.spyOn(store.languages, 'getMany');
+    const reads = (): number => get.mock.calls.length + getMany.mock.calls.length;
+    const first = turn('taal en');
+    expect((await bot.handle(first)).outcome).toBe('command');
+    expect(reads()).toBe(1); // `taal` uses the turn's read
+    expect((await bot.handle(first)).outcome).toBe('duplicate');
+    expect(reads()).toBe(1);
+    expect((await bot.handle(turn('help'))).locale).toBe('en'); // what has no words of its own follows what was read
+    expect(reads()).toBe(2);
+    for (let i = 0; i < 5; i++) expect((await bot.handle(turn('help'))).outcome).toBe('limited');
+    expect(reads()).toBe(2);
+    expect((await store.languages.get('conversation:local:conv-1'))).toMatchObject({ locale: 'en', source: 'command' });
+  });
+
   /** A store that counts the language writes the core asks for. */
   function countingStore(): { store: LowdbStore; writes: () => number } {
     const store = LowdbStore.openInMemory();

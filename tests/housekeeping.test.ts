@@ -55,28 +55,40 @@ describe('housekeeping in the running server', () => {
     const bot = await start({}, logs);
     await chat(bot, 'sessie-oud-00000001', 'Hoeveel kost een parkeervergunning in Zwolle?');
     await chat(bot, 'sessie-actief-000001');
+    await chat(bot, 'sessie-actief-000001', 'taal en');
     await chat(bot, 'sessie-triage-000001', 'knelpunt triage hier');
+    const vote = { entryId: 'ibp', value: 'not_helpful', platform: 'local', voter: 'v1' } as const;
+    await bot.store.feedback.add({ ...vote, at: new Date(clock).toISOString(), answerId: 'a-oud', question: 'Wat is het IBP?' });
     // nothing has expired yet
-    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0 });
+    expect(await bot.housekeeping.prune()).toEqual({ dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0, feedbackQuestions: 0 });
     expect((await bot.store.webChatHistory.list('sessie-oud-00000001')).length).toBeGreaterThan(0);
 
     clock = T0 + 20 * DAY;
     await chat(bot, 'sessie-actief-000001'); // used again: its reference is refreshed
     clock = T0 + 31 * DAY;
     await chat(bot, 'sessie-nieuw-0000001', 'Wat kost een hondenpenning in Breda?');
+    await bot.store.feedback.add({ ...vote, at: new Date(clock).toISOString(), answerId: 'a-nieuw', question: 'Wat doet het IBP?' });
     const month = await bot.housekeeping.prune();
-    // webChatLanguages: what the two sessions that wrote Dutch on day 0 spoke (their conversation and their person)
-    expect(month).toEqual({ dedupeKeys: 4, webChatSessions: 2, webChatHistories: 2, webChatLanguages: 4, knowledgeGaps: 0 });
+    // webChatLanguages: what the removed session that wrote Dutch on day 0 spoke (its conversation and its person)
+    expect(month).toEqual({ dedupeKeys: 5, webChatSessions: 2, webChatHistories: 2, webChatLanguages: 2, knowledgeGaps: 0, feedbackQuestions: 0 });
     expect((await bot.store.languages.get('conversation:local:web-sessie-nieuw-0000001'))?.locale).toBe('nl');
+    // A session in use keeps the language it chose on day 0, though it has not changed since.
+    expect((await bot.store.languages.getMany(['conversation:local:web-sessie-actief-000001', 'person:local:sessie-actief-000001'])).map((r) => [r.key, r.locale, r.source]))
+      .toEqual([['conversation:local:web-sessie-actief-000001', 'en', 'command'], ['person:local:sessie-actief-000001', 'en', 'command']]);
+    expect(await bot.store.languages.getMany(['conversation:local:web-sessie-oud-00000001', 'person:local:sessie-oud-00000001'])).toEqual([]);
     expect(await localRefs(bot)).toEqual(['local:web-sessie-actief-000001', 'local:web-sessie-nieuw-0000001']);
     // The conversation goes with its session: history and all.
     expect(await bot.store.webChatHistory.list('sessie-oud-00000001')).toEqual([]);
     expect((await bot.store.webChatHistory.sessions()).map((x) => x.session).sort()).toEqual(['sessie-actief-000001', 'sessie-nieuw-0000001']);
-    expect(logs.text).toMatch(/"dedupeKeys":4,"webChatSessions":2,"webChatHistories":2,"webChatLanguages":4,"knowledgeGaps":0,"msg":"housekeeping: expired records removed"/);
+    expect(logs.text).toMatch(/"dedupeKeys":5,"webChatSessions":2,"webChatHistories":2,"webChatLanguages":2,"knowledgeGaps":0,"feedbackQuestions":0,"msg":"housekeeping: expired records removed"/);
 
     clock = T0 + 366 * DAY;
     const year = await bot.housekeeping.prune();
-    expect(year).toMatchObject({ webChatSessions: 2, webChatHistories: 2, knowledgeGaps: 1 });
+    expect(year).toMatchObject({ webChatSessions: 2, webChatHistories: 2, knowledgeGaps: 1, feedbackQuestions: 1 });
+    // The question of old feedback goes with the gaps; the vote stays.
+    expect((await bot.store.feedback.list()).map((f) => [f.answerId, f.value, f.question ?? '-'])).toEqual([
+      ['a-oud', 'not_helpful', '-'], ['a-nieuw', 'not_helpful', 'Wat doet het IBP?'],
+    ]);
     expect((await bot.store.gaps.list()).map((g) => g.text)).toEqual(['Wat kost een hondenpenning in Breda?']);
   });
 

@@ -122,7 +122,7 @@ describe('export and privacy through the CLI and the admin API', () => {
     expect(exp.languages.map((l) => [l.key, l.locale])).toEqual([['person:slack:UPRIV', 'en'], ['conversation:slack:DPRIV', 'en']]);
     const del = await cli(['privacy', 'delete', '--user', 'slack:UPRIV']);
     expect(del.code).toBe(0);
-    expect(del.out).toMatch(/1 knelpunt\(en\), 1 named reflection\(s\) \(now anonymous\) and 1 feedback press\(es\), 1 conversation reference\(s\), 2 remembered language\(s\).*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
+    expect(del.out).toMatch(/1 knelpunt\(en\), 1 named reflection\(s\) \(now anonymous\) and 1 feedback press\(es\) \(with their questions\), 1 conversation reference\(s\), 2 remembered language\(s\).*status history of 1 knelpunt\(en\) and the history of 1 schedule/);
     const after = JSON.parse((await cli(['privacy', 'export', '--user', 'slack:UPRIV'])).out) as Exported;
     expect(after).toMatchObject({ knelpunten: [], conversations: [], statusChanges: [], scheduleChanges: [], reflections: [], feedback: [], languages: [] });
     const all = JSON.parse((await cli(['knelpunten', 'export', '--format', 'json'])).out) as { beschrijving: string }[];
@@ -139,6 +139,8 @@ describe('export and privacy through the CLI and the admin API', () => {
     expect(JSON.stringify(reflections)).not.toContain('Priya');
     // the press stays, without who pressed; the other person's is untouched
     expect((await s.feedback.list()).map((f) => [f.value, f.voter === undefined])).toEqual([['helpful', true], ['not_helpful', false]]);
+    // the question they asked goes with them
+    expect((await s.feedback.list())[0]).not.toHaveProperty('question');
     // the channel's language and the other person's stay
     expect((await s.languages.getMany(['person:slack:UPRIV', 'conversation:slack:DPRIV', 'conversation:slack:CTEAM', 'person:slack:UOTHER'])).map((l) => l.key))
       .toEqual(['conversation:slack:CTEAM', 'person:slack:UOTHER']);

@@ -44,6 +44,29 @@ describe('every miss teaches', () => {
     expect(await bot.handle(turn({ kind: 'action', action: 'topic', value: 'zekerheid-7||bestaat-niet' }))).toMatchObject({ outcome: 'answered' });
     expect(await bot.handle(turn({ kind: 'action', action: 'topic', value: 'zekerheid-7||<script>' }))).toMatchObject({ outcome: 'answered' });
     expect((await store.gaps.get(gap!.id))?.picked).toBeUndefined();
+    // no other gap's question shows on the card
+    expect(JSON.stringify(res.replies)).not.toContain('gemeente en werk');
+  });
+
+  it('a question that ends in "~en" keeps it through the feedback button', async () => {
+    const { bot, store } = await testBot();
+    const card = (await bot.handle(turn('Wat is de zevende zekerheid ~en'))).replies[0]!;
+    const no = buttons(card).find((b) => b.value.includes('|not_helpful|'))!;
+    expect(no.value).toMatch(/\|Wat is de zevende zekerheid ~en~nl$/);
+    await bot.handle(press(no));
+    expect((await store.feedback.list()).map((f) => f.question)).toEqual(['Wat is de zevende zekerheid ~en']);
+  });
+
+  it('a forged pick naming a not-helpful gap records nothing and shows no question of it', async () => {
+    const { bot, store } = await testBot();
+    const card = (await bot.handle(turn('Wat is de zevende zekerheid?'))).replies[0]!;
+    const no = buttons(card).find((b) => b.value.includes('|not_helpful|'))!;
+    await bot.handle(press(no));
+    const [gap] = await store.gaps.list({ outcome: 'not-helpful' });
+    const res = await bot.handle(turn({ kind: 'action', action: 'topic', value: `zekerheid-7||${gap!.id}` }));
+    expect(res.outcome).toBe('answered');
+    expect((await store.gaps.get(gap!.id))?.picked).toBeUndefined();
+    expect(JSON.stringify(res.replies)).not.toContain('Wat is de zevende zekerheid?');
   });
 
   it('"weet ik niet" becomes an unknown gap, with nothing offered', async () => {

@@ -222,7 +222,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const first = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
       await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v2' });
       const again = await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at, answerId: 'a1', voter: 'v1' });
-      const changed = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
+      const changed = await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1', question: 'Wat is het IBP?' });
       await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'slack', at, answerId: 'a2', voter: 'v1' }); // another answer counts apart
       expect(again.id).toBe(first.id);
       expect(changed).toMatchObject({ id: first.id, value: 'helpful', at: '2026-11-23T10:05:00.000Z', answerId: 'a1', voter: 'v1' });
@@ -235,6 +235,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.feedback.forgetVoter("v1' OR 1=1 --")).toBe(0);
       expect(await s.feedback.list({ voter: 'v1' })).toEqual([]);
       expect((await s.feedback.list()).map((f) => f.value)).toEqual(['helpful', 'helpful', 'not_helpful', 'helpful']);
+      // The question goes with the voter
+      expect((await s.feedback.list())[1]).toEqual({ id: first.id, entryId: 'ibp', value: 'helpful', platform: 'slack', at: '2026-11-23T10:05:00.000Z', answerId: 'a1' });
+      await s.close();
+    });
+
+    it('feedback: forgetQuestions removes the question of feedback given before a date; the votes stay', async () => {
+      const s = await open();
+      const day = (d: number): string => new Date(now.getTime() + d * DAY).toISOString();
+      await s.feedback.add({ entryId: 'ibp', value: 'helpful', platform: 'local', at: day(-400), answerId: 'a1', voter: 'v1', question: 'oud' });
+      await s.feedback.add({ entryId: 'ibp', value: 'not_helpful', platform: 'slack', at: day(-400), answerId: 'a2', voter: 'v2' }); // no question
+      await s.feedback.add({ entryId: 'wonen', value: 'not_helpful', platform: 'teams', at: day(-10), answerId: 'a3', voter: 'v1', question: "nieuw' OR 1=1 --" });
+      expect(await s.feedback.forgetQuestions(new Date(now.getTime() - 365 * DAY))).toBe(1);
+      expect(await s.feedback.forgetQuestions(new Date(now.getTime() - 365 * DAY))).toBe(0);
+      expect((await s.feedback.list()).map((f) => [f.answerId, f.voter, f.value, f.question ?? '-'])).toEqual([
+        ['a1', 'v1', 'helpful', '-'], ['a2', 'v2', 'not_helpful', '-'], ['a3', 'v1', 'not_helpful', "nieuw' OR 1=1 --"],
+      ]);
+      expect((await s.feedback.list())[0]).not.toHaveProperty('question');
       await s.close();
     });
 
@@ -297,6 +314,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'words', updatedAt: at(10) })).toBe(true);
       expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) })).toBe(true);
       expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(20) });
+      // Words never replace a language chosen with `taal` (a racing Dutch message after `taal en`)
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at(21) })).toBe(true);
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'words', updatedAt: at(22) })).toBe(false);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'en', source: 'command', updatedAt: at(21) });
+      expect(await s.languages.set({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(23) })).toBe(true);
+      expect(await s.languages.get('conversation:slack:C1')).toEqual({ key: 'conversation:slack:C1', locale: 'nl', source: 'command', updatedAt: at(23) });
       await s.languages.set({ key: 'person:teams:29:abc', locale: 'en', source: 'words', updatedAt: at(30) });
       await s.languages.set({ key: "person:slack:U1' OR 1=1 --", locale: 'nl', source: 'words', updatedAt: at(31) });
       expect((await s.languages.getMany(['person:teams:29:abc', 'person:nobody', 'conversation:slack:C1'])).map((r) => [r.key, r.locale])).toEqual([
@@ -311,18 +334,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await s.close();
     });
 
-    it('languages: pruneOlder removes only old ones under the prefixes (a prefix is text, not a pattern)', async () => {
+    it('languages: pruneExcept removes those under the prefixes not kept and not changed since (a prefix is text, not a pattern)', async () => {
       const s = await open();
-      const old = new Date(now.getTime() - 40 * DAY).toISOString();
-      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
-        await s.languages.set({ key, locale: 'nl', source: 'words', updatedAt: old });
+      const old = new Date(now.getTime() - 400 * DAY).toISOString();
+      for (const key of ['conversation:local:web-a', 'person:local:a', 'conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx']) {
+        await s.languages.set({ key, locale: 'nl', source: 'command', updatedAt: old });
       }
       await s.languages.set({ key: 'conversation:local:web-new', locale: 'en', source: 'words', updatedAt: now.toISOString() });
-      expect(await s.languages.pruneOlder([], new Date(now.getTime() - 30 * DAY))).toBe(0);
-      expect(await s.languages.pruneOlder(['conversation:local:', 'person:local:'], new Date(now.getTime() - 30 * DAY))).toBe(2);
-      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
-        .toEqual(['conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
-      expect(await s.languages.pruneOlder(['conversation:local_'], new Date(now.getTime()))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      expect(await s.languages.pruneExcept([], [], now)).toBe(0);
+      // However old, a kept one stays; one written at or after `changedBefore` stays too.
+      expect(await s.languages.pruneExcept(['conversation:local:', 'person:local:'], ['conversation:local:web-b', 'person:local:b', "x' OR 1=1 --"], now)).toBe(2);
+      expect((await s.languages.getMany(['conversation:local:web-a', 'person:local:a', 'conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new'])).map((r) => r.key))
+        .toEqual(['conversation:local:web-b', 'person:local:b', 'conversation:slack:C1', 'person:local%x', 'conversation:localx', 'conversation:local:web-new']);
+      expect(await s.languages.pruneExcept(['conversation:local_'], [], new Date(now.getTime() + DAY))).toBe(0); // as a LIKE pattern, it would match conversation:localx
+      expect(await s.languages.pruneExcept(['conversation:local:', 'person:local:'], [], new Date(now.getTime() + DAY))).toBe(3);
       await s.close();
     });
 
@@ -354,6 +379,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await s.gaps.recordPick(sug.id, 'ibp')).toBe(true);
       expect(await s.gaps.recordPick(sug.id, 'niet-aangeboden')).toBe(false);
       expect(await s.gaps.recordPick(plain.id, 'ibp')).toBe(false);
+      expect(await s.gaps.recordPick(nh.id, 'ibp')).toBe(false); // offered, but not a suggestion
+      expect((await s.gaps.get(nh.id))?.picked).toBeUndefined();
       expect(await s.gaps.recordPick('onbekend', 'ibp')).toBe(false);
       expect(await s.gaps.recordPick(sug.id, 'wonen')).toBe(true); // the latest press counts
       expect(await s.gaps.get(sug.id)).toEqual({ ...sug, picked: 'wonen' });

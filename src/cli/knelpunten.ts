@@ -125,7 +125,7 @@ export async function privacyCommand(config: Config, args: string[], io: Io): Pr
     const votes = chat ? await store.feedback.forgetVoter(voter) : 0;
     const webChatRemoved = webChat ? await store.webChatHistory.remove(userId) : false;
     for (const l of languages) await store.languages.remove(l.key);
-    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es), ${conversations.length} conversation reference(s), ${languages.length} remembered language(s)` +
+    io.out(`Removed: identity from ${forgotten} knelpunt(en), ${anonymised} named reflection(s) (now anonymous) and ${votes} feedback press(es) (with their questions), ${conversations.length} conversation reference(s), ${languages.length} remembered language(s)` +
       `${webChatRemoved ? `, the web chat conversation (${webChat!.messages.length} message(s))` : ''}; ` +
       `name replaced by "${FORGOTTEN_ACTOR}" in the status history of ${statusHistories} knelpunt(en) and the history of ${scheduleHistories} schedule(s). ` +
       'Unanswered questions are stored without identity.');

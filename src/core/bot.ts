@@ -86,8 +86,6 @@ export class Bot {
       if (turn.user.isBot) {
         result = { replies: [], outcome: 'ignored' }; // never answer bots: no loops between two bots
       } else {
-        const remembered = await readRemembered(this.deps.store, turn);
-        ctx.locale = card ?? spoken ?? rememberedLocale(remembered) ?? client ?? this.deps.defaultLocale;
         if (!(limit = (await this.deps.limits?.take('turn', qualifiedUserId(turn), this.deps.now())) ?? { ok: true }).ok) {
           route = 'limited';
           result = limitedResult(ctx, 'turn', limit.notify);
@@ -95,6 +93,10 @@ export class Bot {
           route = 'duplicate';
           result = { replies: [], outcome: 'duplicate' };
         } else {
+          // Read only now: a flood over the limit or a redelivery costs no read.
+          const remembered = await readRemembered(this.deps.store, turn);
+          ctx.remembered = remembered;
+          ctx.locale = card ?? spoken ?? rememberedLocale(remembered) ?? client ?? this.deps.defaultLocale;
           // A message refused for its length is answered, not learned from.
           if (spoken && (text?.length ?? 0) <= MAX_INPUT_LENGTH && !isLanguageCommand(turn)) await this.remember(turn, spoken, remembered);
           [route, result] = await this.route(ctx);

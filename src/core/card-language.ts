@@ -1,3 +1,4 @@
+import { truncateText } from '../domain/text.js';
 import type { Locale, Turn } from '../domain/turn.js';
 import type { Block, Reply } from './reply.js';
 
@@ -13,7 +14,17 @@ import type { Block, Reply } from './reply.js';
  *
  * At the end, so values that are split on `|` or start with a reference keep their
  * meaning; a value without it (a card from before) is left to the other signals.
+ *
+ * Exactly one stamp is added, never one taken off first: a value may end in text someone
+ * typed (a question, a reflection) that itself ends in `~en`. A reply is stamped once: the
+ * stamped copy is marked (a symbol, so it survives a spread and never reaches JSON), and
+ * stamping it again changes nothing.
  */
+/** Longest button value or form state a platform takes back (the web chat and Slack: 2000). */
+export const MAX_CARD_VALUE = 2000;
+const STAMPED: unique symbol = Symbol('card language stamped');
+type Stamped = Reply & { [STAMPED]?: true };
+
 const STAMPS: readonly [string, Locale][] = [['~nl', 'nl'], ['~en', 'en']];
 
 /** A value (or form state) as it came back: the card's language, and the value as the feature made it. */
@@ -23,8 +34,10 @@ export function readCardLanguage(value: string): { locale?: Locale; value: strin
   return { value };
 }
 
+/** The value with its stamp; a value too long for it loses the end of its text, never the stamp. */
 function stamped(value: string, locale: Locale): string {
-  return `${readCardLanguage(value).value}~${locale}`;
+  const mark = `~${locale}`;
+  return `${truncateText(value, MAX_CARD_VALUE - mark.length)}${mark}`;
 }
 
 function stampBlock(b: Block, locale: Locale): Block {
@@ -33,10 +46,11 @@ function stampBlock(b: Block, locale: Locale): Block {
   return b;
 }
 
-/** The reply with its language in every button value and form state (a stamp already there is replaced). */
+/** The reply with its language in every button value and form state; a reply stamped before is returned as it is. */
 export function stampCardLanguage(reply: Reply): Reply {
-  if (!reply.blocks.some((b) => b.kind === 'buttons' || b.kind === 'form')) return reply;
-  return { ...reply, blocks: reply.blocks.map((b) => stampBlock(b, reply.locale)) };
+  if ((reply as Stamped)[STAMPED] || !reply.blocks.some((b) => b.kind === 'buttons' || b.kind === 'form')) return reply;
+  const out: Stamped = { ...reply, blocks: reply.blocks.map((b) => stampBlock(b, reply.locale)), [STAMPED]: true };
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { KnowledgeBase } from '../knowledge/base.js';
-import type { Store } from '../store/types.js';
+import type { LanguageRecord, Store } from '../store/types.js';
 import type { Deliveries } from './deliveries.js';
 import type { Outbox } from './outbox.js';
 import type { RateLimiter } from './ratelimit.js';
@@ -44,10 +44,18 @@ export interface CoreDeps {
   observe?: (t: { platform: string; route: string; outcome: Outcome; seconds: number }) => void;
 }
 
+/** The remembered languages a turn can use: its conversation's, and in a personal chat its person's (src/core/conversation-language.ts). */
+export interface RememberedLanguage {
+  conversation?: LanguageRecord;
+  person?: LanguageRecord;
+}
+
 export interface TurnContext {
   turn: Turn;
   locale: Locale;
   deps: CoreDeps;
+  /** What the store remembers of this conversation's language, read once per turn (after the rate limit and redelivery checks). */
+  remembered?: RememberedLanguage;
   /** A form submission: the one-time id of the form (src/core/forms.ts), when it had one. */
   formOnce?: string;
 }

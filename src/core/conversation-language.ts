@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { LanguageRecord, LanguageSource, Store } from '../store/types.js';
 import { conversationKey, type Locale, type Turn } from '../domain/turn.js';
 import { simpleReply } from './answer.js';
-import type { Feature, RouteResult, TurnContext } from './context.js';
+import type { Feature, RememberedLanguage, RouteResult, TurnContext } from './context.js';
 import type { Recipient } from './deliveries.js';
 import { answerQuestion } from './qa.js';
 
@@ -23,11 +23,7 @@ import { answerQuestion } from './qa.js';
 export const conversationLanguageKey = (conversationRefKey: string): string => `conversation:${conversationRefKey}`;
 export const personLanguageKey = (platform: string, userId: string): string => `person:${platform}:${userId}`;
 
-/** The remembered languages a turn can use: its conversation's, and in a personal chat its person's. */
-export interface RememberedLanguage {
-  conversation?: LanguageRecord;
-  person?: LanguageRecord;
-}
+export type { RememberedLanguage };
 
 function keysOf(turn: Turn): { conversation: string; person?: string } {
   return {
@@ -112,7 +108,7 @@ export function parseLanguageName(args: string): Locale | undefined {
  */
 async function taal(ctx: TurnContext, args: string): Promise<RouteResult> {
   const { store } = ctx.deps;
-  const known = await readRemembered(store, ctx.turn);
+  const known = ctx.remembered ?? await readRemembered(store, ctx.turn);
   if (args.trim() === '') {
     const t = messages(ctx.locale).taal;
     const current = rememberedLocale(known) ?? ctx.locale;

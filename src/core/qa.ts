@@ -50,9 +50,11 @@ async function showTopic(ctx: TurnContext, value: string): Promise<RouteResult> 
   const entry = ctx.deps.knowledge.get(id);
   const loc = locale ?? ctx.locale;
   if (!entry) return { replies: [simpleReply(loc, messages(loc).unknownTopic)], outcome: 'invalid' };
+  // Only a suggestion its gap offered counts (and says what was asked): a forged gap id
+  // neither records a pick nor shows another gap's question.
   const gap = gapId ? await ctx.deps.store.gaps.get(gapId) : undefined;
-  if (gap) await ctx.deps.store.gaps.recordPick(gap.id, entry.id);
-  return { replies: [answerCard(ctx.deps.knowledge, entry, loc, gap ? { question: gap.text } : {})], outcome: 'answered' };
+  const picked = gap?.outcome === 'suggested' && await ctx.deps.store.gaps.recordPick(gap.id, entry.id);
+  return { replies: [answerCard(ctx.deps.knowledge, entry, loc, picked ? { question: gap.text } : {})], outcome: 'answered' };
 }
 
 /**

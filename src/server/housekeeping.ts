@@ -32,9 +32,11 @@ export interface PruneReport {
   webChatSessions: number;
   /** Web chat conversations (history and name) unused for WEB_CHAT_SESSION_RETENTION_DAYS. */
   webChatHistories: number;
-  /** Remembered languages of web-chat sessions, unchanged as long as a session's reference is kept. */
+  /** Remembered languages of web-chat sessions whose conversation reference is gone. */
   webChatLanguages: number;
   knowledgeGaps: number;
+  /** Questions of feedback older than KNOWLEDGE_GAP_RETENTION_DAYS (the votes stay). */
+  feedbackQuestions: number;
 }
 
 /**
@@ -44,8 +46,8 @@ export interface PruneReport {
  *   again by itself);
  * - every hour, what must not be kept: redelivery keys past their expiry, web-chat
  *   conversation references and conversations (history, name) unused for
- *   WEB_CHAT_SESSION_RETENTION_DAYS (and the languages of web-chat sessions not changed for
- *   as long), knowledge gaps
+ *   WEB_CHAT_SESSION_RETENTION_DAYS (and the remembered languages of the sessions whose
+ *   reference is gone), knowledge gaps and the questions stored with feedback
  *   older than KNOWLEDGE_GAP_RETENTION_DAYS.
  *
  * Started by startBot, stopped at shutdown before the store closes.
@@ -93,14 +95,16 @@ export class Housekeeping {
     this.pruning ??= (async () => {
       const { store, log, retention } = this.deps;
       const now = this.deps.now();
-      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0 };
+      const report: PruneReport = { dedupeKeys: 0, webChatSessions: 0, webChatHistories: 0, webChatLanguages: 0, knowledgeGaps: 0, feedbackQuestions: 0 };
+      const gapCutoff = new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS);
       const webChatCutoff = new Date(now.getTime() - retention.webChatSessionDays * DAY_MS);
       const steps: [keyof PruneReport, () => Promise<number>][] = [
         ['dedupeKeys', () => store.dedupe.prune(now)],
         ['webChatSessions', () => store.conversations.pruneInactive('local', webChatCutoff)],
         ['webChatHistories', () => store.webChatHistory.prune(webChatCutoff)],
-        ['webChatLanguages', () => store.languages.pruneOlder([conversationLanguageKey('local:'), personLanguageKey('local', '')], webChatCutoff)],
-        ['knowledgeGaps', () => store.gaps.prune(new Date(now.getTime() - retention.knowledgeGapDays * DAY_MS))],
+        ['webChatLanguages', () => this.pruneWebChatLanguages(now)],
+        ['knowledgeGaps', () => store.gaps.prune(gapCutoff)],
+        ['feedbackQuestions', () => store.feedback.forgetQuestions(gapCutoff)],
       ];
       for (const [what, step] of steps) {
         try {
@@ -109,12 +113,27 @@ export class Housekeeping {
           log.error({ err, what }, 'housekeeping: removing expired records failed; trying again at the next run');
         }
       }
-      if (report.dedupeKeys + report.webChatSessions + report.webChatHistories + report.webChatLanguages + report.knowledgeGaps > 0) log.info({ ...report }, 'housekeeping: expired records removed');
+      if (Object.values(report).some((n) => n > 0)) log.info({ ...report }, 'housekeeping: expired records removed');
       return report;
     })().finally(() => {
       this.pruning = null;
     });
     return this.pruning;
+  }
+
+  /**
+   * The remembered languages of web-chat sessions go with their conversation references
+   * (pruned just before): a session's conversation and its person (the session id, kept in
+   * the reference's data) stay exactly as long as the reference, however long ago the
+   * language last changed. Those written since `now` stay too (a session starting meanwhile).
+   */
+  private async pruneWebChatLanguages(now: Date): Promise<number> {
+    const { store } = this.deps;
+    const keep = (await store.conversations.list()).filter((c) => c.platform === 'local').flatMap((c) => {
+      const session = typeof c.data.session === 'string' ? c.data.session : c.conversationId.startsWith('web-') ? c.conversationId.slice(4) : undefined;
+      return [conversationLanguageKey(c.key), ...(session !== undefined ? [personLanguageKey('local', session)] : [])];
+    });
+    return store.languages.pruneExcept([conversationLanguageKey('local:'), personLanguageKey('local', '')], keep, now);
   }
 
   /** One probe write; logs when writing stops or starts working again. Never throws. */

@@ -1,6 +1,6 @@
 import { nullOutbox, type Outbox, type ProactiveResult, type UserAddress } from '../../src/core/outbox.js';
 import type { Reply } from '../../src/core/reply.js';
-import type { Feature } from '../../src/core/context.js';
+import type { CoreDeps, Feature } from '../../src/core/context.js';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Bot } from '../../src/core/bot.js';
@@ -31,7 +31,7 @@ export class LogCapture extends Writable {
 }
 
 export async function testBot(
-  opts: { store?: Store; now?: () => Date; outbox?: Outbox; features?: Feature[]; retryDelaysMs?: number[] } = {},
+  opts: { store?: Store; now?: () => Date; outbox?: Outbox; features?: Feature[]; retryDelaysMs?: number[]; limits?: CoreDeps['limits'] } = {},
 ): Promise<{ bot: Bot; store: Store; logs: LogCapture; deliveries: DeliveryQueue }> {
   const logs = new LogCapture();
   const store = opts.store ?? LowdbStore.openInMemory();
@@ -46,6 +46,7 @@ export async function testBot(
     now: opts.now ?? (() => new Date('2026-11-23T10:00:00Z')),
     outbox,
     deliveries,
+    ...(opts.limits ? { limits: opts.limits } : {}),
   }, opts.features ?? []);
   return { bot, store, logs, deliveries };
 }

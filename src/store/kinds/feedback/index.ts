@@ -10,7 +10,10 @@ export interface FeedbackRecord {
   entryId: string;
   value: FeedbackValue;
   platform: Platform;
-  /** The question the answer was given to, when known (no user identity). */
+  /**
+   * The question the answer was given to, when known (no user identity). Kept for
+   * KNOWLEDGE_GAP_RETENTION_DAYS, like knowledge gaps; privacy delete removes it with the voter.
+   */
   question?: string;
   at: string; // ISO timestamp
   /**
@@ -20,8 +23,9 @@ export interface FeedbackRecord {
    */
   answerId?: string;
   /**
-   * Who pressed, as a hash of their platform-qualified id (`voterKeyOf`), never the id,
-   * so their feedback counts once per answer and a privacy request can find it.
+   * Who pressed, as an unkeyed SHA-256 of their platform and user id (`voterKeyOf`),
+   * never the id itself, so their feedback counts once per answer and a privacy request
+   * can find it. Unkeyed: whoever knows a user id can compute it; it is pseudonymous, not anonymous.
    */
   voter?: string;
 }
@@ -35,8 +39,10 @@ export interface FeedbackRepo {
   add(record: Omit<FeedbackRecord, 'id'>): Promise<FeedbackRecord>;
   list(filter?: { voter?: string }): Promise<FeedbackRecord[]>;
   count(): Promise<number>;
-  /** Privacy: the voter's feedback stays, without the voter; returns how many records changed. */
+  /** Privacy: the voter's feedback stays, without the voter and the question; returns how many records changed. */
   forgetVoter(voter: string): Promise<number>;
+  /** Retention: removes the question of feedback given before `olderThan` (the vote stays); returns how many changed. */
+  forgetQuestions(olderThan: Date): Promise<number>;
 }
 
 /** The id of one person's feedback on one answer: the same for every later press, so it replaces the first. */
@@ -44,7 +50,7 @@ export function voteId(answerId: string, voter: string): string {
   return `vote:${answerId}:${voter}`;
 }
 
-/** "Was this answer useful?" per knowledge entry, once per answer per person (a keyed hash, never who). */
+/** "Was this answer useful?" per knowledge entry, once per answer per person (an unkeyed hash of the user id, never the id). */
 export const feedbackKind = defineKind({
   name: 'feedback',
   lowdb: { tables: [FEEDBACK_TABLE], repo: lowdbFeedback },

@@ -39,7 +39,18 @@ export function lowdbFeedback(db: LowdbDb): FeedbackRepo {
       let n = 0;
       for (const r of [...table(t).values()]) {
         if (r.voter !== voter) continue;
-        const { voter: _gone, ...rest } = r;
+        const { voter: _gone, question: _asked, ...rest } = r;
+        table(t).put(rest);
+        n++;
+      }
+      return n;
+    }),
+    forgetQuestions: (olderThan) => db.mutate((t) => {
+      const cutoff = olderThan.toISOString();
+      let n = 0;
+      for (const r of [...table(t).values()]) {
+        if (r.question === undefined || r.at >= cutoff) continue;
+        const { question: _asked, ...rest } = r;
         table(t).put(rest);
         n++;
       }

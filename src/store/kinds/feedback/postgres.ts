@@ -34,7 +34,9 @@ export function pgFeedback(db: Db): FeedbackRepo {
       ? await db.query('SELECT * FROM feedback WHERE voter = $1 ORDER BY pos', [filter.voter])
       : await db.query('SELECT * FROM feedback ORDER BY pos')).rows.map(feedbackRow),
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM feedback')).rows),
-    forgetVoter: async (voter) => (await db.query('UPDATE feedback SET voter = NULL WHERE voter = $1', [voter])).rowCount ?? 0,
+    forgetVoter: async (voter) => (await db.query('UPDATE feedback SET voter = NULL, question = NULL WHERE voter = $1', [voter])).rowCount ?? 0,
+    forgetQuestions: async (olderThan) =>
+      (await db.query('UPDATE feedback SET question = NULL WHERE at < $1 AND question IS NOT NULL', [olderThan.toISOString()])).rowCount ?? 0,
   };
 }
 

@@ -53,7 +53,8 @@ export interface KnowledgeGapRepo {
   count(): Promise<number>;
   /**
    * The user pressed one of the offered suggestions: records it as `picked`. False (and
-   * nothing changes) for an unknown gap or an entry that was not offered.
+   * nothing changes) for an unknown gap, a gap that is not a "Bedoelde je…" one
+   * (outcome `suggested`) or an entry that was not offered.
    */
   recordPick(id: string, entryId: string): Promise<boolean>;
   /** Marks gaps handled (ids that are unknown or already handled are skipped); returns how many changed. */

@@ -56,7 +56,7 @@ export function lowdbGaps(db: LowdbDb): KnowledgeGapRepo {
     count: () => db.read((t) => gaps(t).size),
     recordPick: (id, entryId) => db.mutate((t) => {
       const g = gaps(t).get(id);
-      if (!g || !(g.offered ?? []).includes(entryId)) return false;
+      if (!g || g.outcome !== 'suggested' || !(g.offered ?? []).includes(entryId)) return false;
       if (g.picked !== entryId) gaps(t).put({ ...g, picked: entryId });
       return true;
     }),

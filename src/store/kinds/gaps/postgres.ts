@@ -47,7 +47,7 @@ export function pgGaps(db: Db): KnowledgeGapRepo {
     },
     count: async () => count((await db.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_gaps')).rows),
     recordPick: async (id, entryId) =>
-      ((await db.query('UPDATE knowledge_gaps SET picked = $2 WHERE id = $1 AND $2 = ANY(offered)', [id, entryId])).rowCount ?? 0) > 0,
+      ((await db.query("UPDATE knowledge_gaps SET picked = $2 WHERE id = $1 AND outcome = 'suggested' AND $2 = ANY(offered)", [id, entryId])).rowCount ?? 0) > 0,
     prune: async (olderThan) => (await db.query('DELETE FROM knowledge_gaps WHERE at < $1', [olderThan.toISOString()])).rowCount ?? 0,
     markHandled: async (ids, by, now) => {
       if (ids.length === 0) return 0;

@@ -27,17 +27,19 @@ export interface LanguageRepo {
   getMany(keys: readonly string[]): Promise<LanguageRecord[]>;
   /**
    * Remembers a language. Writes only when locale or source differ from what is stored
-   * (then `updatedAt` is the new one); returns whether it wrote.
+   * (then `updatedAt` is the new one), and never replaces a 'command' record with a
+   * 'words' one (words never overrule `taal`, even when the two race); returns whether it wrote.
    */
   set(record: LanguageRecord): Promise<boolean>;
   /** Privacy: forgets one (true when there was one). */
   remove(key: string): Promise<boolean>;
   /**
-   * Retention: removes those whose key starts with one of `prefixes` and that last
-   * changed before `olderThan` (the web chat's sessions, kept as long as their
-   * conversation references). Returns how many.
+   * Retention: removes those whose key starts with one of `prefixes`, is not one of `keep`
+   * and that last changed before `changedBefore` (so one written while the caller made
+   * `keep` stays). Housekeeping keeps the languages of the web chat's sessions exactly as
+   * long as their conversation references. Returns how many.
    */
-  pruneOlder(prefixes: readonly string[], olderThan: Date): Promise<number>;
+  pruneExcept(prefixes: readonly string[], keep: readonly string[], changedBefore: Date): Promise<number>;
 }
 
 /** Remembered languages of conversations and people. */

@@ -27,22 +27,20 @@ export function lowdbLanguages(db: LowdbDb): LanguageRepo {
     })),
     set: async (record) => {
       // Read first, so an unchanged language costs no journal write.
-      const same = await db.read((t) => {
-        const r = languages(t).get(record.key);
-        return r !== undefined && r.locale === record.locale && r.source === record.source;
-      });
-      if (same) return false;
+      const kept = (r: LanguageRecord | undefined): boolean =>
+        r !== undefined && ((r.locale === record.locale && r.source === record.source) || (r.source === 'command' && record.source === 'words'));
+      if (await db.read((t) => kept(languages(t).get(record.key)))) return false;
       return db.mutate((t) => {
-        const r = languages(t).get(record.key);
-        if (r && r.locale === record.locale && r.source === record.source) return false;
+        if (kept(languages(t).get(record.key))) return false;
         languages(t).put({ key: record.key, locale: record.locale, source: record.source, updatedAt: record.updatedAt });
         return true;
       });
     },
     remove: (key) => db.mutate((t) => languages(t).delete(key)),
-    pruneOlder: (prefixes, olderThan) => db.mutate((t) => {
-      const before = olderThan.toISOString();
-      const old = [...languages(t).values()].filter((r) => r.updatedAt < before && prefixes.some((p) => r.key.startsWith(p)));
+    pruneExcept: (prefixes, keep, changedBefore) => db.mutate((t) => {
+      const before = changedBefore.toISOString();
+      const kept = new Set(keep);
+      const old = [...languages(t).values()].filter((r) => r.updatedAt < before && !kept.has(r.key) && prefixes.some((p) => r.key.startsWith(p)));
       for (const r of old) languages(t).delete(r.key);
       return old.length;
     }),

@@ -23,18 +23,21 @@ export function pgLanguages(db: Db): LanguageRepo {
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return keys.flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []));
     },
-    // One statement: an unchanged language updates no row (and so writes nothing).
+    // One statement: an unchanged language updates no row (and so writes nothing), and
+    // words never replace a language chosen with `taal`, however the two race.
     set: async (record) => ((await db.query(
       `INSERT INTO languages (${COLUMNS}) VALUES ($1, $2, $3, $4)
        ON CONFLICT (key) DO UPDATE SET locale = EXCLUDED.locale, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
-       WHERE languages.locale <> EXCLUDED.locale OR languages.source <> EXCLUDED.source`,
+       WHERE (languages.locale <> EXCLUDED.locale OR languages.source <> EXCLUDED.source)
+         AND NOT (languages.source = 'command' AND EXCLUDED.source = 'words')`,
       values(record),
     )).rowCount ?? 0) > 0,
     remove: async (key) => ((await db.query('DELETE FROM languages WHERE key = $1', [key])).rowCount ?? 0) > 0,
     // starts_with, not LIKE: a prefix is text, never a pattern.
-    pruneOlder: async (prefixes, olderThan) => (prefixes.length === 0 ? 0 : (await db.query(
-      'DELETE FROM languages WHERE updated_at < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE starts_with(key, p))',
-      [olderThan.toISOString(), [...prefixes]],
+    pruneExcept: async (prefixes, keep, changedBefore) => (prefixes.length === 0 ? 0 : (await db.query(
+      `DELETE FROM languages WHERE updated_at < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE starts_with(key, p))
+       AND NOT (key = ANY($3::text[]))`,
+      [changedBefore.toISOString(), [...prefixes], [...keep]],
     )).rowCount ?? 0),
   };
 }
