@@ -114,6 +114,8 @@ const until = async (check: () => Promise<boolean>): Promise<void> => {
   }
 };
 
+const localStreams = () => (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s?: string): number; heartbeats(): number } }).streams;
+
 beforeAll(async () => {
   bot = await startBot(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', KNELPUNT_COORDINATORS: `local:${COORD}` },
@@ -275,6 +277,47 @@ describe('web chat events (server-sent events) over real HTTP', () => {
       expect(await other.bot.deps.outbox.sendToUser(to, note('verloren'))).toMatchObject({ ok: false, gone: false });
     } finally {
       await other.close();
+    }
+  });
+
+  it('a stream closed while its replay runs leaves no heartbeat behind (tab closed, or pushed out by a sixth tab)', async () => {
+    const session = 'events-sessie-07';
+    await send(session, note('een'));
+    await send(session, note('twee'));
+    const streams = localStreams();
+    const before = streams.heartbeats();
+    const kind = bot.bot.deps.store.webChatHistory;
+    const original = kind.getSession.bind(kind);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let replays = 0;
+    kind.getSession = async (s: string) => {
+      replays++;
+      await gate;
+      return original(s);
+    };
+    try {
+      // Closed by the page while its replay waits for the store.
+      const closed = new Stream(session, { lastEventId: '1' });
+      await closed.ready;
+      await until(async () => replays === 1);
+      closed.close();
+      await until(async () => streams.count(session) === 0);
+      // Pushed out by a sixth tab while its replay waits.
+      const first = new Stream(session, { lastEventId: '1' });
+      await first.ready;
+      await until(async () => replays === 2);
+      const tabs = Array.from({ length: 5 }, () => new Stream(session));
+      await Promise.all(tabs.map((t) => t.ready));
+      await until(async () => streams.count(session) === 5);
+      release();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(streams.heartbeats()).toBe(before + 5);
+      for (const t of [first, ...tabs]) t.close();
+      await until(async () => streams.heartbeats() === before);
+    } finally {
+      release();
+      kind.getSession = original;
     }
   });
 
