@@ -148,7 +148,10 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
     if (!session) return badSession(res);
     res.set('Cache-Control', 'no-store');
     try {
-      const [state, list] = await Promise.all([bot.deps.store.webChatHistory.getSession(session), bot.deps.store.webChatHistory.list(session)]);
+      // The number first, then the messages: a change between the reads makes the page
+      // replay a message it already has (harmless), never skip one it lacks.
+      const state = await bot.deps.store.webChatHistory.getSession(session);
+      const list = await bot.deps.store.webChatHistory.list(session);
       res.json({
         messages: list.flatMap((m) => toWire(m) ?? []),
         rev: state?.rev ?? 0,
