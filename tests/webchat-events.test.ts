@@ -321,6 +321,24 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     }
   });
 
+  it('the answer does not wait for the other open pages: a stalled tab cannot hold it up', async () => {
+    const session = 'events-sessie-08';
+    const streams = localStreams() as unknown as { publish: (s: string, m: Wire) => Promise<boolean> };
+    const original = streams.publish.bind(streams);
+    const published: Wire[] = [];
+    streams.publish = (s: string, m: Wire) => {
+      published.push(m);
+      return new Promise<boolean>(() => {}); // a tab whose socket never takes the write
+    };
+    try {
+      const res = await Promise.race([chat(session, { kind: 'text', text: 'Wat is het IBP?' }), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+      expect(res?.status).toBe(200);
+      expect(published.map((m) => m.role)).toEqual(res!.messages.map((m) => m.role));
+    } finally {
+      streams.publish = original;
+    }
+  });
+
   it('an open web chat address may hold 50 streams at once; the 51st gets 429', async () => {
     const streams: AbortController[] = [];
     const open = async (i: number): Promise<number> => {

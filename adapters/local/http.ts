@@ -7,6 +7,7 @@ import type { Bot, BotResult } from '../../src/core/bot.js';
 import { cleanName, cleanText } from '../../src/domain/text.js';
 import { conversationKey, type Turn } from '../../src/domain/turn.js';
 import { messages } from '../../src/i18n/index.js';
+import type { Logger } from '../../src/log.js';
 import { addressKey } from '../../src/platform/network.js';
 import { toWire, type WireMessage } from './history.js';
 import type { LocalAdapter } from './index.js';
@@ -213,7 +214,7 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
       res.status(409).json({ replies: [], duplicate: true });
       return;
     }
-    const shown = await recordTurn(chat, turn, parsed.extras, result);
+    const shown = await recordTurn(chat, turn, parsed.extras, result, bot.deps.log);
     const waiting = chat.inbox.take(session);
     res.status(result.outcome === 'error' ? 503 : 200).json({
       replies: result.replies,
@@ -275,7 +276,7 @@ async function withSessionName(bot: Bot, turn: Turn, typed: string | undefined):
  * then the replies, a reply that replaces its source in that card's place. A turn that
  * must not be linkable to its user (an anonymous report or reflection) is shown, not kept.
  */
-async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras, result: BotResult): Promise<WireMessage[]> {
+async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras, result: BotResult, log: Logger): Promise<WireMessage[]> {
   const session = turn.user.id;
   const input = turn.input;
   const anonymous = result.anonymous === true || (input.kind === 'form' && input.values.anoniem === true);
@@ -296,7 +297,10 @@ async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras,
   const byId = new Map(added.map((m) => [m.id, m]));
   const shown = out.map((m) => byId.get(m.id) ?? m);
   if (!anonymous) {
-    for (const m of [...added.filter((a) => a.role === 'user'), ...shown]) await chat.streams.publish(session, m);
+    // Not awaited: a stalled tab must not delay this answer. The writes start here, in order.
+    for (const m of [...added.filter((a) => a.role === 'user'), ...shown]) {
+      chat.streams.publish(session, m).catch((err: unknown) => log.warn({ err }, 'local: could not send a web chat message to the other open pages'));
+    }
     await chat.rememberTracked(shown, conversationKey(turn)).catch(() => undefined);
   }
   return [...added.filter((a) => a.role === 'user'), ...shown];
