@@ -35,7 +35,7 @@ class Stream {
 
   private async run(session: string, opts: { lastEventId?: string; headers?: Record<string, string> }): Promise<void> {
     const res = await fetch(`${bot.url}/api/chat/events`, {
-      headers: { 'x-chat-session': session, accept: 'text/event-stream', ...forwardedFor(session), ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}), ...opts.headers },
+      headers: { 'x-chat-session': session, accept: 'text/event-stream', ...forwardedFor(session), ...(opts.lastEventId !== undefined ? { 'last-event-id': opts.lastEventId } : {}), ...opts.headers },
       signal: this.ctrl.signal,
     });
     this.status = res.status;
@@ -189,6 +189,11 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(fresh.messages()).toEqual([]);
     fresh.close();
+    // Last-Event-ID 0: a page whose history was empty gets everything stored since.
+    const empty = new Stream(session, { lastEventId: '0' });
+    await empty.ready;
+    expect((await empty.waitFor(4)).map((m) => m.reply?.fallbackText)).toEqual(['een', 'twee', 'drie', 'vier']);
+    empty.close();
     // A page that knows more than is stored (the session was removed meanwhile) is told to reload.
     const ahead = new Stream('events-sessie-nieuw', { lastEventId: '99' });
     await ahead.ready;

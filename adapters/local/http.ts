@@ -173,9 +173,11 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
       res.status(429).json({ error: t.rateLimited.webSession, code: 'rate_limited' });
       return;
     }
-    const last = /^\d{1,15}$/.test(req.get('last-event-id') ?? '') ? Number(req.get('last-event-id')) : 0;
+    // No Last-Event-ID: nothing to replay. `0`: the page has seen nothing yet (an empty
+    // history), so it gets everything stored since.
+    const last = /^\d{1,15}$/.test(req.get('last-event-id') ?? '') ? Number(req.get('last-event-id')) : null;
     await chat.streams.open(req, res, session, address, async () => {
-      if (last === 0) return { messages: [], reset: false };
+      if (last === null) return { messages: [], reset: false };
       const rev = (await bot.deps.store.webChatHistory.getSession(session))?.rev ?? 0;
       // The page knows more than is stored (the session was removed): it reloads the history.
       if (last > rev) return { messages: [], reset: true };
