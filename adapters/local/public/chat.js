@@ -26,7 +26,12 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 let busy = false;
 /** Message id -> what the page shows for it, and the number of its latest change. */
 const shown = new Map();
-let lastRev = 0;
+/**
+ * The latest change number this page got over its event stream or with the history: what
+ * a reconnecting stream asks for (Last-Event-ID). Numbers in answers to a POST do not move
+ * it, or a message stored while the stream was down could be skipped. null: no history yet.
+ */
+let streamRev = null;
 /** The name typed once in this session (open web chat), for named reports. */
 let knownName = '';
 let signedIn = false;
@@ -62,12 +67,13 @@ async function start() {
   await showHistory();
   openEvents({
     session,
-    lastEventId: () => lastRev,
+    lastEventId: () => streamRev,
     onMessage: (msg) => {
+      if (typeof msg?.rev === 'number' && msg.rev > (streamRev ?? 0)) streamRev = msg.rev;
       const node = apply(msg);
       if (node && !busy) scrollIntoView(node);
     },
-    onReset: () => void showHistory(),
+    onReset: () => void showHistory(true),
     onConnected: (up, wasUp) => {
       if (up && status.dataset.offline === 'true') say(t('online'));
       if (!up && wasUp) say(t('offline'), true);
@@ -76,13 +82,14 @@ async function start() {
   });
 }
 
-async function showHistory() {
+/** Shows the stored conversation; `reset`: the server knows less than the page (the session was removed). */
+async function showHistory(reset = false) {
   const history = await getHistory(session);
   if (!history) return;
   signedIn = history.signedIn === true;
   if (typeof history.name === 'string') knownName = history.name;
   for (const msg of history.messages) apply(msg);
-  if (typeof history.rev === 'number' && history.rev > lastRev) lastRev = history.rev;
+  if (typeof history.rev === 'number') streamRev = reset ? history.rev : Math.max(streamRev ?? 0, history.rev);
   const last = log.lastElementChild;
   if (history.messages.length > 0 && last) last.scrollIntoView({ block: 'end' });
 }
@@ -123,7 +130,6 @@ function apply(msg, extra = {}) {
   if (!msg || typeof msg.id !== 'string') return null;
   const known = shown.get(msg.id);
   const rev = typeof msg.rev === 'number' ? msg.rev : undefined;
-  if (rev !== undefined && rev > lastRev) lastRev = rev;
   if (known && (msg.role === 'user' || (rev !== undefined && known.rev !== undefined && rev <= known.rev))) {
     if (rev !== undefined) known.rev = Math.max(known.rev ?? 0, rev);
     return known.node;
