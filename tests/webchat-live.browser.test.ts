@@ -106,6 +106,39 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     await context.close();
   }, 60_000);
 
+  it('restored history is not read out on load (the log is busy while it fills); an answer arriving while a turn is on its way is', async () => {
+    const context = await browser.newContext();
+    // For every message added to the log: the log's aria-busy at that moment.
+    await context.addInitScript(() => {
+      const seen: { text: string; busy: string | null }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const log = r.target as Element;
+          if (log.id !== 'log') continue;
+          for (const n of Array.from(r.addedNodes)) if (n instanceof Element && !n.querySelector('#welcome-title')) seen.push({ text: n.textContent ?? '', busy: log.getAttribute('aria-busy') });
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${bot.url}/`);
+    const log = page.getByRole('log');
+    await page.getByRole('textbox', { name: 'Je vraag' }).fill('Wat is de zevende zekerheid?');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    const seen = () => page.evaluate(() => (window as unknown as { seen: { text: string; busy: string | null }[] }).seen);
+    // The answer comes over the page's own stream too, while the turn is on its way: it is added once the log is no longer busy.
+    expect((await seen()).filter((s) => /blijf leren/i.test(s.text)).map((s) => s.busy)).toEqual(['false']);
+    await page.reload();
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    const restored = await seen();
+    expect(restored.length).toBe(2);
+    expect(restored.map((s) => s.busy)).toEqual(['true', 'true']);
+    await expect.poll(() => log.getAttribute('aria-busy')).toBe('false');
+    await context.close();
+  }, 60_000);
+
   it('a knelpunt: the triage card changes in place for the coordinator, the reporter hears without typing; a double submit files once', async () => {
     const coord = await browser.newContext();
     await coord.addInitScript((s) => localStorage.setItem('ibp-bot.session', s), COORD_SESSION);

@@ -24,6 +24,11 @@ const langSelect = document.getElementById('lang');
 const session = loadSession();
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 let busy = false;
+/**
+ * Messages that came over the event stream while a turn was on its way (the log is
+ * aria-busy then, so a screen reader would skip them): shown once its answer is in.
+ */
+const held = [];
 /** Message id -> what the page shows for it, and the number of its latest change. */
 const shown = new Map();
 /**
@@ -70,8 +75,12 @@ async function start() {
     lastEventId: () => streamRev,
     onMessage: (msg) => {
       if (typeof msg?.rev === 'number' && msg.rev > (streamRev ?? 0)) streamRev = msg.rev;
+      if (busy || held.length > 0) {
+        held.push(msg);
+        return;
+      }
       const node = apply(msg);
-      if (node && !busy) scrollIntoView(node);
+      if (node) scrollIntoView(node);
     },
     onReset: () => void showHistory(true),
     onConnected: (up, wasUp) => {
@@ -88,7 +97,11 @@ async function showHistory(reset = false) {
   if (!history) return;
   signedIn = history.signedIn === true;
   if (typeof history.name === 'string') knownName = history.name;
+  // What was said before is not news: the log is busy (not read out) while it fills, and a
+  // moment after, so a screen reader does not read up to 100 messages on load.
+  log.setAttribute('aria-busy', 'true');
   for (const msg of history.messages) apply(msg);
+  setTimeout(() => log.setAttribute('aria-busy', String(busy)), 250);
   if (typeof history.rev === 'number') streamRev = reset ? history.rev : Math.max(streamRev ?? 0, history.rev);
   const last = log.lastElementChild;
   if (history.messages.length > 0 && last) last.scrollIntoView({ block: 'end' });
@@ -103,7 +116,15 @@ async function send(turnInput, extra = {}) {
     return await postChat({ session, locale: lang(), input: turnInput, ...extra });
   } finally {
     setBusy(false);
+    // After the caller showed the answer (its own messages, with their form state).
+    setTimeout(showHeld, 0);
   }
+}
+
+function showHeld() {
+  let last = null;
+  while (!busy && held.length > 0) last = apply(held.shift()) ?? last;
+  if (last) scrollIntoView(last);
 }
 
 function setBusy(value) {
