@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleReply } from '../src/core/answer.js';
 import { block, reply, type Reply } from '../src/core/reply.js';
+import { INBOX_SESSIONS, MemoryInbox } from '../adapters/local/inbox.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
 import { forwardedFor } from './helpers/people.js';
@@ -342,6 +343,33 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     } finally {
       streams.publish = original;
     }
+  });
+
+  it('a message for a session without an open page comes with its next answer, unless the session was removed meanwhile (privacy delete)', async () => {
+    const post = async (session: string): Promise<{ messages: Wire[]; notifications?: Reply[] }> => {
+      const res = await fetch(`${bot.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...forwardedFor(session) }, body: JSON.stringify({ session, messageId: mid(), input: { kind: 'text', text: 'help' } }) });
+      return (await res.json()) as { messages: Wire[]; notifications?: Reply[] };
+    };
+    await send('events-sessie-09', note('wacht op je volgende vraag'));
+    expect((await post('events-sessie-09')).notifications?.map((r) => r.fallbackText)).toEqual(['wacht op je volgende vraag']);
+    expect((await post('events-sessie-09')).notifications).toBeUndefined();
+    await send('events-sessie-10', note('daarna verwijderd'));
+    expect(await bot.store.webChatHistory.remove('events-sessie-10')).toBe(true);
+    const after = await post('events-sessie-10');
+    expect(after.notifications).toBeUndefined();
+    expect(after.messages.map((m) => m.reply?.fallbackText ?? m.text)).not.toContain('daarna verwijderd');
+  });
+
+  it('the in-memory inbox keeps at most 1000 sessions: the longest untouched goes first', () => {
+    const inbox = new MemoryInbox();
+    for (let i = 0; i <= INBOX_SESSIONS; i++) inbox.push(`inbox-${i}`, { id: `m-${i}`, role: 'user', text: `${i}` });
+    inbox.push('inbox-1', { id: 'm-1b', role: 'user', text: 'nog een' });
+    inbox.push('inbox-nieuw', { id: 'm-n', role: 'user', text: 'nieuw' });
+    expect(inbox.size).toBe(INBOX_SESSIONS);
+    expect(inbox.take('inbox-0')).toEqual([]);
+    expect(inbox.take('inbox-2')).toEqual([]);
+    expect(inbox.take('inbox-1').map((m) => m.id)).toEqual(['m-1', 'm-1b']);
+    expect(inbox.take('inbox-nieuw')).toHaveLength(1);
   });
 
   it('an open web chat address may hold 50 streams at once; the 51st gets 429', async () => {

@@ -217,7 +217,7 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
       return;
     }
     const shown = await recordTurn(chat, turn, parsed.extras, result, bot.deps.log);
-    const waiting = chat.inbox.take(session);
+    const waiting = await chat.waiting(session);
     res.status(result.outcome === 'error' ? 503 : 200).json({
       replies: result.replies,
       messages: [...shown, ...waiting],
