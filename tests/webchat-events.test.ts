@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleReply } from '../src/core/answer.js';
 import { block, reply, type Reply } from '../src/core/reply.js';
+import { INBOX_SESSIONS, MemoryInbox } from '../adapters/local/inbox.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
 import { forwardedFor } from './helpers/people.js';
@@ -35,7 +36,7 @@ class Stream {
 
   private async run(session: string, opts: { lastEventId?: string; headers?: Record<string, string> }): Promise<void> {
     const res = await fetch(`${bot.url}/api/chat/events`, {
-      headers: { 'x-chat-session': session, accept: 'text/event-stream', ...forwardedFor(session), ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}), ...opts.headers },
+      headers: { 'x-chat-session': session, accept: 'text/event-stream', ...forwardedFor(session), ...(opts.lastEventId !== undefined ? { 'last-event-id': opts.lastEventId } : {}), ...opts.headers },
       signal: this.ctrl.signal,
     });
     this.status = res.status;
@@ -114,6 +115,8 @@ const until = async (check: () => Promise<boolean>): Promise<void> => {
   }
 };
 
+const localStreams = () => (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s?: string): number; heartbeats(): number } }).streams;
+
 beforeAll(async () => {
   bot = await startBot(
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.resolve('knowledge'), NODE_ENV: 'test', KNELPUNT_COORDINATORS: `local:${COORD}` },
@@ -187,6 +190,11 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(fresh.messages()).toEqual([]);
     fresh.close();
+    // Last-Event-ID 0: a page whose history was empty gets everything stored since.
+    const empty = new Stream(session, { lastEventId: '0' });
+    await empty.ready;
+    expect((await empty.waitFor(4)).map((m) => m.reply?.fallbackText)).toEqual(['een', 'twee', 'drie', 'vier']);
+    empty.close();
     // A page that knows more than is stored (the session was removed meanwhile) is told to reload.
     const ahead = new Stream('events-sessie-nieuw', { lastEventId: '99' });
     await ahead.ready;
@@ -276,6 +284,92 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a stream closed while its replay runs leaves no heartbeat behind (tab closed, or pushed out by a sixth tab)', async () => {
+    const session = 'events-sessie-07';
+    await send(session, note('een'));
+    await send(session, note('twee'));
+    const streams = localStreams();
+    const before = streams.heartbeats();
+    const kind = bot.bot.deps.store.webChatHistory;
+    const original = kind.getSession.bind(kind);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let replays = 0;
+    kind.getSession = async (s: string) => {
+      replays++;
+      await gate;
+      return original(s);
+    };
+    try {
+      // Closed by the page while its replay waits for the store.
+      const closed = new Stream(session, { lastEventId: '1' });
+      await closed.ready;
+      await until(async () => replays === 1);
+      closed.close();
+      await until(async () => streams.count(session) === 0);
+      // Pushed out by a sixth tab while its replay waits.
+      const first = new Stream(session, { lastEventId: '1' });
+      await first.ready;
+      await until(async () => replays === 2);
+      const tabs = Array.from({ length: 5 }, () => new Stream(session));
+      await Promise.all(tabs.map((t) => t.ready));
+      await until(async () => streams.count(session) === 5);
+      release();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(streams.heartbeats()).toBe(before + 5);
+      for (const t of [first, ...tabs]) t.close();
+      await until(async () => streams.heartbeats() === before);
+    } finally {
+      release();
+      kind.getSession = original;
+    }
+  });
+
+  it('the answer does not wait for the other open pages: a stalled tab cannot hold it up', async () => {
+    const session = 'events-sessie-08';
+    const streams = localStreams() as unknown as { publish: (s: string, m: Wire) => Promise<boolean> };
+    const original = streams.publish.bind(streams);
+    const published: Wire[] = [];
+    streams.publish = (s: string, m: Wire) => {
+      published.push(m);
+      return new Promise<boolean>(() => {}); // a tab whose socket never takes the write
+    };
+    try {
+      const res = await Promise.race([chat(session, { kind: 'text', text: 'Wat is het IBP?' }), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+      expect(res?.status).toBe(200);
+      expect(published.map((m) => m.role)).toEqual(res!.messages.map((m) => m.role));
+    } finally {
+      streams.publish = original;
+    }
+  });
+
+  it('a message for a session without an open page comes with its next answer, unless the session was removed meanwhile (privacy delete)', async () => {
+    const post = async (session: string): Promise<{ messages: Wire[]; notifications?: Reply[] }> => {
+      const res = await fetch(`${bot.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...forwardedFor(session) }, body: JSON.stringify({ session, messageId: mid(), input: { kind: 'text', text: 'help' } }) });
+      return (await res.json()) as { messages: Wire[]; notifications?: Reply[] };
+    };
+    await send('events-sessie-09', note('wacht op je volgende vraag'));
+    expect((await post('events-sessie-09')).notifications?.map((r) => r.fallbackText)).toEqual(['wacht op je volgende vraag']);
+    expect((await post('events-sessie-09')).notifications).toBeUndefined();
+    await send('events-sessie-10', note('daarna verwijderd'));
+    expect(await bot.store.webChatHistory.remove('events-sessie-10')).toBe(true);
+    const after = await post('events-sessie-10');
+    expect(after.notifications).toBeUndefined();
+    expect(after.messages.map((m) => m.reply?.fallbackText ?? m.text)).not.toContain('daarna verwijderd');
+  });
+
+  it('the in-memory inbox keeps at most 1000 sessions: the longest untouched goes first', () => {
+    const inbox = new MemoryInbox();
+    for (let i = 0; i <= INBOX_SESSIONS; i++) inbox.push(`inbox-${i}`, { id: `m-${i}`, role: 'user', text: `${i}` });
+    inbox.push('inbox-1', { id: 'm-1b', role: 'user', text: 'nog een' });
+    inbox.push('inbox-nieuw', { id: 'm-n', role: 'user', text: 'nieuw' });
+    expect(inbox.size).toBe(INBOX_SESSIONS);
+    expect(inbox.take('inbox-0')).toEqual([]);
+    expect(inbox.take('inbox-2')).toEqual([]);
+    expect(inbox.take('inbox-1').map((m) => m.id)).toEqual(['m-1', 'm-1b']);
+    expect(inbox.take('inbox-nieuw')).toHaveLength(1);
   });
 
   it('an open web chat address may hold 50 streams at once; the 51st gets 429', async () => {

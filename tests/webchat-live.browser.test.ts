@@ -69,6 +69,76 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     await context.close();
   }, 60_000);
 
+  it('a message stored while the stream was down arrives after the reconnect, even when an answer to a POST brought higher numbers', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${bot.url}/`);
+    const log = page.getByRole('log');
+    const session = (await page.evaluate(() => localStorage.getItem('ibp-bot.session')))!;
+    const streams = (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s: string): number } }).streams;
+    await expect.poll(() => streams.count(session)).toBe(1);
+    // The page's reconnects fail (it tries again after the server's retry) until the test lets them through.
+    let open = false;
+    const asked: (string | null)[] = [];
+    await page.route('**/api/chat/events', async (route) => {
+      asked.push(route.request().headers()['last-event-id'] ?? null);
+      if (open) await route.continue();
+      else await route.abort();
+    });
+    // Five other streams of the session push the page's stream out (the oldest goes).
+    const others = Array.from({ length: 5 }, () => new AbortController());
+    await Promise.all(others.map((c) => fetch(`${bot.url}/api/chat/events`, { headers: { 'x-chat-session': session }, signal: c.signal })));
+    await expect.poll(() => asked.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    for (const c of others) c.abort();
+    await expect.poll(() => streams.count(session)).toBe(0);
+    // Stored while no page is connected (another client of the session took it from the
+    // in-memory inbox), then a turn of the page whose answer carries higher numbers.
+    expect((await bot.bot.deps.outbox.sendToUser({ platform: 'local', userId: session }, simpleReply('nl', 'Gemist bericht tijdens de storing', { private: true }))).ok).toBe(true);
+    await fetch(`${bot.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, messageId: `drain-${Date.now()}`, input: { kind: 'text', text: 'help' } }) });
+    await page.getByRole('textbox', { name: 'Je vraag' }).fill('Wat is de zevende zekerheid?');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    expect(await log.getByText('Gemist bericht tijdens de storing').count()).toBe(0);
+    open = true;
+    await log.getByText('Gemist bericht tijdens de storing').waitFor();
+    expect(asked.at(-1)).toBe('0'); // the page's stream and history saw nothing yet: everything stored is replayed
+    await context.close();
+  }, 60_000);
+
+  it('restored history is not read out on load (the log is busy while it fills); an answer arriving while a turn is on its way is', async () => {
+    const context = await browser.newContext();
+    // For every message added to the log: the log's aria-busy at that moment.
+    await context.addInitScript(() => {
+      const seen: { text: string; busy: string | null }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const log = r.target as Element;
+          if (log.id !== 'log') continue;
+          for (const n of Array.from(r.addedNodes)) if (n instanceof Element && !n.querySelector('#welcome-title')) seen.push({ text: n.textContent ?? '', busy: log.getAttribute('aria-busy') });
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${bot.url}/`);
+    const log = page.getByRole('log');
+    await page.getByRole('textbox', { name: 'Je vraag' }).fill('Wat is de zevende zekerheid?');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    const seen = () => page.evaluate(() => (window as unknown as { seen: { text: string; busy: string | null }[] }).seen);
+    // The answer comes over the page's own stream too, while the turn is on its way: it is added once the log is no longer busy.
+    expect((await seen()).filter((s) => /blijf leren/i.test(s.text)).map((s) => s.busy)).toEqual(['false']);
+    await page.reload();
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    const restored = await seen();
+    expect(restored.length).toBe(2);
+    expect(restored.map((s) => s.busy)).toEqual(['true', 'true']);
+    await expect.poll(() => log.getAttribute('aria-busy')).toBe('false');
+    await context.close();
+  }, 60_000);
+
   it('a knelpunt: the triage card changes in place for the coordinator, the reporter hears without typing; a double submit files once', async () => {
     const coord = await browser.newContext();
     await coord.addInitScript((s) => localStorage.setItem('ibp-bot.session', s), COORD_SESSION);

@@ -38,6 +38,7 @@ export function sseEvent(m: WireMessage): string {
 export class EventStreams {
   private readonly bySession = new Map<string, Set<Stream>>();
   private readonly perAddress = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -80,8 +81,11 @@ export class EventStreams {
     const pending = stream.pending ?? [];
     stream.pending = null;
     for (const m of pending) if (m.rev === undefined || m.rev > stream.lastRev) await this.send(stream, m);
+    // Closed (page left, pushed out by a newer tab, shutdown) while the replay ran: no heartbeat.
+    if (!this.bySession.get(session)?.has(stream)) return;
     stream.timer = setInterval(() => void this.heartbeat(stream), HEARTBEAT_MS);
     stream.timer.unref();
+    this.timers.add(stream.timer);
   }
 
   /** Sends a message to every open stream of the session; true when at least one took it. */
@@ -103,6 +107,11 @@ export class EventStreams {
     let n = 0;
     for (const set of this.bySession.values()) n += set.size;
     return n;
+  }
+
+  /** Running heartbeat timers (tests: none outlives its stream). */
+  heartbeats(): number {
+    return this.timers.size;
   }
 
   /** Ends every stream (shutdown: the server waits for open connections). */
@@ -156,10 +165,13 @@ export class EventStreams {
   }
 
   private remove(stream: Stream): void {
+    if (stream.timer) {
+      clearInterval(stream.timer);
+      this.timers.delete(stream.timer);
+    }
     const set = this.bySession.get(stream.session);
     if (!set?.delete(stream)) return;
     if (set.size === 0) this.bySession.delete(stream.session);
-    if (stream.timer) clearInterval(stream.timer);
     if (stream.address) {
       const n = (this.perAddress.get(stream.address) ?? 1) - 1;
       if (n > 0) this.perAddress.set(stream.address, n);

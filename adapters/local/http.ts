@@ -7,6 +7,7 @@ import type { Bot, BotResult } from '../../src/core/bot.js';
 import { cleanName, cleanText } from '../../src/domain/text.js';
 import { conversationKey, type Turn } from '../../src/domain/turn.js';
 import { messages } from '../../src/i18n/index.js';
+import type { Logger } from '../../src/log.js';
 import { addressKey } from '../../src/platform/network.js';
 import { toWire, type WireMessage } from './history.js';
 import type { LocalAdapter } from './index.js';
@@ -148,7 +149,10 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
     if (!session) return badSession(res);
     res.set('Cache-Control', 'no-store');
     try {
-      const [state, list] = await Promise.all([bot.deps.store.webChatHistory.getSession(session), bot.deps.store.webChatHistory.list(session)]);
+      // The number first, then the messages: a change between the reads makes the page
+      // replay a message it already has (harmless), never skip one it lacks.
+      const state = await bot.deps.store.webChatHistory.getSession(session);
+      const list = await bot.deps.store.webChatHistory.list(session);
       res.json({
         messages: list.flatMap((m) => toWire(m) ?? []),
         rev: state?.rev ?? 0,
@@ -169,9 +173,11 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
       res.status(429).json({ error: t.rateLimited.webSession, code: 'rate_limited' });
       return;
     }
-    const last = /^\d{1,15}$/.test(req.get('last-event-id') ?? '') ? Number(req.get('last-event-id')) : 0;
+    // No Last-Event-ID: nothing to replay. `0`: the page has seen nothing yet (an empty
+    // history), so it gets everything stored since.
+    const last = /^\d{1,15}$/.test(req.get('last-event-id') ?? '') ? Number(req.get('last-event-id')) : null;
     await chat.streams.open(req, res, session, address, async () => {
-      if (last === 0) return { messages: [], reset: false };
+      if (last === null) return { messages: [], reset: false };
       const rev = (await bot.deps.store.webChatHistory.getSession(session))?.rev ?? 0;
       // The page knows more than is stored (the session was removed): it reloads the history.
       if (last > rev) return { messages: [], reset: true };
@@ -210,8 +216,8 @@ export function localChatRouter(bot: Bot, chat: LocalAdapter, access: WebChatAcc
       res.status(409).json({ replies: [], duplicate: true });
       return;
     }
-    const shown = await recordTurn(chat, turn, parsed.extras, result);
-    const waiting = chat.inbox.take(session);
+    const shown = await recordTurn(chat, turn, parsed.extras, result, bot.deps.log);
+    const waiting = await chat.waiting(session);
     res.status(result.outcome === 'error' ? 503 : 200).json({
       replies: result.replies,
       messages: [...shown, ...waiting],
@@ -272,7 +278,7 @@ async function withSessionName(bot: Bot, turn: Turn, typed: string | undefined):
  * then the replies, a reply that replaces its source in that card's place. A turn that
  * must not be linkable to its user (an anonymous report or reflection) is shown, not kept.
  */
-async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras, result: BotResult): Promise<WireMessage[]> {
+async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras, result: BotResult, log: Logger): Promise<WireMessage[]> {
   const session = turn.user.id;
   const input = turn.input;
   const anonymous = result.anonymous === true || (input.kind === 'form' && input.values.anoniem === true);
@@ -293,7 +299,10 @@ async function recordTurn(chat: LocalAdapter, turn: Turn, extras: RequestExtras,
   const byId = new Map(added.map((m) => [m.id, m]));
   const shown = out.map((m) => byId.get(m.id) ?? m);
   if (!anonymous) {
-    for (const m of [...added.filter((a) => a.role === 'user'), ...shown]) await chat.streams.publish(session, m);
+    // Not awaited: a stalled tab must not delay this answer. The writes start here, in order.
+    for (const m of [...added.filter((a) => a.role === 'user'), ...shown]) {
+      chat.streams.publish(session, m).catch((err: unknown) => log.warn({ err }, 'local: could not send a web chat message to the other open pages'));
+    }
     await chat.rememberTracked(shown, conversationKey(turn)).catch(() => undefined);
   }
   return [...added.filter((a) => a.role === 'user'), ...shown];

@@ -64,6 +64,23 @@ export class LocalAdapter implements PlatformAdapter {
     return (await this.deps.store.webChatHistory.since(session, rev)).flatMap((m) => toWire(m) ?? []);
   }
 
+  /**
+   * The proactive messages waiting for the session's next answer: those that were not
+   * stored, and those the history still holds (a session removed meanwhile, by `privacy
+   * delete` or retention, gets none of its old messages back).
+   */
+  async waiting(session: string): Promise<WireMessage[]> {
+    const box = this.inbox.take(session);
+    if (!box.some((m) => m.rev !== undefined)) return box;
+    try {
+      const held = new Set((await this.deps.store.webChatHistory.list(session)).map((m) => m.id));
+      return box.filter((m) => m.rev === undefined || held.has(m.id));
+    } catch (err) {
+      this.deps.log.warn({ err }, 'local: could not check the waiting web chat messages against the history');
+      return box;
+    }
+  }
+
   /** A turn's replies went to the page: remember where tracked cards landed, so they are updated later. */
   async rememberTracked(messages: WireMessage[], conversationKey: string): Promise<void> {
     for (const m of messages) if (m.role === 'bot' && m.rev !== undefined && m.reply.track) await rememberCard(this.deps, m.reply, conversationKey, m.id);

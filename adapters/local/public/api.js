@@ -48,8 +48,8 @@ export async function getHistory(session) {
 }
 
 /**
- * Keeps the event stream open: reconnects after the server's `retry` with the last event
- * id it got, so nothing sent meanwhile is missed. `onMessage(msg)` per message,
+ * Keeps the event stream open: (re)connects with `lastEventId()` (null: none), so nothing
+ * sent meanwhile is missed. `onMessage(msg)` per message,
  * `onReset()` when the server knows less than the page (reload the history),
  * `onConnected(bool)` when the connection comes or goes.
  */
@@ -62,7 +62,7 @@ export function openEvents({ session, lastEventId, onMessage, onReset, onConnect
       try {
         const last = lastEventId();
         const res = await fetch('api/chat/events', {
-          headers: { 'x-chat-session': session, accept: 'text/event-stream', ...(last > 0 ? { 'last-event-id': String(last) } : {}) },
+          headers: { 'x-chat-session': session, accept: 'text/event-stream', ...(Number.isInteger(last) && last >= 0 ? { 'last-event-id': String(last) } : {}) },
           credentials: 'same-origin',
           cache: 'no-store',
         });

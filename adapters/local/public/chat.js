@@ -24,9 +24,19 @@ const langSelect = document.getElementById('lang');
 const session = loadSession();
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 let busy = false;
+/**
+ * Messages that came over the event stream while a turn was on its way (the log is
+ * aria-busy then, so a screen reader would skip them): shown once its answer is in.
+ */
+const held = [];
 /** Message id -> what the page shows for it, and the number of its latest change. */
 const shown = new Map();
-let lastRev = 0;
+/**
+ * The latest change number this page got over its event stream or with the history: what
+ * a reconnecting stream asks for (Last-Event-ID). Numbers in answers to a POST do not move
+ * it, or a message stored while the stream was down could be skipped. null: no history yet.
+ */
+let streamRev = null;
 /** The name typed once in this session (open web chat), for named reports. */
 let knownName = '';
 let signedIn = false;
@@ -62,12 +72,17 @@ async function start() {
   await showHistory();
   openEvents({
     session,
-    lastEventId: () => lastRev,
+    lastEventId: () => streamRev,
     onMessage: (msg) => {
+      if (typeof msg?.rev === 'number' && msg.rev > (streamRev ?? 0)) streamRev = msg.rev;
+      if (busy || held.length > 0) {
+        held.push(msg);
+        return;
+      }
       const node = apply(msg);
-      if (node && !busy) scrollIntoView(node);
+      if (node) scrollIntoView(node);
     },
-    onReset: () => void showHistory(),
+    onReset: () => void showHistory(true),
     onConnected: (up, wasUp) => {
       if (up && status.dataset.offline === 'true') say(t('online'));
       if (!up && wasUp) say(t('offline'), true);
@@ -76,13 +91,18 @@ async function start() {
   });
 }
 
-async function showHistory() {
+/** Shows the stored conversation; `reset`: the server knows less than the page (the session was removed). */
+async function showHistory(reset = false) {
   const history = await getHistory(session);
   if (!history) return;
   signedIn = history.signedIn === true;
   if (typeof history.name === 'string') knownName = history.name;
+  // What was said before is not news: the log is busy (not read out) while it fills, and a
+  // moment after, so a screen reader does not read up to 100 messages on load.
+  log.setAttribute('aria-busy', 'true');
   for (const msg of history.messages) apply(msg);
-  if (typeof history.rev === 'number' && history.rev > lastRev) lastRev = history.rev;
+  setTimeout(() => log.setAttribute('aria-busy', String(busy)), 250);
+  if (typeof history.rev === 'number') streamRev = reset ? history.rev : Math.max(streamRev ?? 0, history.rev);
   const last = log.lastElementChild;
   if (history.messages.length > 0 && last) last.scrollIntoView({ block: 'end' });
 }
@@ -96,7 +116,15 @@ async function send(turnInput, extra = {}) {
     return await postChat({ session, locale: lang(), input: turnInput, ...extra });
   } finally {
     setBusy(false);
+    // After the caller showed the answer (its own messages, with their form state).
+    setTimeout(showHeld, 0);
   }
+}
+
+function showHeld() {
+  let last = null;
+  while (!busy && held.length > 0) last = apply(held.shift()) ?? last;
+  if (last) scrollIntoView(last);
 }
 
 function setBusy(value) {
@@ -123,7 +151,6 @@ function apply(msg, extra = {}) {
   if (!msg || typeof msg.id !== 'string') return null;
   const known = shown.get(msg.id);
   const rev = typeof msg.rev === 'number' ? msg.rev : undefined;
-  if (rev !== undefined && rev > lastRev) lastRev = rev;
   if (known && (msg.role === 'user' || (rev !== undefined && known.rev !== undefined && rev <= known.rev))) {
     if (rev !== undefined) known.rev = Math.max(known.rev ?? 0, rev);
     return known.node;
