@@ -106,6 +106,28 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     await context.close();
   }, 60_000);
 
+  it('a session the server no longer holds (privacy delete) is cleared from the open page at its next reconnect', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${bot.url}/`);
+    const log = page.getByRole('log');
+    const session = (await page.evaluate(() => localStorage.getItem('ibp-bot.session')))!;
+    const streams = (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s: string): number } }).streams;
+    await expect.poll(() => streams.count(session)).toBe(1);
+    await page.getByRole('textbox', { name: 'Je vraag' }).fill('Wat is de zevende zekerheid?');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article', { name: /blijf leren/i }).waitFor();
+    // `ibp-bot privacy delete` removes the conversation; the page learns it when its stream reconnects.
+    expect(await bot.bot.deps.store.webChatHistory.remove(session)).toBe(true);
+    const others = Array.from({ length: 5 }, () => new AbortController());
+    await Promise.all(others.map((c) => fetch(`${bot.url}/api/chat/events`, { headers: { 'x-chat-session': session }, signal: c.signal })));
+    for (const c of others) c.abort();
+    await expect.poll(() => log.getByRole('article', { name: /blijf leren/i }).count(), { timeout: 15_000 }).toBe(0);
+    expect(await log.getByText('Wat is de zevende zekerheid?').count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
   it('restored history is not read out on load (the log is busy while it fills); an answer arriving while a turn is on its way is', async () => {
     const context = await browser.newContext();
     // For every message added to the log: the log's aria-busy at that moment.

@@ -100,6 +100,7 @@ async function showHistory(reset = false) {
   // What was said before is not news: the log is busy (not read out) while it fills, and a
   // moment after, so a screen reader does not read up to 100 messages on load.
   log.setAttribute('aria-busy', 'true');
+  if (reset) forgetShown(history.messages);
   for (const msg of history.messages) apply(msg);
   setTimeout(() => log.setAttribute('aria-busy', String(busy)), 250);
   if (typeof history.rev === 'number') streamRev = reset ? history.rev : Math.max(streamRev ?? 0, history.rev);
@@ -147,6 +148,22 @@ function say(text, offline = false) {
  * Shows one message (history, event or answer): new ids are added at the end; a known id
  * with a newer change takes that one's place (focus moves along when it was inside).
  */
+/**
+ * After a reset the server's conversation is the truth: messages it no longer holds (the
+ * session was removed: privacy delete, retention) leave the page, and revision numbers
+ * start again.
+ */
+function forgetShown(messages) {
+  const keep = new Set(messages.map((m) => m.id));
+  for (const [id, s] of shown) {
+    if (keep.has(id)) s.rev = undefined;
+    else {
+      s.node.remove();
+      shown.delete(id);
+    }
+  }
+}
+
 function apply(msg, extra = {}) {
   if (!msg || typeof msg.id !== 'string') return null;
   const known = shown.get(msg.id);
