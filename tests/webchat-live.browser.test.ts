@@ -69,7 +69,8 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it('a message stored while the stream was down arrives after the reconnect, even when an answer to a POST brought higher numbers', async () => {
+  /** A page of the web chat whose event stream is open, and the adapter's stream count. */
+  async function connectedPage() {
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -78,6 +79,19 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
     const session = (await page.evaluate(() => localStorage.getItem('ibp-bot.session')))!;
     const streams = (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s: string): number } }).streams;
     await expect.poll(() => streams.count(session)).toBe(1);
+    return { context, page, log, session, streams };
+  }
+
+  /** Five other streams of the session push the page's stream out (the oldest goes); `whileOpen` runs before they close. */
+  async function pushStreamOut(session: string, whileOpen?: () => Promise<unknown>): Promise<void> {
+    const others = Array.from({ length: 5 }, () => new AbortController());
+    await Promise.all(others.map((c) => fetch(`${bot.url}/api/chat/events`, { headers: { 'x-chat-session': session }, signal: c.signal })));
+    await whileOpen?.();
+    for (const c of others) c.abort();
+  }
+
+  it('a message stored while the stream was down arrives after the reconnect, even when an answer to a POST brought higher numbers', async () => {
+    const { context, page, log, session, streams } = await connectedPage();
     // The page's reconnects fail (it tries again after the server's retry) until the test lets them through.
     let open = false;
     const asked: (string | null)[] = [];
@@ -86,11 +100,7 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
       if (open) await route.continue();
       else await route.abort();
     });
-    // Five other streams of the session push the page's stream out (the oldest goes).
-    const others = Array.from({ length: 5 }, () => new AbortController());
-    await Promise.all(others.map((c) => fetch(`${bot.url}/api/chat/events`, { headers: { 'x-chat-session': session }, signal: c.signal })));
-    await expect.poll(() => asked.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    for (const c of others) c.abort();
+    await pushStreamOut(session, () => expect.poll(() => asked.length, { timeout: 10_000 }).toBeGreaterThan(0));
     await expect.poll(() => streams.count(session)).toBe(0);
     // Stored while no page is connected (another client of the session took it from the
     // in-memory inbox), then a turn of the page whose answer carries higher numbers.
@@ -107,22 +117,13 @@ describe.skipIf('skip' in availability)('web chat live in a browser', () => {
   }, 60_000);
 
   it('a session the server no longer holds (privacy delete) is cleared from the open page at its next reconnect', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${bot.url}/`);
-    const log = page.getByRole('log');
-    const session = (await page.evaluate(() => localStorage.getItem('ibp-bot.session')))!;
-    const streams = (bot.adapters.find((a) => a.platform === 'local') as unknown as { streams: { count(s: string): number } }).streams;
-    await expect.poll(() => streams.count(session)).toBe(1);
+    const { context, page, log, session } = await connectedPage();
     await page.getByRole('textbox', { name: 'Je vraag' }).fill('Wat is de zevende zekerheid?');
     await page.keyboard.press('Enter');
     await log.getByRole('article', { name: /blijf leren/i }).waitFor();
     // `ibp-bot privacy delete` removes the conversation; the page learns it when its stream reconnects.
     expect(await bot.bot.deps.store.webChatHistory.remove(session)).toBe(true);
-    const others = Array.from({ length: 5 }, () => new AbortController());
-    await Promise.all(others.map((c) => fetch(`${bot.url}/api/chat/events`, { headers: { 'x-chat-session': session }, signal: c.signal })));
-    for (const c of others) c.abort();
+    await pushStreamOut(session);
     await expect.poll(() => log.getByRole('article', { name: /blijf leren/i }).count(), { timeout: 15_000 }).toBe(0);
     expect(await log.getByText('Wat is de zevende zekerheid?').count()).toBe(0);
     await context.close();
