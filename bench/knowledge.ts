@@ -1,3 +1,5 @@
+import { loadDevOod, withTypo } from './devset.js';
+import { loadEvalSet } from './eval.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { nullOutbox } from '../src/core/outbox.js';
@@ -56,6 +58,13 @@ export function questionSet(entries: readonly KnowledgeEntry[], count: number): 
   const base = entries.slice(0, 200).flatMap((e) => [...e.questions, e.title, e.title.replace(/e/, 'ee')]);
   base.push('hoe laat is het', 'mijn laptop doet het niet', 'What is the IBP about?', 'zevende zekerheid', 'hallo', 'help');
   return Array.from({ length: count }, () => base[Math.floor(rand() * base.length)]!);
+}
+
+/** The tune half's questions and the dev out-of-domain ones, each with one typing error: most take the spelling retry. */
+export function retryQuestionSet(count: number): string[] {
+  const rand = rng(11);
+  const base = [...loadEvalSet().filter((i) => i.split === 'tune'), ...loadDevOod()].map((i) => withTypo(i.q, rand));
+  return Array.from({ length: count }, (_, i) => base[i % base.length]!);
 }
 
 /** Answer latency through the core (Bot.handle: routing, search, reply building, in-memory store). */

@@ -18,6 +18,7 @@ import {
 } from '../src/knowledge/search.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { Spelling } from '../src/knowledge/spelling.js';
+import { languageLexicon, oneEditAway } from '../src/knowledge/dictionary.js';
 import { editDistance } from '../src/knowledge/vocabulary.js';
 import { OFF_TOPIC_QUERIES, SEARCH_CASES, UNRELATED_QUERIES, type SearchCase } from './fixtures/search-cases.js';
 
@@ -219,17 +220,22 @@ describe('KnowledgeIndex on the real knowledge base', () => {
     index = new KnowledgeIndex(entries);
   });
 
-  it('a "Bedoelde je…" gets a second try with its typos spelled as the entries spell them; a refusal does not', () => {
-    for (const [q, id] of [
-      ['Op welke opgavenn gaat het goed?', 'voortgang'],
-      ['Why take time to relfect?', 'zekerheid-7'],
+  it('a question not answered gets a second try with its typos spelled as the entries spell them', () => {
+    for (const [q, id, first] of [
+      ['Op welke opgavenn gaat het goed?', 'voortgang', 'suggest'],
+      ['Why take time to relfect?', 'zekerheid-7', 'suggest'],
+      ['Op wekle opgaven gaat het goed?', 'voortgang', 'none'],
     ] as const) {
-      expect(decide(index.candidates(q), entries, RANKING).confidence, q).toBe('suggest');
+      expect(decide(index.candidates(q), entries, RANKING).confidence, q).toBe(first);
       const r = index.search(q);
       expect([r.confidence, topId(r)], q).toEqual(['answer', id]);
     }
-    // Refused stays refused: a correct word the entries do not use is no typo ("betaalt" is not "bepaalt").
-    for (const q of ['wie betaalt de lunch', 'Op wekle opgaven gaat het goed?', 'hoe vraag ik een paspoortt aan', 'wat kost een hypotheekk']) {
+  });
+
+  it('the second try leaves real words alone: an out-of-domain question stays refused', () => {
+    // "betaalt" is Dutch, not a typo of the entries' "bepaalt"; "bbetaalt" is one error from "betaalt" and two from
+    // "bepaalt"; "paspoortt" and "hypotheekk" are close to nothing the entries say.
+    for (const q of ['wie betaalt de lunch', 'wie bbetaalt de lunch', 'hoe vraag ik een paspoortt aan', 'wat kost een hypotheekk', 'who is the mayor of Utrecht']) {
       expect(decide(index.candidates(q), entries, RANKING).confidence, q).toBe('none');
       expect(index.search(q).confidence, q).toBe('none');
     }
@@ -321,5 +327,31 @@ describe('Spelling: the second try\'s corrections', () => {
     expect(spelling.corrected('ozekerheden', 64)).toBeUndefined(); // the first letter is kept
     expect(spelling.corrected(`${'x '.repeat(70)}zekerheeden`, 64)).toBeUndefined(); // only the first words are read
     expect(spelling.corrected('a'.repeat(2000), 64)).toBeUndefined(); // a very long word is no typo of anything
+  });
+
+  it('with the Dutch and English word lists: a real word is no typo, and a typo of another real word is not "corrected"', () => {
+    const checked = new Spelling(['Wie bepaalt de opgaven?', 'De zekerheden', 'reflecteren', 'housing'], languageLexicon);
+    expect(checked.corrected('wie betaalt de lunch', 64)).toBeUndefined(); // Dutch words
+    expect(checked.corrected('wie bbetaalt de lunch', 64)).toBeUndefined(); // one error from "betaalt", two from "bepaalt"
+    expect(checked.corrected('wie bepaaltt de opgavven', 64)).toBe('wie bepaalt de opgaven');
+    expect(checked.corrected('de zekerhedne', 64)).toBe('de zekerheden');
+    expect(checked.corrected('what about housng', 64)).toBe('what about housing');
+    expect(checked.corrected('de financiele zekerheden', 64)).toBeUndefined(); // a word without its accent is still a word
+    expect(checked.corrected('Haarlem', 64)).toBeUndefined(); // names are words too
+    // A first letter is corrected only with the word lists, and only when no other real word is one error away.
+    expect(checked.corrected('de ekerheden', 64)).toBe('de zekerheden');
+    expect(checked.corrected('de kekerheden', 64)).toBe('de zekerheden');
+    expect(checked.corrected('de pgaven', 64)).toBeUndefined(); // "gaven" is a word too
+    expect(new Spelling(['De zekerheden']).corrected('de ekerheden', 64)).toBeUndefined();
+  });
+
+  it('the word lists: whole Dutch compounds and inflections, both languages, hostile text', () => {
+    const lexicon = languageLexicon();
+    for (const w of ['woningbouwopgave', 'waterschappen', 'interbestuurlijk', 'betaalt', 'housing', 'financiele']) expect(lexicon.isWord(w), w).toBe(true);
+    for (const w of ['zekerhied', 'opgavenn', 'bbetaalt', '', '\u0000', '\ud800', 'x'.repeat(500_000)]) expect(lexicon.isWord(w), w.slice(0, 20)).toBe(false);
+    expect(lexicon.neighbour('bbetaalt', () => false)).toBe('betaalt');
+    expect(lexicon.neighbour('opgavenn', (w) => w === 'opgaven')).toBeUndefined(); // the only real word one error away is skipped
+    expect([...oneEditAway('ab')]).toContain('ba');
+    expect(new Set(oneEditAway('abc')).size).toBeGreaterThan(200);
   });
 });

@@ -16,6 +16,7 @@
  */
 import { EntryClassifier, trainingTexts, type ClassifierOptions, type Prediction } from './classifier.js';
 import { LexicalIndex, MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit } from './lexical.js';
+import { languageLexicon } from './dictionary.js';
 import { correctOrdinals } from './ordinals.js';
 import { Spelling } from './spelling.js';
 import type { KnowledgeEntry } from './types.js';
@@ -102,7 +103,7 @@ export class KnowledgeIndex {
     this.position = new Map(entries.map((e, i) => [e, i]));
     const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
     this.classifier = new EntryClassifier(entries.length, examples, classifier);
-    this.spelling = new Spelling(examples.map((x) => x.text));
+    this.spelling = new Spelling(examples.map((x) => x.text), languageLexicon);
   }
 
   /** Number of learned weights (for the benchmark's memory report). */
@@ -113,11 +114,10 @@ export class KnowledgeIndex {
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
     const first = decide(this.candidates(query), this.entries, this.params, limit);
-    if (first.confidence !== 'suggest') return first;
-    // "Bedoelde je…": once more with its unknown words spelled as the knowledge base spells
-    // them; only a direct answer to that counts (spelling.ts). A refusal is never retried: a
-    // correct word the entries happen not to use ("betaalt") would be "corrected" into one
-    // they do ("bepaalt"), and an out-of-domain question answered.
+    if (first.confidence === 'answer') return first;
+    // Not answered: once more with its mistyped words spelled as the knowledge base spells
+    // them; only a direct answer to that counts. Words of Dutch or English are never
+    // "corrected" (spelling.ts), so an out-of-domain question stays out of the domain.
     const corrected = this.spelling.corrected(query.slice(0, MAX_QUERY_CHARS), MAX_QUERY_WORDS);
     if (corrected === undefined) return first;
     const second = decide(this.candidates(corrected), this.entries, this.params, limit);

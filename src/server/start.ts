@@ -1,3 +1,4 @@
+import { warmUpLexicon } from '../knowledge/dictionary.js';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { instrumentStore, Metrics, observePlatformCalls } from '../metrics.js';
@@ -137,6 +138,8 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
       await Promise.all(adapters.map((a) => a.stop().catch(() => undefined)));
       throw e;
     }
+    // The spelling retry's word lists (about 0.35 s), now rather than in a user's first typo'd question.
+    warmUpLexicon();
     const server = createServer(app);
     try {
       await new Promise<void>((resolve, reject) => {
