@@ -387,6 +387,33 @@ describe('Slack (signed requests, fake Web API)', () => {
     expect(slackSaid(confirmation)).toMatch(/Knelpunt received: KP-\d{4}-\d{4}/);
   });
 
+  it('`/taal en` as a slash command sets a channel\'s language without a mention; `/taal` says it; hostile text gets the friendly answer', async () => {
+    const C = 'C0LANGSLASH';
+    let n = 0;
+    const taal = async (text: string): Promise<string> => {
+      n += 1;
+      const from = fake.calls.length;
+      const res = await slack(commandBody({ team_id: FAKE_TEAM_ID, channel_id: C, channel_name: 'ibp-wonen', user_id: 'U0LANGSLASH', user_name: 'slash', command: '/taal', text, response_url: fake.responseUrl(`lang-taal-${n}`), trigger_id: `trigger-lang-taal-${n}` }), 'application/x-www-form-urlencoded');
+      expect(res.status).toBe(200);
+      return slackSaid(await fake.waitFor((c) => slackSaid(c) !== '', { from }));
+    };
+    expect(await taal('en')).toMatch(/From now on I speak English here/);
+    expect(await taal('')).toMatch(/I speak English here/);
+    for (const hostile of ['<!channel>', '<script>alert(1)</script>', 'x'.repeat(2000)]) {
+      const said = await taal(hostile);
+      expect(said, hostile.slice(0, 20)).toContain(EN.taal.unknown.replace(/\*\*/g, ''));
+      expect(said).not.toMatch(/<!channel>|<script>|xxxx/);
+    }
+    // The channel speaks English now: "help" after a mention is English.
+    let from = fake.calls.length;
+    await mention(C, 'U0LANGSLASH2', 'help');
+    expect(slackSaid(await fake.waitFor(posted(C, from), { from }))).toContain(EN.helpTitle);
+    expect(await taal('nl')).toMatch(/Vanaf nu praat ik hier Nederlands/);
+    from = fake.calls.length;
+    await mention(C, 'U0LANGSLASH2', 'help');
+    expect(slackSaid(await fake.waitFor(posted(C, from), { from }))).toContain(NL.helpTitle);
+  });
+
   it('nudges come in the channel\'s language: Dutch after Dutch human messages, English after `taal en`', async () => {
     const plan = async (channel: string): Promise<void> => {
       const from = fake.calls.length;

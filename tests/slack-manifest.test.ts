@@ -91,7 +91,7 @@ describe('npm run manifest:slack', () => {
   it('fills in PUBLIC_URL everywhere and keeps the comments', () => {
     const out = buildManifest(TEMPLATE, { publicUrl: 'https://ibp-bot.gemeente.nl/' });
     expect(out).not.toContain(PLACEHOLDER_URL);
-    expect(out.match(/https:\/\/ibp-bot\.gemeente\.nl\/slack\/events/g)).toHaveLength(5);
+    expect(out.match(/https:\/\/ibp-bot\.gemeente\.nl\/slack\/events/g)).toHaveLength(6);
     expect(out).toContain('# the message.im event');
     const m = parse(out) as Manifest;
     expect(m.settings.interactivity.request_url).toBe('https://ibp-bot.gemeente.nl/slack/events');

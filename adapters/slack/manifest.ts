@@ -6,7 +6,7 @@ export const PLACEHOLDER_URL = 'https://ibp-bot.example.nl';
 
 /** Bot scopes the code needs, with the reason; the manifest must list exactly these. */
 export const BOT_SCOPES: Record<string, string> = {
-  commands: 'slash commands /ibp, /knelpunt, /reflectie',
+  commands: 'slash commands /ibp, /knelpunt, /reflectie, /taal',
   'app_mentions:read': 'app_mention event',
   'im:history': 'message.im event (direct messages)',
   'chat:write': 'chat.postMessage and chat.postEphemeral',

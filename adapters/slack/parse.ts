@@ -11,7 +11,7 @@ import { CHECKBOX_ON } from './views.js';
  */
 
 /** What the adapter handles; the manifest test checks these against manifest.yaml. */
-export const SLASH_COMMANDS = ['/ibp', '/knelpunt', '/reflectie'] as const;
+export const SLASH_COMMANDS = ['/ibp', '/knelpunt', '/reflectie', '/taal'] as const;
 export const BOT_EVENTS = ['app_mention', 'message.im', 'app_home_opened'] as const;
 export const INTERACTION_TYPES = ['block_actions', 'view_submission'] as const;
 
