@@ -30,6 +30,8 @@ export interface EvalItem {
   /** Expected entry id; null for an out-of-domain question. */
   expect: string | null;
   split: EvalSplit;
+  /** The language a `typo` question is written in (tagged by hand). */
+  lang?: 'nl' | 'en';
 }
 
 export interface KindScore {

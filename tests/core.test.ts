@@ -140,6 +140,25 @@ describe('core routing', () => {
     expect(await store.gaps.count()).toBe(0);
   });
 
+  it('a question about the bot itself gets the help, in the language of its words; a longer question is a question', async () => {
+    const { bot, store } = await testBot();
+    for (const [q, heading] of [
+      ['Wie ben jij?', 'Wat kan ik voor je doen?'],
+      ['wat kan jij allemaal', 'Wat kan ik voor je doen?'],
+      ['Wat kun je  voor me doen?!', 'Wat kan ik voor je doen?'],
+      ['who are you?', 'What can I do for you?'],
+      ['What can you do for me?', 'What can I do for you?'],
+    ] as const) {
+      const res = await bot.handle(turn(q));
+      expect(res.route, q).toBe('command:help');
+      expect(res.replies[0]!.blocks[0], q).toEqual({ kind: 'heading', text: heading });
+    }
+    for (const q of ['wie ben jij om dat te zeggen over zekerheid 3 en de opgaven', `wat kan je ${' '.repeat(100_000)}x`, `wie ben jij${'?'.repeat(100_000)}x`]) {
+      expect((await bot.handle(turn(q))).route, q.slice(0, 30)).not.toBe('command:help');
+    }
+    expect(await store.gaps.count()).toBeLessThanOrEqual(3);
+  });
+
   it('help, with or without slash, and as a command turn', async () => {
     const { bot } = await testBot();
     for (const input of ['help', '/help', 'HELP', { kind: 'command' as const, command: '/ibp', args: '' }]) {

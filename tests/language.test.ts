@@ -1,7 +1,7 @@
 /**
  * The words decide the reply language; the client's locale only when they cannot.
  * Measured on the evaluation set's questions (both halves: the detector is not tuned
- * on them): each Dutch question (kind nl, and the Dutch typo questions) must come out
+ * on them): each Dutch question (kind nl, and the typo questions with `lang: 'nl'`) must come out
  * Dutch with an English client locale, each English one English with a Dutch locale.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,12 +9,9 @@ import { loadEvalSet } from '../bench/eval.js';
 import { chooseLocale, detectLanguage } from '../src/core/language.js';
 import type { Locale } from '../src/domain/turn.js';
 
-/** The typo questions written in English (the rest of kind `typo` is Dutch). */
-const ENGLISH_TYPOS = new Set(['e225', 'e240', 'e255', 'e258', 'e261', 'e264', 'e284']);
-
 const questions = loadEvalSet()
   .filter((i) => i.kind !== 'ood')
-  .map((i) => ({ q: i.q, lang: (i.kind === 'en' || ENGLISH_TYPOS.has(i.id) ? 'en' : 'nl') as Locale }));
+  .map((i) => ({ q: i.q, lang: (i.kind === 'typo' ? i.lang : i.kind) as Locale }));
 
 /** Share of the questions in `lang` that come out in `lang` when the client says the other language. */
 function accuracy(lang: Locale): { rate: number; misses: string[] } {

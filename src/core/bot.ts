@@ -2,7 +2,7 @@ import { localeFromTag, messages } from '../i18n/index.js';
 import { currentRequestId, requestIdFrom, userHash, withRequestId } from '../log.js';
 import { StoreError } from '../store/types.js';
 import { simpleReply } from './answer.js';
-import { isGreeting, isThanks, parseCommand } from './commands.js';
+import { isAboutBot, isGreeting, isThanks, parseCommand } from './commands.js';
 import type { ActionHandler, CommandHandler, CoreDeps, Feature, FormHandler, RepeatedFormHandler, RouteResult, TurnContext } from './context.js';
 import { alreadySent, openFormState, stampReplies, submitOnce } from './forms.js';
 import { openCardLanguage, stampCardLanguage } from './card-language.js';
@@ -185,6 +185,7 @@ export class Bot {
         if (cmd) return this.command(ctx, cmd.command, cmd.args);
         if (isGreeting(text)) return ['greeting', { replies: [simpleReply(ctx.locale, t.greeting)], outcome: 'greeting' }];
         if (isThanks(text)) return ['thanks', { replies: [simpleReply(ctx.locale, t.thanks)], outcome: 'greeting' }];
+        if (isAboutBot(text)) return this.command(ctx, 'help', '');
         return ['question', await answerQuestion(ctx, text)];
       }
     }

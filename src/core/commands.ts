@@ -35,6 +35,27 @@ const GREETING = /^(hoi|hallo|hey|hi|hello|hee|goedemorgen|goedemiddag|goedenavo
 // `[\s!.,]*` split a long run of punctuation in every possible way before failing (quadratic).
 const THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|thanks|thank you|thx|top|super|prima|helder|ok(é|e)? dank)(?:[\s!.,]*bot)?[\s!.,]*$/i;
 
+/**
+ * Questions about the bot itself ("wie ben jij?", "what can you do?"): answered with the help,
+ * as a greeting gets the welcome. Made of words the search drops, they are no knowledge
+ * question. Each alternative is a fixed sequence of words: linear on any input.
+ */
+const ABOUT_BOT = [
+  /^(wie|wat) (ben|bent|is) (jij|je|u)( nou| eigenlijk| precies)*$/,
+  /^wat (kan|kun|kunt|doe|doet) (jij|je|u)( nou| eigenlijk| precies| allemaal| zoal| voor (me|mij|ons))*( doen)?$/,
+  /^(waarmee|hoe) (kan|kun|kunt) (jij|je|u) (me|mij|ons) helpen$/,
+  /^(who|what) are (you|u)( exactly)?$/,
+  /^what (can|do) (you|u) do( for (me|us))?$/,
+  /^how can (you|u) help( me| us)?$/,
+];
+
+export function isAboutBot(text: string): boolean {
+  const short = text.trim();
+  if (short.length > 60) return false; // checked first: the trailing-punctuation pattern below is quadratic on long input
+  const words = short.toLowerCase().replace(/[\s?!.,]+$/, '').replace(/\s+/g, ' ');
+  return ABOUT_BOT.some((re) => re.test(words));
+}
+
 export function isGreeting(text: string): boolean {
   return GREETING.test(text.trim());
 }
