@@ -136,7 +136,10 @@ describe('architecture boundaries', () => {
 
   it('user-facing strings live in src/i18n: no Dutch sentences in core routes', () => {
     for (const f of files('src/core')) {
-      const src = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      // Comments, and lines holding an anchored pattern (the words commands are recognised by: input, not output).
+      const src = readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+        .replace(/^\s*(?:const \w+ = )?\/\^.*\/[a-z]*[,;]?$/gm, '');
       expect(src, f).not.toMatch(/['"`][^'"`]*\b(je|jouw|niet|het|een|wij|graag)\b[^'"`]*\b(je|niet|het|een)\b[^'"`]*['"`]/i);
     }
   });

@@ -36,7 +36,7 @@ const GREETING = /^(hoi|hallo|hey|hi|hello|hee|goedemorgen|goedemiddag|goedenavo
 const THANKS = /^(bedankt|dank( je| u)?( wel)?|dankjewel|dankuwel|thanks|thank you|thx|top|super|prima|helder|ok(é|e)? dank)(?:[\s!.,]*bot)?[\s!.,]*$/i;
 
 /**
- * Questions about the bot itself ("wie ben jij?", "what can you do?"): answered with the help,
+ * Questions about the bot itself (*wie ben jij?*, *what can you do?*): answered with the help,
  * as a greeting gets the welcome. Made of words the search drops, they are no knowledge
  * question. Each alternative is a fixed sequence of words: linear on any input.
  */
