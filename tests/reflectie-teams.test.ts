@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture } from './helpers/core.js';
 import { FakeConnector } from './helpers/fake-connector.js';
-import { CHANNEL, channelMessage, personalMessage } from './helpers/teams-activities.js';
+import { CHANNEL, cardSubmit, channelMessage, personalMessage } from './helpers/teams-activities.js';
+import { cardActions } from './helpers/fake-connector.js';
 import { tempDir } from './helpers/tmp.js';
 import { TEAMS_TRANSPORTS } from './helpers/teams-transports.js';
 
@@ -69,6 +70,31 @@ describe.each(TEAMS_TRANSPORTS)('reflectie in Teams over %s', (sdk) => {
       from = connector.sent.length;
       await post(second, personalMessage(connector.url, 'stop'));
       expect(sentText(from)).toMatch(/De reflectie is gestopt/);
+    });
+
+    it('a choice list submitted with nothing chosen asks again in the card\'s language and keeps the card; a choice then moves on', async () => {
+      const bot = await startBot(env(tempDir()), { logDestination: new LogCapture(), schedulerIntervalMs: 0 });
+      running.push(bot);
+      const en = { locale: 'en-US' };
+      let from = connector.sent.length;
+      await post(bot, personalMessage(connector.url, 'reflectie stap voor stap', en));
+      for (const t of ['overslaan', 'overslaan', 'overslaan']) await post(bot, personalMessage(connector.url, t, en));
+      expect(sentText(from)).toMatch(/Vraag 4 van 5/);
+      const choose = cardActions(connector.sent.slice(from)).find((a) => typeof a.data?.ibpChoice === 'string');
+      const wonen = /"value":"(opgave\|opgave-wonen\|\d+~nl)"/.exec(sentText(from))?.[1];
+      expect(wonen).toBeDefined();
+      expect(choose?.title).toBe('Kiezen');
+      expect(choose?.data?.value).toBe('~nl');
+      // An English client that let "Kiezen" through without a choice: Dutch, like the card, and the reflection goes on.
+      from = connector.sent.length;
+      await post(bot, cardSubmit(connector.url, { ...choose!.data }, en));
+      await connector.waitForSent(from + 1);
+      expect(sentText(from)).toContain('Kies een van de opties.');
+      expect(sentText(from)).not.toMatch(/Er loopt geen reflectie meer/);
+      from = connector.sent.length;
+      await post(bot, cardSubmit(connector.url, { ...choose!.data, [choose!.data!.ibpChoice as string]: wonen }, en));
+      await connector.waitForSent(from + 1);
+      expect(sentText(from)).toMatch(/Vraag 5 van 5/);
     });
   });
 });

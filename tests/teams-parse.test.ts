@@ -73,6 +73,12 @@ describe('parseActivity: Teams activity -> Turn', () => {
     expect(parse(cardSubmit(url, { ibpAction: 'reflectie.step', ibpChoice: 'ibpChoice0', ibpChoice0: 'opgave|opgave-wonen|3' }))).toMatchObject({
       turn: { input: { kind: 'action', action: 'reflectie.step', value: 'opgave|opgave-wonen|3' } },
     });
+    // nothing chosen (a client that skips isRequired): the submit's own value, the card's language
+    for (const nothing of [{}, { ibpChoice0: '' }]) {
+      expect(parse(cardSubmit(url, { ibpAction: 'reflectie.step', ibpChoice: 'ibpChoice0', value: '~en', ...nothing }))).toMatchObject({
+        turn: { input: { kind: 'action', action: 'reflectie.step', value: '~en' } },
+      });
+    }
     // it may only point at such a ChoiceSet, never at another field
     expect(parse(cardSubmit(url, { ibpAction: 'x', ibpChoice: '__proto__', value: 'v' }))).toMatchObject({ turn: { input: { value: 'v' } } });
   });

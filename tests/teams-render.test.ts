@@ -143,6 +143,9 @@ describe('renderCard: Reply -> Adaptive Card 1.5', () => {
       ['Overslaan', 'none', { ibpAction: 'reflectie.step', value: 'skip|3' }],
       ['Stoppen', 'none', { ibpAction: 'reflectie.step', value: 'stop|3' }],
     ]);
+    // stamped with the card's language (as the core sends them): the submit carries the stamp for "nothing chosen"
+    const stamped = renderCard(reply('en', 'x', [block.buttons(choices.map((b) => ({ ...b, value: `${b.value}~en` })))]));
+    expect((stamped.body[1]!.actions as CardElement[])[0]!.data).toEqual({ ibpAction: 'reflectie.step', ibpChoice: 'ibpChoice0', value: '~en' });
     // six of anything else: two ActionSets, none hidden
     const six = renderCard(reply('nl', 'x', [block.buttons(Array.from({ length: 6 }, (_, i) => ({ label: `K${i}`, action: `a${i}`, value: '' })))]));
     expect(six.body.map((e) => (e.actions as CardElement[]).length)).toEqual([5, 1]);

@@ -107,9 +107,11 @@ export function submitInput(data: unknown): TurnInput | null {
   if (!isRecord(data)) return null;
   const action = data[SUBMIT_ACTION_KEY];
   if (typeof action === 'string' && action.length > 0) {
-    // A choice list: the value is what was chosen in its Input.ChoiceSet (sent beside the data).
+    // A choice list: the value is what was chosen in its Input.ChoiceSet (sent beside the data);
+    // nothing chosen: the submit's own value (the card's language, render.ts).
     const choice = data[SUBMIT_CHOICE_KEY];
-    const value = typeof choice === 'string' && CHOICE_INPUT.test(choice) ? data[choice] : data[SUBMIT_VALUE_KEY];
+    const chosen = typeof choice === 'string' && CHOICE_INPUT.test(choice) ? data[choice] : undefined;
+    const value = typeof chosen === 'string' && chosen !== '' ? chosen : data[SUBMIT_VALUE_KEY];
     return { kind: 'action', action, value: typeof value === 'string' ? value.slice(0, MAX_FORM_VALUE) : '' };
   }
   const formId = data[SUBMIT_FORM_KEY];

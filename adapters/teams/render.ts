@@ -2,6 +2,7 @@ import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
 import { isSafeUrl, plain, toPlainText, type Inline, type RichBlock, type RichText } from '../../src/domain/richtext.js';
 import { isLineTerminator, isWhitespace } from '../../src/domain/whitespace.js';
 import type { Button } from '../../src/core/reply.js';
+import { readCardLanguage } from '../../src/core/card-language.js';
 import { SUBMIT_ACTION_KEY, SUBMIT_CHOICE_KEY, SUBMIT_FIELDS_KEY, SUBMIT_FORM_KEY, SUBMIT_STATE_KEY, SUBMIT_VALUE_KEY } from './parse.js';
 import { teamsStrings, type TeamsStrings } from './strings.js';
 
@@ -268,6 +269,10 @@ export function buttonElements(buttons: Button[], t: TeamsStrings, nextChoiceSet
       const rest = buttons.filter((b) => !group.includes(b));
       const id = `ibpChoice${nextChoiceSet()}`;
       const choose: Button = { label: t.choose, action: group[0]!.action, value: '', style: 'primary' };
+      // Nothing chosen (a client that lets the submit through without its required choice): the value is the
+      // card's language alone, so the answer still comes in the card's language.
+      const first = group[0]!.value;
+      const stamp = first.slice(readCardLanguage(first).value.length);
       return [
         {
           type: 'Input.ChoiceSet',
@@ -279,7 +284,7 @@ export function buttonElements(buttons: Button[], t: TeamsStrings, nextChoiceSet
           choices: group.map((b) => ({ title: b.label, value: b.value })),
         },
         ...actionSets([choose, ...rest]).map((set, i) =>
-          i > 0 ? set : { ...set, actions: (set.actions as CardElement[]).map((a, j) => (j > 0 ? a : { ...a, associatedInputs: 'auto', data: { [SUBMIT_ACTION_KEY]: choose.action, [SUBMIT_CHOICE_KEY]: id } })) },
+          i > 0 ? set : { ...set, actions: (set.actions as CardElement[]).map((a, j) => (j > 0 ? a : { ...a, associatedInputs: 'auto', data: { [SUBMIT_ACTION_KEY]: choose.action, [SUBMIT_CHOICE_KEY]: id, ...(stamp ? { [SUBMIT_VALUE_KEY]: stamp } : {}) } })) },
         ),
       ];
     }

@@ -364,6 +364,10 @@ export async function stepAction(ctx: TurnContext, value: string): Promise<Route
     if (rec && !current && parsed.input.choice === 'answer') return { replies: [answeredCard(ctx, parsed.step ?? rec.step, t.stepStale)], outcome: 'invalid' };
     return guardChoice(ctx, parsed.input.choice === 'ask' ? rec : current, parsed.input.choice, parsed.input.text);
   }
+  if (rec && value === '') {
+    // A choice list submitted with nothing chosen (Teams, a client that skips the required choice): ask again, card kept.
+    return { replies: [simpleReply(ctx.locale, t.errChoice, { private: true })], outcome: 'invalid' };
+  }
   if (!rec || !parsed) {
     // The dialogue is over: the card loses its buttons and says so.
     return { replies: [replacing(simpleReply(ctx.locale, t.stepNone, { private: true }))], outcome: 'invalid' };
