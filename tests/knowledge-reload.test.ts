@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
@@ -95,18 +95,34 @@ describe('a running server reloads its knowledge directory', () => {
 
   it('a changed file is validated and swapped in: the next turn answers from it', async () => {
     expect(bot.reloader.mode).toBe('watch');
-    // reflectie/ is read at start only: a change there is no knowledge reload (and says none).
-    const reflectie = readdirSync(path.join(dir, 'reflectie')).find((f) => f.endsWith('.md'))!;
-    writeFileSync(path.join(dir, 'reflectie', reflectie), `${readFileSync(path.join(dir, 'reflectie', reflectie), 'utf8')}\n`);
+    expect(heading(await ask(bot.url, 'Wat is de zevende zekerheid?'))).toBe(OLD_TITLE);
+    // Another folder is not read: a change there is no reload (and says none).
+    mkdirSync(path.join(dir, 'concepten'));
+    writeFileSync(path.join(dir, 'concepten', 'idee.md'), '# later\n');
     await new Promise((r) => setTimeout(r, 1000));
     expect(lines().some((l) => String(l.msg).startsWith('knowledge reload'))).toBe(false);
-    expect(heading(await ask(bot.url, 'Wat is de zevende zekerheid?'))).toBe(OLD_TITLE);
     edit(dir, 'zekerheid-7.md', `title: "${OLD_TITLE}"`, `title: "${NEW_TITLE}"`);
     await until('the reload', () => lines().some((l) => l.msg?.toString().startsWith('knowledge reloaded')));
     const done = lines().find((l) => String(l.msg).startsWith('knowledge reloaded'))!;
     expect(done).toMatchObject({ trigger: 'file change', entries: bot.knowledge.size, ms: expect.any(Number) });
     expect(heading(await ask(bot.url, 'Wat is de zevende zekerheid?'))).toBe(NEW_TITLE);
     expect(bot.knowledge.get('zekerheid-7')?.title).toBe(NEW_TITLE); // the dashboard and health see it too
+  }, 30_000);
+
+  it('reflection questions (reflectie/) reload with it: a new question reaches the nudges; an invalid file keeps both old', async () => {
+    const before = logs.lines.length;
+    const count = bot.questions.size;
+    edit(dir, 'reflectie/zekerheid-7.md', 'questions:\n', 'questions:\n  - id: z7-nieuw\n    nl: "Wat nemen we mee naar de volgende opgave?"\n    en: "What do we take to the next opgave?"\n');
+    await until('the reload', () => lines().slice(before).some((l) => String(l.msg).startsWith('knowledge reloaded')));
+    expect(lines().slice(before).find((l) => String(l.msg).startsWith('knowledge reloaded'))).toMatchObject({ reflectionQuestions: count + 1 });
+    expect(bot.questions.get('z7-nieuw')?.nl).toBe('Wat nemen we mee naar de volgende opgave?');
+    const next = logs.lines.length;
+    edit(dir, 'reflectie/zekerheid-7.md', '  - id: z7-nieuw\n', '  - id: Z7 NIEUW\n');
+    await until('the refusal', () => lines().slice(next).some((l) => String(l.msg).startsWith('knowledge reload refused')));
+    expect(lines().slice(next).find((l) => String(l.msg).startsWith('knowledge reload: '))).toMatchObject({ file: 'reflectie/zekerheid-7.md', field: 'questions[0].id' });
+    expect(bot.questions.get('z7-nieuw')).toBeDefined();
+    edit(dir, 'reflectie/zekerheid-7.md', '  - id: Z7 NIEUW\n', '  - id: z7-nieuw\n');
+    await until('the reload', () => lines().slice(next).some((l) => String(l.msg).startsWith('knowledge reloaded')));
   }, 30_000);
 
   it('an invalid change keeps the old knowledge base and logs every error, one line each with its file', async () => {

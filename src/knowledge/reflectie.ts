@@ -108,13 +108,22 @@ export async function loadReflectieQuestions(dir: string): Promise<{ questions: 
 
 /** The questions in nudge order: one of each zekerheid in turn (1, 2, … 7, 1, …). */
 export class ReflectieQuestions {
-  readonly ordered: readonly ReflectieQuestion[];
+  private list: readonly ReflectieQuestion[];
 
   constructor(questions: readonly ReflectieQuestion[]) {
     const byZ = ZEKERHEID_IDS.map((z) => questions.filter((q) => q.zekerheid === z));
     const out: ReflectieQuestion[] = [];
     for (let i = 0; out.length < questions.length; i++) for (const list of byZ) if (list[i]) out.push(list[i]!);
-    this.ordered = out;
+    this.list = out;
+  }
+
+  get ordered(): readonly ReflectieQuestion[] {
+    return this.list;
+  }
+
+  /** Takes the questions of `other` (a knowledge reload, src/server/reload.ts): nudges sent after it use them. */
+  replaceWith(other: ReflectieQuestions): void {
+    this.list = other.list;
   }
 
   get size(): number {

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KnowledgeBase } from '../knowledge/base.js';
 import { loadKnowledge } from '../knowledge/load.js';
+import { loadReflectieQuestions, REFLECTIE_DIR, ReflectieQuestions } from '../knowledge/reflectie.js';
 import type { KnowledgeError } from '../knowledge/types.js';
 import type { Logger } from '../log.js';
 
@@ -16,6 +17,8 @@ export type ReloadResult =
 export interface ReloaderOptions {
   /** The live knowledge base: a valid new one is swapped into it. */
   knowledge: KnowledgeBase;
+  /** The live reflection questions (`reflectie/`): swapped together with the knowledge base, or neither. */
+  questions?: ReflectieQuestions;
   dir: string;
   log: Logger;
   now?: () => Date;
@@ -57,9 +60,9 @@ export class KnowledgeReloader {
     const onChange = (name: string | Buffer | null): void => {
       const file = name === null ? '' : String(name);
       // Editors write swap and backup files beside the Markdown: only Markdown (or an unnamed
-      // change) counts, and only directly in the directory: the knowledge base is read from
-      // there; reflection questions (reflectie/) are read at start only (README).
-      if (file === '' || (file.endsWith('.md') && !/[\\/]/.test(file))) this.schedule();
+      // change) counts, directly in the directory (the entries) or in reflectie/ (the
+      // reflection questions); other folders are not read.
+      if (file === '' || (file.endsWith('.md') && /^(?:reflectie[\\/])?[^\\/]+$/.test(file))) this.schedule();
     };
     try {
       this.watcher = watch(this.opts.dir, { recursive: true, persistent: false }, (_event, name) => onChange(name));
@@ -120,13 +123,16 @@ export class KnowledgeReloader {
   }
 
   private async reloadNow(trigger: ReloadTrigger): Promise<ReloadResult> {
-    const { log, knowledge, dir } = this.opts;
+    const { log, knowledge, questions, dir } = this.opts;
     const started = performance.now();
     const at = (this.opts.now ?? (() => new Date()))().toISOString();
     const ms = (): number => Math.round(performance.now() - started);
     let result: ReloadResult;
     try {
-      const { entries, errors } = await loadKnowledge(dir);
+      const loaded = await loadKnowledge(dir);
+      const reflectie = questions ? await loadReflectieQuestions(path.join(dir, REFLECTIE_DIR)) : { questions: [], errors: [] };
+      const { entries } = loaded;
+      const errors = [...loaded.errors, ...reflectie.errors];
       if (errors.length > 0) {
         for (const e of errors) log.error({ file: e.file, ...(e.field ? { field: e.field } : {}), trigger }, `knowledge reload: ${e.file}${e.field ? ` [${e.field}]` : ''}: ${e.message}`);
         result = { ok: false, trigger, errors, entries: knowledge.size, ms: ms(), at };
@@ -134,8 +140,10 @@ export class KnowledgeReloader {
       } else {
         // Built and trained here, while turns go on with the old one; then swapped in at once.
         knowledge.replaceWith(new KnowledgeBase(entries));
+        questions?.replaceWith(new ReflectieQuestions(reflectie.questions));
         result = { ok: true, trigger, entries: entries.length, ms: ms(), at };
-        log.info({ trigger, entries: entries.length, ms: result.ms }, `knowledge reloaded: ${entries.length} entries in ${result.ms} ms`);
+        const extra = questions ? { reflectionQuestions: reflectie.questions.length } : {};
+        log.info({ trigger, entries: entries.length, ...extra, ms: result.ms }, `knowledge reloaded: ${entries.length} entries${questions ? ` and ${reflectie.questions.length} reflection questions` : ''} in ${result.ms} ms`);
       }
     } catch (err) {
       const errors = [{ file: dir, message: `reload failed: ${(err as Error).message}` }];
@@ -160,8 +168,13 @@ export class KnowledgeReloader {
   }
 }
 
-/** Name, size and modification time of every Markdown file directly in `dir` (what the knowledge base is read from). */
+/** Name, size and modification time of every Markdown file the knowledge base and the reflection questions are read from. */
 async function signature(dir: string): Promise<string> {
+  return `${await filesSignature(dir)}\n${await filesSignature(path.join(dir, REFLECTIE_DIR))}`;
+}
+
+/** Name, size and modification time of every Markdown file directly in `dir`. */
+async function filesSignature(dir: string): Promise<string> {
   let list;
   try {
     list = await readdir(dir, { withFileTypes: true });

@@ -16,7 +16,7 @@ import { setupLocal } from '../../adapters/local/index.js';
 import { Coordinators } from '../core/knelpunt/coordinators.js';
 import { knelpuntFeature } from '../core/knelpunt/feature.js';
 import { reflectieFeature } from '../core/reflectie/feature.js';
-import { openReflectieQuestions } from '../knowledge/reflectie.js';
+import { openReflectieQuestions, type ReflectieQuestions } from '../knowledge/reflectie.js';
 import { NudgeScheduler } from '../scheduler/scheduler.js';
 import { setupDashboard } from '../dashboard/setup.js';
 import { createApp } from './app.js';
@@ -41,6 +41,8 @@ export interface RunningBot {
   bot: Bot;
   store: Store;
   knowledge: KnowledgeBase;
+  /** The reflection questions nudges ask (knowledge/reflectie/; reloaded with the knowledge base). */
+  questions: ReflectieQuestions;
   log: Logger;
   server: Server;
   adapters: PlatformAdapter[];
@@ -163,7 +165,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
     if (opts.schedulerIntervalMs !== 0) scheduler.start(opts.schedulerIntervalMs);
     const housekeeping = new Housekeeping({ store, log, now, retention: config.retention });
     housekeeping.start(opts.housekeeping);
-    const reloader = new KnowledgeReloader({ knowledge, dir: config.knowledgeDir, log, now, ...(opts.onReload ? { onResult: opts.onReload } : {}) });
+    const reloader = new KnowledgeReloader({ knowledge, questions, dir: config.knowledgeDir, log, now, ...(opts.onReload ? { onResult: opts.onReload } : {}) });
     await reloader.start();
     lifecycle = 'ready';
     let closing: Promise<void> | null = null;
@@ -195,7 +197,7 @@ export async function startBot(env: Env, opts: StartOptions = {}): Promise<Runni
         unobserve();
         log.info('ibp-bot stopped');
       })());
-    return { url, port, config, bot, store, knowledge, log, server, adapters, scheduler, housekeeping, reloader, close, ...(metrics ? { metrics } : {}) };
+    return { url, port, config, bot, store, knowledge, questions, log, server, adapters, scheduler, housekeeping, reloader, close, ...(metrics ? { metrics } : {}) };
   } catch (e) {
     unobserve();
     metricsServer?.close();
