@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fold, joinedStems, normalise, stem, tokens, verbVariants } from '../src/knowledge/normalise.js';
+import { fromList } from '../src/knowledge/ordinals.js';
 
 describe('fold: case and diacritics', () => {
   it('lowercases and strips diacritics', () => {
@@ -83,6 +84,21 @@ describe('numbers and ordinals', () => {
     english.forEach((w, i) => expect(normalise(`${w} step`)).toBe(`step ${i + 1}`));
     for (const form of ['1e', '1ste', '2e', '2de', '3rd', '7th', '8ste']) expect(normalise(form)).toMatch(/^\d+$/);
     expect(normalise('What is the seventh certainty?')).toBe('certainty 7');
+  });
+
+  it('reads a number picked from a list as the numbered noun: "nr 3 van de zekerheden" is "zekerheid 3"', () => {
+    expect(fromList('wat zegt nr 3 van de zekerheden')).toBe('wat zegt zekerheid 3');
+    expect(fromList('Nummer  5 uit de Zekerheden?')).toBe('zekerheid 5?');
+    expect(fromList('de zekerheden, nr. 4')).toBe('de zekerheid 4');
+    expect(fromList('number 2 of the certainties')).toBe('certainty 2');
+    expect(fromList('nr 3 van de opgaven')).toBe('opgave 3');
+    // a count is no pick; other lists stay as they are
+    expect(fromList('7 zekerheden')).toBe('7 zekerheden');
+    expect(fromList('nr 3 van de agenda')).toBe('nr 3 van de agenda');
+    expect(fromList('zekerheden nr 123')).toBe('zekerheden nr 123');
+    // hostile: long runs stay linear and intact
+    const long = 'nr 1 van de '.repeat(10_000);
+    expect(fromList(long)).toBe(long.replace(/\s+/g, ' '));
   });
 
   it('treats "een" as an article, except as a label after a numbered noun; "één" is always 1', () => {

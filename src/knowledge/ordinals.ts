@@ -5,6 +5,8 @@
  *  - an ordinal one edit off ("veirde zekerheid", "the sevnth certainty");
  *  - a numbering noun of this knowledge base ("zekerheid", "opgave", "certainty") a
  *    typo or two off, right before a number ("zekerihed 1", "certanty 3").
+ *  - a number picked from a list by its number: "nr 3 van de zekerheden", "de zekerheden,
+ *    nummer 3", "number 3 of the certainties" read "zekerheid 3" (`fromList`).
  * Runs on the question only.
  */
 import { fold, ORDINALS, stem } from './normalise.js';
@@ -36,4 +38,21 @@ export function correctOrdinals(text: string, known: (stemmed: string) => boolea
     if (!NUMBER_NEXT.test(text.slice(at + word.length))) return word;
     return NUMBERED.find((n) => near(folded, n, n.length >= 7 ? 2 : 1)) ?? word;
   });
+}
+
+/** The lists the knowledge base numbers, plural, with the singular a number labels. */
+const LISTS = 'zekerheden|certainties|opgaven';
+const SINGULAR: Record<string, string> = { zekerheden: 'zekerheid', certainties: 'certainty', opgaven: 'opgave' };
+const NUMBER_WORD = '(?:nr|nummer|no|number)\\.?\\s?(\\d{1,2})';
+/** "nr 3 van de zekerheden" / "number 3 of the certainties". Fixed words between single gaps: linear. */
+const NUMBER_OF_LIST = new RegExp(`\\b${NUMBER_WORD} (?:van|uit|of|from) (?:de|the) (${LISTS})\\b`, 'giu');
+/** "de zekerheden, nr 3" / "zekerheden nummer 3". */
+const LIST_NUMBER = new RegExp(`\\b(${LISTS}),? ${NUMBER_WORD}(?!\\d)`, 'giu');
+
+/** `text` with a number picked from a numbered list written as the numbered noun: "nr 3 van de zekerheden" -> "zekerheid 3". */
+export function fromList(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one
+    .replace(NUMBER_OF_LIST, (_m, n: string, list: string) => `${SINGULAR[list.toLowerCase()] ?? list} ${n}`)
+    .replace(LIST_NUMBER, (_m, list: string, n: string) => `${SINGULAR[list.toLowerCase()] ?? list} ${n}`);
 }

@@ -17,7 +17,7 @@
 import { EntryClassifier, trainingTexts, type ClassifierOptions, type Prediction } from './classifier.js';
 import { LexicalIndex, MAX_QUERY_CHARS, MAX_QUERY_WORDS, type SearchHit } from './lexical.js';
 import { languageLexicon } from './dictionary.js';
-import { correctOrdinals } from './ordinals.js';
+import { correctOrdinals, fromList } from './ordinals.js';
 import { Spelling } from './spelling.js';
 import type { KnowledgeEntry } from './types.js';
 
@@ -126,7 +126,7 @@ export class KnowledgeIndex {
 
   /** Both signals for every entry either one finds plausible (for search and for calibration). */
   candidates(query: string): Candidate[] {
-    const text = correctOrdinals(query.slice(0, MAX_QUERY_CHARS), (s) => this.lexical.knows(s));
+    const text = correctOrdinals(fromList(query.slice(0, MAX_QUERY_CHARS)), (s) => this.lexical.knows(s));
     const lexical = this.lexical.rank(text);
     const learned = this.classifier.predict(text, MAX_QUERY_WORDS);
     const byEntry = new Map<number, Candidate>();
