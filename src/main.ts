@@ -16,10 +16,14 @@ async function main(): Promise<void> {
   });
   try {
     const env = readEnvironment();
-    // `ibp-bot reload` finds this process by its pid file and waits for the result beside it.
+    // `ibp-bot reload` finds this process by its pid file and waits for the result beside it. Only a reload
+    // asked for by a signal is written there: a file change's reload right after it (an editor's save) would
+    // replace the answer before the command read it (the log has every reload).
     const dataDir = loadConfig(env).dataDir;
     running = await startBot(env, {
-      onReload: (r) => void writeReloadResult(dataDir, r).catch((err: unknown) => running?.log.warn({ err }, 'could not write the reload result')),
+      onReload: (r) => {
+        if (r.trigger === 'SIGHUP') void writeReloadResult(dataDir, r).catch((err: unknown) => running?.log.warn({ err }, 'could not write the reload result'));
+      },
     });
     await writePidFile(dataDir, new Date()).catch((err: unknown) => running?.log.warn({ err }, `could not write the pid file in ${dataDir}: \`ibp-bot reload\` will not find this process`));
   } catch (e) {

@@ -5,7 +5,7 @@ import { runCli } from '../src/cli/main.js';
 import type { Reply } from '../src/core/reply.js';
 import { KnowledgeBase, openKnowledgeBase } from '../src/knowledge/base.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { readPidFile } from '../src/server/pidfile.js';
+import { readPidFile, readReloadResult } from '../src/server/pidfile.js';
 import { KnowledgeReloader } from '../src/server/reload.js';
 import { createLogger } from '../src/log.js';
 import { freePort, startBotProcess, type BotProcess } from './helpers/bot-process.js';
@@ -185,6 +185,10 @@ describe('SIGHUP and `ibp-bot reload` reach a running bot process', () => {
     expect(err.join('\n')).toMatch(/error\(s\); ibp-bot keeps answering from the one it had/);
     expect(err.join('\n')).toMatch(/kapot\.md \[type\]/);
     expect(heading(await ask(url, 'Wat is de zevende zekerheid?'))).toBe(NEW_TITLE);
+    // The file change's own reload (after its debounce) does not replace the answer the command waits for:
+    // under load the command could miss a SIGHUP result that lived only until the next reload.
+    await until('the file change reload', () => /"trigger":"file change".*knowledge reload refused/.test(proc.output()));
+    expect((await readReloadResult(dataDir))?.trigger).toBe('SIGHUP');
   }, 60_000);
 
   it('without a running bot, `ibp-bot reload` says so', async () => {
