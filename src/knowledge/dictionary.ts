@@ -7,7 +7,7 @@
  * BSD/CC-BY; @cspell/dict-en_us), read with cspell-trie-lib: every inflection and Dutch
  * compound is already expanded into one compact trie, which loads in about 0.35 s and keeps
  * about 4 MB (a Hunspell engine such as nspell expands the affixes itself: 0.6 s, ~90 MB,
- * and no compounds). Loaded once per process, on first use; `warmUp` does that early.
+ * and no compounds). Loaded once per process, on first use; `warmUpLexicon` does that at start-up.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
