@@ -6,7 +6,7 @@ import { messages } from '../src/i18n/index.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture, shippedKnowledge } from './helpers/core.js';
 import { FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
-import { FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
+import { buttonsOf as slackButtons, FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type RecordedCall, type SlackButton } from './helpers/fake-slack.js';
 import { forwardedFor } from './helpers/people.js';
 import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
 import { CHANNEL, TEAM, TENANT, cardExecute, cardSubmit, channelMessage, personalMessage } from './helpers/teams-activities.js';
@@ -308,9 +308,6 @@ function slackEvent(event: Record<string, unknown>): ReturnType<typeof slack> {
 }
 const dm = (user: string, text: string) => slackEvent({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text });
 const mention = (channel: string, user: string, text: string) => slackEvent({ type: 'app_mention', channel, channel_type: 'channel', user, text: `<@${FAKE_BOT_USER_ID}> ${text}` });
-type SlackButton = { action_id: string; value: string };
-const slackButtons = (c: RecordedCall): SlackButton[] =>
-  ((c.body.blocks as { type: string; elements?: SlackButton[] }[]) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
 const slackSaid = (c: RecordedCall): string => JSON.stringify(c.body);
 function click(user: string, channel: string, button: SlackButton): ReturnType<typeof slack> {
   ev += 1;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelLabels, conversationsOf } from '../src/dashboard/names.js';
 import { planningRows } from '../src/dashboard/pages/planning.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeSlack, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
+import { buttonsOf, FakeSlack, FAKE_TEAM_ID, type SlackButton as Button } from './helpers/fake-slack.js';
 import { LogCapture } from './helpers/core.js';
 import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
 import { tempDir } from './helpers/tmp.js';
@@ -32,9 +32,6 @@ let n = 0;
 
 const send = (body: string): ReturnType<typeof postToSlackEndpoint> =>
   postToSlackEndpoint(`${bot.url}/slack/events`, { secret: SECRET, body, contentType: 'application/x-www-form-urlencoded' });
-type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (c: RecordedCall): Button[] =>
-  ((c.body.blocks as { type: string; elements?: Button[] }[]) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
 const slash = (text: string, id: string, channel = 'C0TEAM', user = 'U0ALICE'): ReturnType<typeof send> =>
   send(commandBody({ team_id: FAKE_TEAM_ID, channel_id: channel, channel_name: 'team', user_id: user, user_name: user.toLowerCase(), command: '/reflectie', text, response_url: fake.responseUrl(id), trigger_id: `trigger-${id}` }));
 function click(user: string, channel: string, button: Button, messageTs: string): ReturnType<typeof send> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeSlack, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
+import { buttonsOf, FakeSlack, FAKE_TEAM_ID, headerOf, type RecordedCall, type SlackButton as Button } from './helpers/fake-slack.js';
 import { LogCapture } from './helpers/core.js';
 import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
 import { tempDir } from './helpers/tmp.js';
@@ -20,11 +20,6 @@ let n = 0;
 const send = (body: string, form = true): ReturnType<typeof postToSlackEndpoint> =>
   postToSlackEndpoint(`${bot.url}/slack/events`, { secret: SECRET, body, contentType: form ? 'application/x-www-form-urlencoded' : 'application/json' });
 
-type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (c: RecordedCall): Button[] =>
-  ((c.body.blocks as { type: string; elements?: Button[] }[]) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
-const headerOf = (c: RecordedCall): string | undefined =>
-  ((c.body.blocks as { type: string; text?: { text: string } }[]) ?? []).find((b) => b.type === 'header')?.text?.text;
 const blocksText = (c: RecordedCall): string => JSON.stringify(c.body.blocks ?? []);
 
 function click(user: { id: string; name: string }, channel: string, button: Button, messageTs: string, opts: { ephemeral?: boolean; responseUrl?: string } = {}): ReturnType<typeof send> {

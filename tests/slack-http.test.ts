@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { block, reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
+import { buttonsOf, FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, headerOf } from './helpers/fake-slack.js';
 import { LogCapture } from './helpers/core.js';
 import { commandBody, interactionBody, postToSlackEndpoint, type SlackPost } from './helpers/slack-sign.js';
 import { tempDir } from './helpers/tmp.js';
@@ -65,12 +65,6 @@ function dm(text: string, over: Record<string, unknown> = {}, eventId?: string):
 }
 
 type SentBlock = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] };
-const blocksOf = (c: RecordedCall): SentBlock[] => (c.body.blocks as never) ?? [];
-const buttonsOf = (c: RecordedCall): { action_id: string; value: string }[] =>
-  blocksOf(c)
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) => (b.elements ?? []) as { action_id: string; value: string }[]);
-const headerOf = (c: RecordedCall): string | undefined => blocksOf(c).find((b) => b.type === 'header')?.text?.text;
 
 beforeAll(async () => {
   fake = await FakeSlack.start();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../src/core/context.js';
 import { block, reply } from '../src/core/reply.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
-import { FakeSlack, FAKE_TEAM_ID, type RecordedCall } from './helpers/fake-slack.js';
+import { buttonsOf, FakeSlack, FAKE_TEAM_ID, headerOf, type SlackButton as Button } from './helpers/fake-slack.js';
 import { LogCapture } from './helpers/core.js';
 import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
 import { tempDir } from './helpers/tmp.js';
@@ -22,11 +22,6 @@ let n = 0;
 const send = (body: string, form = true): ReturnType<typeof postToSlackEndpoint> =>
   postToSlackEndpoint(`${bot.url}/slack/events`, { secret: SECRET, body, contentType: form ? 'application/x-www-form-urlencoded' : 'application/json' });
 
-type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (c: RecordedCall): Button[] =>
-  ((c.body.blocks as { type: string; elements?: Button[] }[]) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
-const headerOf = (c: RecordedCall): string | undefined =>
-  ((c.body.blocks as { type: string; text?: { text: string } }[]) ?? []).find((b) => b.type === 'header')?.text?.text;
 
 function click(user: string, channel: string, button: Button, messageTs: string, extra: Record<string, unknown> = {}): ReturnType<typeof send> {
   n += 1;

@@ -21,6 +21,19 @@ interface Canned {
   body: unknown;
 }
 
+/** A button in the Block Kit blocks the bot sent. */
+export type SlackButton = { action_id: string; value: string; text: { text: string } };
+
+/** The buttons in a recorded call's blocks (every actions block), in order. */
+export function buttonsOf(c: RecordedCall): SlackButton[] {
+  return ((c.body.blocks as { type: string; elements?: SlackButton[] }[] | undefined) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+}
+
+/** The text of a recorded call's header block, if it has one. */
+export function headerOf(c: RecordedCall): string | undefined {
+  return ((c.body.blocks as { type: string; text?: { text: string } }[] | undefined) ?? []).find((b) => b.type === 'header')?.text?.text;
+}
+
 export const FAKE_TEAM_ID = 'T0TEST';
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 export const FAKE_BOT_ID = 'BBOT0001';
