@@ -360,15 +360,37 @@ describe('web chat events (server-sent events) over real HTTP', () => {
     expect(after.messages.map((m) => m.reply?.fallbackText ?? m.text)).not.toContain('daarna verwijderd');
   });
 
+  it('a message that could not be stored, tried again by the delivery queue, comes with the next answer once', async () => {
+    const session = 'events-sessie-11';
+    const history = bot.store.webChatHistory;
+    const append = history.append.bind(history);
+    history.append = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      // No page open and nothing stored: the delivery queue retries (deliveryRetryDelaysMs 50) with the same reply.
+      expect(await send(session, note('niet bewaard'))).toMatchObject({ ok: false, gone: false });
+      expect(await send(session, note('niet bewaard'))).toMatchObject({ ok: false, gone: false });
+      expect(await send(session, note('ook niet bewaard'))).toMatchObject({ ok: false, gone: false });
+    } finally {
+      history.append = append;
+    }
+    const res = await fetch(`${bot.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...forwardedFor(session) }, body: JSON.stringify({ session, messageId: mid(), input: { kind: 'text', text: 'help' } }) });
+    const body = (await res.json()) as { notifications?: Reply[] };
+    expect(body.notifications?.map((r) => r.fallbackText)).toEqual(['niet bewaard', 'ook niet bewaard']);
+  });
+
   it('the in-memory inbox keeps at most 1000 sessions: the longest untouched goes first', () => {
     const inbox = new MemoryInbox();
     for (let i = 0; i <= INBOX_SESSIONS; i++) inbox.push(`inbox-${i}`, { id: `m-${i}`, role: 'user', text: `${i}` });
     inbox.push('inbox-1', { id: 'm-1b', role: 'user', text: 'nog een' });
+    inbox.push('inbox-1', { id: 'm-1c', role: 'user', text: 'nog een' }, 'k');
+    inbox.push('inbox-1', { id: 'm-1d', role: 'user', text: 'nog een' }, 'k'); // the same, tried again: replaces m-1c
     inbox.push('inbox-nieuw', { id: 'm-n', role: 'user', text: 'nieuw' });
     expect(inbox.size).toBe(INBOX_SESSIONS);
     expect(inbox.take('inbox-0')).toEqual([]);
     expect(inbox.take('inbox-2')).toEqual([]);
-    expect(inbox.take('inbox-1').map((m) => m.id)).toEqual(['m-1', 'm-1b']);
+    expect(inbox.take('inbox-1').map((m) => m.id)).toEqual(['m-1', 'm-1b', 'm-1d']);
     expect(inbox.take('inbox-nieuw')).toHaveLength(1);
   });
 

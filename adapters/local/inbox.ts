@@ -12,11 +12,16 @@ export const INBOX_SESSIONS = 1_000;
  * adapter hands out only those the history still holds, see `LocalAdapter.waiting`).
  */
 export class MemoryInbox {
-  private readonly boxes = new Map<string, WireMessage[]>();
+  private readonly boxes = new Map<string, { message: WireMessage; key?: string }[]>();
 
-  push(sessionId: string, message: WireMessage): void {
-    const box = this.boxes.get(sessionId) ?? [];
-    box.push(message);
+  /**
+   * Adds a waiting message. `key` names what it says: a message with the same key waiting
+   * already is replaced (a delivery the queue retries because it could not be stored is one
+   * message, not one per try).
+   */
+  push(sessionId: string, message: WireMessage, key?: string): void {
+    const box = (this.boxes.get(sessionId) ?? []).filter((m) => key === undefined || m.key !== key);
+    box.push(key === undefined ? { message } : { message, key });
     if (box.length > INBOX_LIMIT) box.splice(0, box.length - INBOX_LIMIT);
     this.boxes.delete(sessionId); // to the end: the most recently used
     this.boxes.set(sessionId, box);
@@ -31,6 +36,6 @@ export class MemoryInbox {
   take(sessionId: string): WireMessage[] {
     const box = this.boxes.get(sessionId) ?? [];
     this.boxes.delete(sessionId);
-    return box;
+    return box.map((m) => m.message);
   }
 }

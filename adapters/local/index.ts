@@ -100,7 +100,8 @@ export class LocalAdapter implements PlatformAdapter {
     }
     [msg] = (await this.history.add(session, [{ id: `bot-${randomUUID()}`, role: 'bot', reply: shown }])) as [WireMessage];
     const reached = await this.streams.publish(session, msg);
-    if (!reached) this.inbox.push(session, msg);
+    // Not stored and no page open: the delivery queue tries again later, with the same reply; it waits here once.
+    if (!reached) this.inbox.push(session, msg, msg.rev === undefined ? JSON.stringify(shown) : undefined);
     if (msg.rev === undefined && !reached) return { ok: false, gone: false, reason: 'web chat: not stored, and no page open' };
     // Where a tracked card landed is remembered by its sender (onSent), with this id.
     return { ok: true, messageId: msg.id };
