@@ -141,6 +141,26 @@ const heap = (gc: () => void): number => {
 };
 
 /** What building the search index costs at start-up, the learned ranker on its own and in total. */
+/**
+ * A knowledge reload's build (`KnowledgeBase.build`, slices with a pause between them, as
+ * src/server/reload.ts does it): the longest stretch it holds the event loop (turns wait
+ * that long at most), and the whole build.
+ */
+export async function reloadBlocking(entries: readonly KnowledgeEntry[]): Promise<{ longestMs: number; totalMs: number; slices: number }> {
+  const started = performance.now();
+  let last = started;
+  let longest = 0;
+  let slices = 0;
+  await KnowledgeBase.build(entries, async () => {
+    longest = Math.max(longest, performance.now() - last);
+    slices += 1;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
+  });
+  const end = performance.now();
+  return { longestMs: Math.max(longest, end - last), totalMs: end - started, slices: slices + 1 };
+}
+
 export function indexBuildCost(entries: readonly KnowledgeEntry[]): BuildCost {
   const gc = collector();
   const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));

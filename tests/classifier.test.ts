@@ -67,6 +67,21 @@ describe('EntryClassifier', () => {
     for (const q of ['klimaat', 'wonen in Groningen', 'geldzorgen', 'hulp']) expect(again.predict(q)).toEqual(classifier.predict(q));
   });
 
+  it('trained in slices (a knowledge reload), it pauses between them and comes out the same model', async () => {
+    // Enough examples for several slices: every example ten times over, under other entries' noise.
+    const many = Array.from({ length: 120 }, (_, i) => EXAMPLES.map((x) => ({ ...x, text: `${x.text} ${i}` }))).flat();
+    let pauses = 0;
+    const sliced = await EntryClassifier.trainedInSlices(4, many, async () => {
+      pauses += 1;
+      await new Promise((r) => setImmediate(r));
+    });
+    expect(pauses).toBeGreaterThan(5);
+    const whole = new EntryClassifier(4, many);
+    for (const q of ['klimaat', 'wonen in Groningen', 'geldzorgen', 'hulp']) expect(sliced.predict(q)).toEqual(whole.predict(q));
+    const none = await EntryClassifier.trainedInSlices(0, [], async () => undefined);
+    expect(none.predict('klimaat').entries.length).toBe(0);
+  });
+
   it('drops features that too many entries share, and trains with no examples at all', () => {
     const few = new EntryClassifier(4, EXAMPLES, { maxEntriesPerFeature: 1 });
     expect(few.parameters).toBeLessThan(classifier.parameters);

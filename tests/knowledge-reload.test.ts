@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEvalSet } from '../bench/eval.js';
 import { runCli } from '../src/cli/main.js';
 import type { Reply } from '../src/core/reply.js';
 import { KnowledgeBase, openKnowledgeBase } from '../src/knowledge/base.js';
@@ -62,6 +63,21 @@ describe('KnowledgeBase swap', () => {
     expect(pinned.get('zekerheid-7')?.title).toBe(OLD_TITLE);
     expect(pinned.search('Wat is de zevende zekerheid?').hits[0]?.entry.id).toBe('zekerheid-7');
     expect(live.search('Wat is de zevende zekerheid?').hits[0]?.entry.id).not.toBe('zekerheid-7');
+  });
+
+  it('a reload builds the base in slices, giving the event loop turns meanwhile, and it answers exactly as one built at once', async () => {
+    const whole = await openKnowledgeBase(path.resolve('knowledge'));
+    let pauses = 0;
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 0);
+    const sliced = await KnowledgeBase.build(whole.entries, async () => {
+      pauses += 1;
+      await new Promise((r) => setTimeout(r, 1));
+    });
+    clearInterval(ticker);
+    expect(pauses).toBeGreaterThan(2);
+    expect(ticks).toBeGreaterThan(0); // other work ran during the build
+    for (const q of loadEvalSet().filter((i) => i.split === 'tune').map((i) => i.q)) expect(sliced.search(q), q).toEqual(whole.search(q));
   });
 });
 

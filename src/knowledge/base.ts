@@ -17,9 +17,15 @@ interface KnowledgeState {
 export class KnowledgeBase {
   private state: KnowledgeState;
 
-  constructor(entries: readonly KnowledgeEntry[]) {
+  /** `index`: these entries' search index, built already (`build`). */
+  constructor(entries: readonly KnowledgeEntry[], index?: KnowledgeIndex) {
     // Builds the index and trains the learned ranker before anyone can search it.
-    this.state = { entries, byId: new Map(entries.map((e) => [e.id, e])), index: new KnowledgeIndex([...entries]) };
+    this.state = { entries, byId: new Map(entries.map((e) => [e.id, e])), index: index ?? new KnowledgeIndex([...entries]) };
+  }
+
+  /** The same base, its index built with pauses (a reload: the bot keeps answering meanwhile). */
+  static async build(entries: readonly KnowledgeEntry[], pause: () => Promise<void>): Promise<KnowledgeBase> {
+    return new KnowledgeBase(entries, await KnowledgeIndex.build([...entries], pause));
   }
 
   get entries(): readonly KnowledgeEntry[] {

@@ -57,6 +57,8 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
 };
 
 const MIN_EPOCHS = 1;
+/** Examples per slice of a training in slices (`trainedInSlices`): a few milliseconds each. */
+const TRAINING_SLICE = 500;
 /** Most hash buckets: 2^20 rows of 4 bytes each; more would cost memory for a few collisions less. */
 const MAX_BUCKETS = 1 << 20;
 
@@ -110,7 +112,22 @@ export class EntryClassifier {
   private readonly seen: Uint8Array;
   private readonly touched: Int32Array;
 
-  constructor(entryCount: number, examples: readonly TrainingExample[], opts: Partial<ClassifierOptions> = {}) {
+  /** Training still to do (`trainedInSlices`); undefined once trained. */
+  private steps: Generator<void> | undefined;
+
+  /**
+   * Trains the classifier in slices of about TRAINING_SLICE updates, awaiting `pause` between
+   * them: a knowledge reload builds a new model while the bot keeps answering (the weights
+   * come out the same as from the constructor).
+   */
+  static async trainedInSlices(entryCount: number, examples: readonly TrainingExample[], pause: () => Promise<void>, opts: Partial<ClassifierOptions> = {}): Promise<EntryClassifier> {
+    const c = new EntryClassifier(entryCount, examples, opts, true);
+    for (let step = c.steps!.next(); !step.done; step = c.steps!.next()) await pause();
+    c.steps = undefined;
+    return c;
+  }
+
+  constructor(entryCount: number, examples: readonly TrainingExample[], opts: Partial<ClassifierOptions> = {}, inSlices = false) {
     const o = { ...DEFAULT_CLASSIFIER_OPTIONS, ...opts };
     this.size = entryCount;
     this.buckets = bucketCount(examples.length);
@@ -129,7 +146,11 @@ export class EntryClassifier {
       o.maxEntriesPerFeature,
     ));
     this.weights = new Float32Array(this.rowEntries.length);
-    this.train(examples, vectors, o);
+    this.steps = this.training(examples, vectors, o);
+    if (!inSlices) {
+      for (let step = this.steps.next(); !step.done; step = this.steps.next());
+      this.steps = undefined;
+    }
   }
 
   /** Number of learned weights (for the benchmark's memory report). */
@@ -138,6 +159,7 @@ export class EntryClassifier {
   }
 
   predict(text: string, maxWords?: number): Prediction {
+    if (this.steps) throw new Error('EntryClassifier: still training');
     const v = featureVector(text, this.buckets, maxWords);
     const n = this.score(v.ids, v.values, 0, v.ids.length);
     const rest = this.softmax(n);
@@ -196,7 +218,8 @@ export class EntryClassifier {
     return z > 0 ? restExp / z : 0;
   }
 
-  private train(examples: readonly TrainingExample[], vectors: FeaturePool, o: ClassifierOptions): void {
+  /** The training, yielding after every TRAINING_SLICE examples. */
+  private *training(examples: readonly TrainingExample[], vectors: FeaturePool, o: ClassifierOptions): Generator<void> {
     const { rowStart, rowEntries, weights, scores, seen, touched } = this;
     const squared = new Float32Array(weights.length);
     const random = prng(o.seed);
@@ -208,6 +231,7 @@ export class EntryClassifier {
     const sum = new Float64Array(weights.length);
     const since = new Int32Array(weights.length);
     let step = 0;
+    let sliced = 0;
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       const averaging = epoch === epochs - 1;
       for (let i = order.length - 1; i > 0; i -= 1) {
@@ -239,6 +263,7 @@ export class EntryClassifier {
         }
         for (let t = 0; t < n; t += 1) seen[touched[t] as number] = 0;
         if (averaging) step += 1;
+        if (++sliced % TRAINING_SLICE === 0) yield;
       }
     }
     if (step === 0) return;

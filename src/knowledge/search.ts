@@ -96,14 +96,25 @@ export class KnowledgeIndex {
   private readonly position: Map<KnowledgeEntry, number>;
   private readonly spelling: Spelling;
 
-  constructor(entries: readonly KnowledgeEntry[], params: Partial<RankingParams> = {}, classifier: Partial<ClassifierOptions> = {}) {
+  /** `trained`: the learned ranker for these entries, trained already (`build`). */
+  constructor(entries: readonly KnowledgeEntry[], params: Partial<RankingParams> = {}, classifier: Partial<ClassifierOptions> = {}, trained?: EntryClassifier) {
     this.entries = entries;
     this.params = { ...RANKING, ...params };
     this.lexical = new LexicalIndex(entries);
     this.position = new Map(entries.map((e, i) => [e, i]));
-    const examples = entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
-    this.classifier = new EntryClassifier(entries.length, examples, classifier);
+    const examples = trainingExamples(entries);
+    this.classifier = trained ?? new EntryClassifier(entries.length, examples, classifier);
     this.spelling = new Spelling(examples.map((x) => x.text), languageLexicon);
+  }
+
+  /**
+   * The same index, built with pauses (`pause` between slices of the training and before
+   * the lexical index): for a knowledge reload, while the bot keeps answering.
+   */
+  static async build(entries: readonly KnowledgeEntry[], pause: () => Promise<void>): Promise<KnowledgeIndex> {
+    const trained = await EntryClassifier.trainedInSlices(entries.length, trainingExamples(entries), pause);
+    await pause();
+    return new KnowledgeIndex(entries, {}, {}, trained);
   }
 
   /** Number of learned weights (for the benchmark's memory report). */
@@ -144,6 +155,11 @@ export class KnowledgeIndex {
     }
     return [...byEntry.values()];
   }
+}
+
+/** What the learned ranker is trained on: each entry's titles, keywords and example questions. */
+function trainingExamples(entries: readonly KnowledgeEntry[]): { entry: number; text: string }[] {
+  return entries.flatMap((e, entry) => trainingTexts(e).map((text) => ({ entry, text })));
 }
 
 function liftOf(p: Prediction): (x: number) => number {

@@ -138,8 +138,8 @@ export class KnowledgeReloader {
         result = { ok: false, trigger, errors, entries: knowledge.size, ms: ms(), at };
         log.warn({ trigger, errors: errors.length, entries: knowledge.size, ms: result.ms }, `knowledge reload refused: ${errors.length} error(s); the bot keeps answering from the knowledge base it had`);
       } else {
-        // Built and trained here, while turns go on with the old one; then swapped in at once.
-        knowledge.replaceWith(new KnowledgeBase(entries));
+        // Built and trained here in slices, while turns go on with the old one; then swapped in at once.
+        knowledge.replaceWith(await KnowledgeBase.build(entries, () => new Promise((resolve) => setImmediate(resolve))));
         questions?.replaceWith(new ReflectieQuestions(reflectie.questions));
         result = { ok: true, trigger, entries: entries.length, ms: ms(), at };
         const extra = questions ? { reflectionQuestions: reflectie.questions.length } : {};
