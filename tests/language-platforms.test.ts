@@ -5,7 +5,7 @@ import { toPlainText } from '../src/domain/richtext.js';
 import { messages } from '../src/i18n/index.js';
 import { startBot, type RunningBot } from '../src/server/start.js';
 import { LogCapture, shippedKnowledge } from './helpers/core.js';
-import { FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
+import { cardActions, FakeConnector, type ConnectorCall } from './helpers/fake-connector.js';
 import { buttonsOf as slackButtons, FakeSlack, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type RecordedCall, type SlackButton } from './helpers/fake-slack.js';
 import { forwardedFor } from './helpers/people.js';
 import { commandBody, interactionBody, postToSlackEndpoint } from './helpers/slack-sign.js';
@@ -163,20 +163,6 @@ async function teams(activity: Record<string, unknown>): Promise<number> {
   const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
   return res.status;
 }
-type Action = { type: string; data?: Record<string, unknown> };
-function actionsOf(body: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      if (o.type === 'Action.Submit' || o.type === 'Action.Execute') found.push(o as unknown as Action);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(body);
-  return found;
-}
 const said = (calls: ConnectorCall[]): string => JSON.stringify(calls.map((c) => c.body));
 const teamsPosts = (from: number): ConnectorCall[] => connector.calls.slice(from).filter((c) => c.method === 'POST' && c.path.includes('/activities') && c.status < 300);
 
@@ -198,7 +184,7 @@ describe('Microsoft Teams (Bot Framework protocol, fake connector)', () => {
     from = connector.calls.length;
     await teams(personalMessage(connector.url, 'What is the seventh zekerheid about?', { locale: 'en-US', ...who }));
     await until(() => teamsPosts(from).length > 0, 'the English answer');
-    const topic = actionsOf(answer.body).find((a) => a.data?.ibpAction === 'topic' && !String(a.data.value).includes('|'))!;
+    const topic = cardActions(answer.body).find((a) => a.data?.ibpAction === 'topic' && !String(a.data.value).includes('|'))!;
     expect(String(topic.data!.value)).toMatch(/~nl$/);
     from = connector.calls.length;
     await teams(cardSubmit(connector.url, topic.data!, { locale: 'en-US', ...who }));
@@ -225,7 +211,7 @@ describe('Microsoft Teams (Bot Framework protocol, fake connector)', () => {
     from = connector.calls.length;
     await teams(personalMessage(connector.url, 'Wat is de zevende zekerheid?', { locale: 'nl-NL', ...who }));
     await until(() => teamsPosts(from).length > 0, 'the Dutch answer');
-    const topic = actionsOf(answer.body).find((a) => a.data?.ibpAction === 'topic' && !String(a.data.value).includes('|'))!;
+    const topic = cardActions(answer.body).find((a) => a.data?.ibpAction === 'topic' && !String(a.data.value).includes('|'))!;
     from = connector.calls.length;
     await teams(cardSubmit(connector.url, topic.data!, { locale: 'nl-NL', ...who }));
     await until(() => connector.calls.length > from, 'the topic');
@@ -272,7 +258,7 @@ describe('Microsoft Teams (Bot Framework protocol, fake connector)', () => {
     expect(card!.locale).toBe('en');
 
     // A coordinator with a Dutch client presses "in progress" on the English card: English, and the card stays English.
-    const take = actionsOf(post.body).find((a) => String(a.data?.value).endsWith('|in_behandeling~en'))!;
+    const take = cardActions(post.body).find((a) => String(a.data?.value).endsWith('|in_behandeling~en'))!;
     expect(take).toBeDefined();
     from = connector.calls.length;
     await teams(cardSubmit(connector.url, take.data!, {
